@@ -1,7 +1,11 @@
 package io.tapmixpanel.cli;
 
+/** Entry point of the runnable jar: {@code bin/tap-mixpanel} runs this. */
 public final class Main {
+    private Main() {}
+
     public static void main(String[] args) {
-        System.out.println("hello");
+        int code = new Cli(System.out, System.getenv()).run(args);
+        System.exit(code);
     }
 }

@@ -1,0 +1,108 @@
+package io.tapmixpanel.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every config key the tap understands, with its type, default and description. This one list drives
+ * parsing, {@code --about} (json and markdown) and the README settings table, so they cannot drift apart.
+ */
+public enum Setting {
+    SERVICE_ACCOUNT_USERNAME("service_account_username", Type.STRING, null,
+            "Service account user name (recommended auth; needs service_account_secret and project_id)."),
+    SERVICE_ACCOUNT_SECRET("service_account_secret", Type.SECRET, null,
+            "Service account secret."),
+    PROJECT_ID("project_id", Type.INTEGER, null,
+            "Mixpanel project id. Required with a service account; optional with api_secret, where it enables "
+                    + "app-API features (Lexicon property types, annotations v2, project timezone lookup)."),
+    API_SECRET("api_secret", Type.SECRET, null,
+            "Project API secret (legacy auth). Use exactly one auth method: api_secret or a service account."),
+    START_DATE("start_date", Type.DATE_TIME, null,
+            "Required. RFC 3339 date-time or yyyy-mm-dd: where each stream starts when it has no bookmark."),
+    END_DATE("end_date", Type.DATE_TIME, "today",
+            "Last day to read (RFC 3339 or yyyy-mm-dd). Default: today in the project's timezone."),
+    PROJECT_TIMEZONE("project_timezone", Type.STRING, "from /api/app/me, else UTC",
+            "IANA time zone of the Mixpanel project (Project Settings), e.g. US/Pacific. Export days, funnel and "
+                    + "revenue days are days of this zone. Default: read from /api/app/me when the credentials "
+                    + "allow it, else UTC with a warning."),
+    REGION("region", Type.STRING, "US",
+            "Data residency of the project: US, EU or IN. The legacy keys eu_residency / eu_residency_server = "
+                    + "true mean EU."),
+    ATTRIBUTION_WINDOW("attribution_window", Type.INTEGER, "5",
+            "Days re-read before the bookmark on every run, to pick up late events."),
+    DATE_WINDOW_SIZE("date_window_size", Type.INTEGER, "30",
+            "Days per export, funnels and revenue request."),
+    SELECT_PROPERTIES_BY_DEFAULT("select_properties_by_default", Type.BOOLEAN, "true",
+            "Properties not in the catalog are kept (true) or dropped (false)."),
+    EXPORT_EVENTS("export_events", Type.LIST, "all events",
+            "Event names to export: a JSON list or a comma-separated string."),
+    EXPORT_WHERE("export_where", Type.STRING, null,
+            "Mixpanel segmentation expression passed to the export endpoint as `where`."),
+    EXPORT_TIME_IN_PROJECT_TIMEZONE("export_time_in_project_timezone", Type.BOOLEAN, "false",
+            "True for projects created before 2023, whose export `time` is local wall-clock seconds in "
+                    + "project_timezone: the tap converts it to true UTC."),
+    EXPORT_GZIP("export_gzip", Type.BOOLEAN, "true",
+            "Ask the export endpoint for a gzip-compressed body (less network, a little more CPU)."),
+    REQUEST_TIMEOUT("request_timeout", Type.INTEGER, "300",
+            "Seconds to wait for a connection or for the next bytes of a response."),
+    MAX_CONCURRENT_REQUESTS("max_concurrent_requests", Type.INTEGER, String.valueOf(TapConfig.DEFAULT_MAX_CONCURRENT_REQUESTS),
+            "Parallel requests (export windows, engage pages), always within Mixpanel's per-project limits."),
+    USER_AGENT("user_agent", Type.STRING, "tap-mixpanel/<version>",
+            "User-Agent header sent to Mixpanel."),
+    API_BASE_URL("api_base_url", Type.STRING, "by region",
+            "Override for the query API host root, e.g. https://eu.mixpanel.com or a proxy or the sandbox."),
+    EXPORT_BASE_URL("export_base_url", Type.STRING, "by region",
+            "Override for the raw export host root, e.g. https://data-eu.mixpanel.com."),
+    APP_BASE_URL("app_base_url", Type.STRING, "by region",
+            "Override for the app API host root (Lexicon, annotations v2, /me)."),
+    EU_RESIDENCY("eu_residency", Type.BOOLEAN, "false",
+            "Legacy (singer-io): true means region EU."),
+    EU_RESIDENCY_SERVER("eu_residency_server", Type.BOOLEAN, "false",
+            "Legacy (Airbyte/singer-io): true means region EU.");
+
+    /** The value types a setting can have, as shown by --about. */
+    public enum Type {
+        STRING("string"), SECRET("string"), INTEGER("integer"), BOOLEAN("boolean"), DATE_TIME("date-time"),
+        LIST("array");
+
+        private final String jsonType;
+
+        Type(String jsonType) { this.jsonType = jsonType; }
+
+        public String jsonType() { return jsonType; }
+    }
+
+    private final String key;
+    private final Type type;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, Type type, String defaultValue, String description) {
+        this.key = key;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() { return key; }
+
+    public Type type() { return type; }
+
+    /** The default as a user would read it; empty when the setting has none. */
+    public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
+
+    public String description() { return description; }
+
+    public boolean isSecret() { return type == Type.SECRET; }
+
+    public boolean isRequired() { return this == START_DATE; }
+
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+
+    public static List<String> keys() {
+        return Arrays.stream(values()).map(Setting::key).toList();
+    }
+}

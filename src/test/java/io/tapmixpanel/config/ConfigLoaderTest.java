@@ -1,0 +1,181 @@
+package io.tapmixpanel.config;
+
+import io.tapmixpanel.mixpanel.Credentials;
+import io.tapmixpanel.mixpanel.Region;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String json) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, json);
+        return p;
+    }
+
+    private TapConfig load(String json) throws IOException {
+        return ConfigLoader.load(List.of(write("c.json", json)));
+    }
+
+    private ConfigException error(String json) throws IOException {
+        Path p = write("c.json", json);
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(p)));
+    }
+
+    @Test
+    void minimalProjectSecretConfigGetsEveryDefault() throws IOException {
+        TapConfig c = load("{\"api_secret\":\"s3cr3t\",\"start_date\":\"2024-01-01T00:00:00Z\"}");
+        assertTrue(c.credentials() instanceof Credentials.ProjectSecret);
+        assertEquals(Region.US, c.region());
+        assertEquals(5, c.attributionWindow());
+        assertEquals(30, c.dateWindowSize());
+        assertTrue(c.selectPropertiesByDefault());
+        assertFalse(c.exportTimeInProjectTimezone());
+        assertTrue(c.exportGzip());
+        assertEquals(Duration.ofSeconds(300), c.requestTimeout());
+        assertEquals(TapConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, c.maxConcurrentRequests());
+        assertTrue(c.userAgent().startsWith("tap-mixpanel/"));
+        assertTrue(c.projectTimezone().isEmpty());
+        assertTrue(c.endDate().isEmpty());
+        assertEquals(List.of(), c.exportEvents());
+    }
+
+    @Test
+    void stringFormsOfNumbersAndBooleansAreAccepted() throws IOException {
+        TapConfig c = load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"attribution_window\":\"7\","
+                + "\"date_window_size\":\"10\",\"select_properties_by_default\":\"false\",\"request_timeout\":\"60\","
+                + "\"export_time_in_project_timezone\":\"TRUE\",\"project_id\":\"42\",\"max_concurrent_requests\":\"3\"}");
+        assertEquals(7, c.attributionWindow());
+        assertEquals(10, c.dateWindowSize());
+        assertFalse(c.selectPropertiesByDefault());
+        assertTrue(c.exportTimeInProjectTimezone());
+        assertEquals(Duration.ofSeconds(60), c.requestTimeout());
+        assertEquals(3, c.maxConcurrentRequests());
+        assertEquals(42L, ((Credentials.ProjectSecret) c.credentials()).projectId().getAsLong());
+        assertEquals(LocalDate.of(2024, 1, 1), c.startDate().localDate(ZoneId.of("UTC")));
+    }
+
+    @Test
+    void serviceAccountNeedsProjectId() throws IOException {
+        TapConfig c = load("{\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"project_id\":7,\"start_date\":\"2024-01-01\"}");
+        assertEquals(new Credentials.ServiceAccount("u", "p", 7), c.credentials());
+        ConfigException e = error("{\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"start_date\":\"2024-01-01\"}");
+        assertEquals("config " + dir.resolve("c.json") + ": project_id: required with a service account", e.getMessage());
+    }
+
+    @Test
+    void bothAuthMethodsAreAnError() throws IOException {
+        ConfigException e = error("{\"api_secret\":\"topsecret\",\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"project_id\":1,\"start_date\":\"2024-01-01\"}");
+        assertTrue(e.getMessage().contains("use exactly one auth method"), e.getMessage());
+        assertFalse(e.getMessage().contains("topsecret"));
+    }
+
+    @Test
+    void neitherAuthMethodIsAnError() throws IOException {
+        ConfigException e = error("{\"start_date\":\"2024-01-01\"}");
+        assertTrue(e.getMessage().contains("no credentials: set api_secret"), e.getMessage());
+    }
+
+    @Test
+    void missingStartDateNamesTheKey() throws IOException {
+        ConfigException e = error("{\"api_secret\":\"s\"}");
+        assertTrue(e.getMessage().endsWith("c.json: start_date: required (an RFC 3339 date-time like 2024-01-01T00:00:00Z, or 2024-01-01)"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameFileKeyAndValue() throws IOException {
+        String base = "\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",";
+        assertEquals("config " + dir.resolve("c.json") + ": region: 'MARS' is not one of US, EU, IN",
+                error("{" + base + "\"region\":\"MARS\"}").getMessage());
+        assertTrue(error("{" + base + "\"project_timezone\":\"Mars/Base\"}").getMessage()
+                .contains("project_timezone: 'Mars/Base' is not an IANA time zone"));
+        assertTrue(error("{" + base + "\"date_window_size\":\"thirty\"}").getMessage()
+                .contains("date_window_size: 'thirty' is not a whole number"));
+        assertTrue(error("{" + base + "\"date_window_size\":0}").getMessage()
+                .contains("date_window_size: '0' is out of range (1 to 3650)"));
+        assertTrue(error("{" + base + "\"attribution_window\":-1}").getMessage()
+                .contains("attribution_window: '-1' is out of range"));
+        assertTrue(error("{" + base + "\"select_properties_by_default\":\"maybe\"}").getMessage()
+                .contains("select_properties_by_default: 'maybe' is not true or false"));
+        assertTrue(error("{\"api_secret\":\"s\",\"start_date\":\"yesterday\"}").getMessage()
+                .contains("start_date: 'yesterday' is not an RFC 3339 date-time"));
+        assertTrue(error("{\"api_secret\":\"s\",\"start_date\":\"1999-12-31\"}").getMessage()
+                .contains("is before 2000"));
+        assertTrue(error("{" + base + "\"end_date\":\"2023-01-01\"}").getMessage()
+                .contains("end_date: '2023-01-01' is before start_date '2024-01-01'"));
+        assertTrue(error("{" + base + "\"api_base_url\":\"ftp://x\"}").getMessage()
+                .contains("api_base_url: 'ftp://x' is not an http(s) URL"));
+        assertTrue(error("{" + base + "\"export_events\":42}").getMessage()
+                .contains("export_events: '42' is not a list of event names or a comma-separated string"));
+    }
+
+    @Test
+    void aSecretOfTheWrongTypeIsNotEchoed() throws IOException {
+        ConfigException e = error("{\"api_secret\":{\"x\":\"hunter2\"},\"start_date\":\"2024-01-01\"}");
+        assertEquals("config " + dir.resolve("c.json") + ": api_secret: (hidden) is not a string", e.getMessage());
+    }
+
+    @Test
+    void unreadableAndMalformedFilesAreNamed() throws IOException {
+        Path missing = dir.resolve("nope.json");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(missing)));
+        assertEquals("config " + missing + ": cannot read: no such file", e.getMessage());
+        ConfigException bad = error("{\"api_secret\": \"s\",\n \"start_date\": }");
+        assertTrue(bad.getMessage().startsWith("config " + dir.resolve("c.json") + ": malformed JSON at line 2"), bad.getMessage());
+        assertTrue(error("[1,2]").getMessage().endsWith("must be a JSON object, found array"));
+        assertTrue(error("").getMessage().endsWith("is empty, expected a JSON object"));
+    }
+
+    @Test
+    void laterConfigFilesWinKeyByKey() throws IOException {
+        Path a = write("a.json", "{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"date_window_size\":10}");
+        Path b = write("b.json", "{\"date_window_size\":\"2\",\"region\":\"eu\"}");
+        TapConfig c = ConfigLoader.load(List.of(a, b));
+        assertEquals(2, c.dateWindowSize());
+        assertEquals(Region.EU, c.region());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(List.of(a, write("d.json", "{\"region\":\"XX\"}"))));
+        assertTrue(e.getMessage().startsWith("config " + dir.resolve("d.json") + ": region:"), e.getMessage());
+    }
+
+    @Test
+    void legacyEuResidencyMeansEu() throws IOException {
+        assertEquals(Region.EU, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency\":\"true\"}").region());
+        assertEquals(Region.EU, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency_server\":true}").region());
+        assertEquals(Region.US, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency\":false}").region());
+    }
+
+    @Test
+    void exportEventsAcceptListOrCommaString() throws IOException {
+        assertEquals(List.of("A", "B c"), load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"export_events\":\"A, B c\"}").exportEvents());
+        assertEquals(List.of("A", "B"), load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"export_events\":[\"A\",\"B\"]}").exportEvents());
+    }
+
+    @Test
+    void emptyStringsMeanNotSet() throws IOException {
+        TapConfig c = load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"end_date\":\"\",\"project_timezone\":\"\",\"service_account_username\":\"\"}");
+        assertTrue(c.endDate().isEmpty());
+        assertTrue(c.projectTimezone().isEmpty());
+    }
+
+    @Test
+    void editDistanceFindsLikelyTypos() {
+        assertEquals(1, ConfigLoader.editDistance("atribution_window", "attribution_window"));
+        assertTrue(ConfigLoader.editDistance("some_other_tool_key", "start_date") > 2);
+    }
+}
