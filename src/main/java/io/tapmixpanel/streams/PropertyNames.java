@@ -1,0 +1,45 @@
+package io.tapmixpanel.streams;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How Mixpanel property names become column names (SPEC §4), compatible with singer-io/tap-mixpanel:
+ * a leading {@code $} becomes {@code mp_reserved_} ({@code $insert_id} → {@code mp_reserved_insert_id}).
+ *
+ * <p><b>Collision rule.</b> A project can hold both {@code $browser} and a literal {@code mp_reserved_browser}
+ * (typically data re-imported from an earlier export). So that neither overwrites the other, the mapping is
+ * one-to-one: a source name that itself starts with {@code mp_reserved_} or {@code mp_literal_} is prefixed with
+ * {@code mp_literal_} ({@code mp_reserved_browser} → {@code mp_literal_mp_reserved_browser}). Output names that
+ * start with {@code mp_reserved_} therefore always come from {@code $} names, and every other name is unchanged.
+ * The rule depends only on the name, so discovery and every record agree without looking at each other.
+ */
+public final class PropertyNames {
+    static final String RESERVED = "mp_reserved_";
+    static final String LITERAL = "mp_literal_";
+
+    private final ConcurrentHashMap<String, String> cache = new ConcurrentHashMap<>();
+
+    /** The column name of a Mixpanel property name. */
+    public static String column(String source) {
+        if (source.startsWith("$")) return RESERVED + source.substring(1);
+        if (source.startsWith(RESERVED) || source.startsWith(LITERAL)) return LITERAL + source;
+        return source;
+    }
+
+    /** The Mixpanel property name of a column name (the inverse of {@link #column}). */
+    public static String source(String column) {
+        if (column.startsWith(RESERVED)) return "$" + column.substring(RESERVED.length());
+        if (column.startsWith(LITERAL)) return column.substring(LITERAL.length());
+        return column;
+    }
+
+    /** {@link #column}, memoised: the export hot path sees the same few hundred names millions of times. */
+    public String columnOf(String source) {
+        String c = cache.get(source);
+        if (c == null) {
+            c = column(source);
+            if (cache.size() < 100_000) cache.put(source, c);
+        }
+        return c;
+    }
+}
