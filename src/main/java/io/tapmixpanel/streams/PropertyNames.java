@@ -26,6 +26,14 @@ public final class PropertyNames {
         return source;
     }
 
+    /**
+     * The column name of an export event property. Export records put {@code event} beside the properties,
+     * so a property literally named {@code event} is escaped like the other literals rather than overwrite it.
+     */
+    public static String exportColumn(String source) {
+        return source.equals("event") ? LITERAL + source : column(source);
+    }
+
     /** The Mixpanel property name of a column name (the inverse of {@link #column}). */
     public static String source(String column) {
         if (column.startsWith(RESERVED)) return "$" + column.substring(RESERVED.length());
