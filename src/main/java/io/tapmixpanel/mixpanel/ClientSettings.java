@@ -1,0 +1,58 @@
+package io.tapmixpanel.mixpanel;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the client needs to know, as a value: the tap's config package builds it, the client knows
+ * nothing of config files. Base URL overrides are host roots such as {@code http://127.0.0.1:8765} (a path
+ * prefix such as {@code https://proxy/mixpanel} is kept); the API paths ({@code /api/2.0/...},
+ * {@code /api/app/...}) are appended.
+ */
+public record ClientSettings(Credentials credentials, Region region,
+                             Optional<URI> apiBaseUrl, Optional<URI> exportBaseUrl, Optional<URI> appBaseUrl,
+                             Duration requestTimeout, int maxConcurrentRequests, String userAgent,
+                             RetryPolicy retryPolicy) {
+
+    public ClientSettings {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(apiBaseUrl, "apiBaseUrl");
+        Objects.requireNonNull(exportBaseUrl, "exportBaseUrl");
+        Objects.requireNonNull(appBaseUrl, "appBaseUrl");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + maxConcurrentRequests);
+        }
+    }
+
+    /** Region hosts, 300 s timeout, 10 concurrent requests, default retries. */
+    public static ClientSettings of(Credentials credentials, Region region, String userAgent) {
+        return new ClientSettings(credentials, region, Optional.empty(), Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(300), 10, userAgent, RetryPolicy.defaults());
+    }
+
+    /** Host root for the raw export API: the override, else the region's {@code data*.mixpanel.com}. */
+    public URI exportRoot() { return exportBaseUrl.orElse(region.exportRoot()); }
+
+    /** Host root for the query API ({@code /api/2.0/...}): the override, else the region's host. */
+    public URI apiRoot() { return apiBaseUrl.orElse(region.apiRoot()); }
+
+    /**
+     * Host root for the app API ({@code /api/app/...}): its override, else the query API override (Mixpanel
+     * serves both from one host, and so does a sandbox or proxy), else the region's host.
+     */
+    public URI appRoot() { return appBaseUrl.or(() -> apiBaseUrl).orElse(region.appRoot()); }
+
+    public ClientSettings withRetryPolicy(RetryPolicy policy) {
+        return new ClientSettings(credentials, region, apiBaseUrl, exportBaseUrl, appBaseUrl,
+                requestTimeout, maxConcurrentRequests, userAgent, policy);
+    }
+}

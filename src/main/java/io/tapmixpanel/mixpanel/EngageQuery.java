@@ -1,0 +1,33 @@
+package io.tapmixpanel.mixpanel;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * One engage (user profiles) page request. {@code page} is 0-based; pages after 0 need the {@code sessionId}
+ * that page 0 returned. {@code filterByCohort} is a cohort id (sent as {@code {"id":N}}).
+ */
+public record EngageQuery(Optional<String> where, List<String> outputProperties, Optional<String> sessionId,
+                          int page, OptionalInt pageSize, OptionalLong filterByCohort) {
+    public EngageQuery {
+        Objects.requireNonNull(where, "where");
+        outputProperties = List.copyOf(outputProperties);
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(pageSize, "pageSize");
+        Objects.requireNonNull(filterByCohort, "filterByCohort");
+        if (page < 0) throw new IllegalArgumentException("page must be >= 0: " + page);
+    }
+
+    /** Page 0 of every profile, Mixpanel's default page size. */
+    public static EngageQuery firstPage() {
+        return new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
+    }
+
+    /** The same filters, for page {@code page} of session {@code sessionId}. */
+    public EngageQuery page(int page, String sessionId) {
+        return new EngageQuery(where, outputProperties, Optional.of(sessionId), page, pageSize, filterByCohort);
+    }
+}
