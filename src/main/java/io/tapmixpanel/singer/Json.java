@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.Optional;
 /** The one ObjectMapper of the singer package, and the file reading shared by catalog and state. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // writeTree on the message generator must not flush stdout once per message
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
     private Json() {}
