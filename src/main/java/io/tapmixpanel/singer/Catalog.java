@@ -1,0 +1,97 @@
+package io.tapmixpanel.singer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Singer catalog ({@code {"streams": [...]}}): what discovery prints and what a sync is told to do.
+ * {@link #toJson()} writes fields in a fixed order, so discover → file → {@link #read} → {@link #toJson()}
+ * gives back the same bytes.
+ */
+public final class Catalog {
+    private final List<CatalogEntry> streams;
+
+    public Catalog(List<CatalogEntry> streams) {
+        this.streams = List.copyOf(streams);
+    }
+
+    public List<CatalogEntry> streams() {
+        return streams;
+    }
+
+    public Optional<CatalogEntry> entry(String tapStreamId) {
+        return streams.stream().filter(e -> e.tapStreamId().equals(tapStreamId)).findFirst();
+    }
+
+    /** The selected streams, in catalog order. */
+    public List<CatalogEntry> selected() {
+        return streams.stream().filter(CatalogEntry::isSelected).toList();
+    }
+
+    /** Marks every stream selected (a sync run without {@code --catalog} syncs everything discovered). */
+    public Catalog selectAll() {
+        for (CatalogEntry e : streams) e.setSelected(true);
+        return this;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = Json.NODES.objectNode();
+        ArrayNode list = root.putArray("streams");
+        for (CatalogEntry e : streams) list.add(e.toJson());
+        return root;
+    }
+
+    /** Reads a catalog file; every problem is a {@link CatalogException} naming the file. */
+    public static Catalog read(Path file) {
+        String name = file.toString();
+        JsonNode root;
+        try {
+            root = Json.readFile(file).orElseThrow(() -> new CatalogException(name, "the file is empty"));
+        } catch (Json.Problem p) {
+            throw new CatalogException(name, p.getMessage());
+        }
+        return parse(root, name);
+    }
+
+    /** Validates and reads a parsed catalog; {@code sourceName} is the file name used in error messages. */
+    public static Catalog parse(JsonNode root, String sourceName) {
+        Failure fail = new Failure(sourceName);
+        if (root == null || !root.isObject()) {
+            throw new CatalogException(sourceName, "must be a JSON object with a \"streams\" list, not " + Json.kind(root));
+        }
+        JsonNode list = root.get("streams");
+        if (list == null || list.isNull()) throw fail.at("streams", "is missing");
+        if (!list.isArray()) throw fail.at("streams", "must be a list, not " + Json.kind(list));
+        List<CatalogEntry> entries = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "streams[" + i + "]";
+            CatalogEntry e = CatalogEntry.parse(list.get(i), path, fail);
+            Integer first = seen.putIfAbsent(e.tapStreamId(), i);
+            if (first != null) {
+                throw fail.at(path + ".tap_stream_id", "duplicate \"" + e.tapStreamId() + "\" (also streams[" + first + "])");
+            }
+            entries.add(e);
+        }
+        return new Catalog(entries);
+    }
+
+    /** Builds "file: path: problem" exceptions. */
+    static final class Failure {
+        private final String source;
+
+        Failure(String source) { this.source = source; }
+
+        CatalogException at(String path, String problem) {
+            return new CatalogException(source, path + ": " + problem);
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package io.tapmixpanel.singer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bookmarks of a run: what was read from {@code --state}, updated as windows and partitions finish, and
+ * written out in STATE messages.
+ *
+ * <p>Reads, per stream under {@code bookmarks}:
+ * <ul>
+ *   <li>ours: {@code {"replication_key": "time", "replication_key_value": "..."}}, optionally with
+ *       {@code "partitions": [{"context": {...}, "replication_key": ..., "replication_key_value": ...}]}
+ *       ({@code replication_key} may be absent);</li>
+ *   <li>singer-io/tap-mixpanel's plain string: {@code "export": "2020-03-01T18:27:19.000000Z"} (the key is
+ *       then unknown until the stream sets its bookmark again);</li>
+ *   <li>the {@code singer.write_bookmark} shape of other taps, an object with one scalar entry:
+ *       {@code {"date": "2020-03-01"}} (key {@code date});</li>
+ *   <li>an empty object: no bookmark.</li>
+ * </ul>
+ * Values may be strings, numbers or booleans; they are handed out as text and written back with their JSON
+ * type. Other keys of a stream's bookmark object (Meltano's {@code progress_markers}...) are ignored and not
+ * written back; so are top-level keys other than {@code bookmarks} and {@code currently_syncing}.
+ * An empty file or {@code {}} is an empty state.
+ *
+ * <p>Writes only ours; streams and partitions keep their order (as read, then as first set). Methods are
+ * synchronized, so producer threads may read bookmarks while the writer thread updates them.
+ */
+public final class State {
+    private static final String KEY = "replication_key";
+    private static final String VALUE = "replication_key_value";
+    private static final String PARTITIONS = "partitions";
+    private static final String CONTEXT = "context";
+
+    /** A bookmark value with its (possibly unknown) replication key. */
+    private record Mark(Optional<String> key, JsonNode value) {}
+
+    private static final class Partition {
+        final ObjectNode context;
+        Mark mark;
+
+        Partition(ObjectNode context, Mark mark) {
+            this.context = context;
+            this.mark = mark;
+        }
+    }
+
+    private static final class StreamState {
+        Mark mark; // null: no stream-level bookmark
+        final List<Partition> partitions = new ArrayList<>();
+
+        StreamState copy() {
+            StreamState s = new StreamState();
+            s.mark = mark;
+            for (Partition p : partitions) s.partitions.add(new Partition(p.context.deepCopy(), p.mark));
+            return s;
+        }
+    }
+
+    private final Map<String, StreamState> streams = new LinkedHashMap<>();
+    private Optional<String> currentlySyncing = Optional.empty();
+
+    public State() {}
+
+    // ---------------------------------------------------------------- reading
+
+    /** Reads a state file; every problem is a {@link StateException} naming the file. */
+    public static State read(Path file) {
+        String name = file.toString();
+        try {
+            Optional<JsonNode> root = Json.readFile(file);
+            return root.isEmpty() ? new State() : parse(root.get(), name);
+        } catch (Json.Problem p) {
+            throw new StateException(name, p.getMessage());
+        }
+    }
+
+    /** Validates and reads a parsed state; {@code sourceName} is the file name used in error messages. */
+    public static State parse(JsonNode root, String sourceName) {
+        State state = new State();
+        if (root == null || root.isNull()) return state;
+        if (!root.isObject()) throw new StateException(sourceName, "must be a JSON object, not " + Json.kind(root));
+        JsonNode bookmarks = root.get("bookmarks");
+        if (bookmarks != null && !bookmarks.isNull()) {
+            if (!bookmarks.isObject()) throw fail(sourceName, "bookmarks", "must be an object, not " + Json.kind(bookmarks));
+            for (Iterator<Map.Entry<String, JsonNode>> it = bookmarks.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                StreamState s = parseStream(e.getValue(), "bookmarks." + e.getKey(), sourceName);
+                if (s != null) state.streams.put(e.getKey(), s);
+            }
+        }
+        JsonNode cs = root.get("currently_syncing");
+        if (cs != null && !cs.isNull()) {
+            if (!cs.isTextual()) throw fail(sourceName, "currently_syncing", "must be a string or null, not " + Json.kind(cs));
+            state.currentlySyncing = Optional.of(cs.asText());
+        }
+        return state;
+    }
+
+    private static StreamState parseStream(JsonNode b, String path, String source) {
+        if (b.isNull()) return null;
+        StreamState s = new StreamState();
+        if (isScalar(b)) { // singer-io/tap-mixpanel: "export": "2020-03-01T18:27:19.000000Z"
+            s.mark = new Mark(Optional.empty(), b);
+            return s;
+        }
+        if (!b.isObject()) throw fail(source, path, "must be a string or an object, not " + Json.kind(b));
+        if (b.isEmpty()) return null;
+        if (b.has(KEY) || b.has(VALUE) || b.has(PARTITIONS)) {
+            s.mark = parseMark(b, path, source);
+            JsonNode parts = b.get(PARTITIONS);
+            if (parts != null && !parts.isNull()) {
+                if (!parts.isArray()) throw fail(source, path + "." + PARTITIONS, "must be a list, not " + Json.kind(parts));
+                for (int i = 0; i < parts.size(); i++) {
+                    String pp = path + "." + PARTITIONS + "[" + i + "]";
+                    JsonNode p = parts.get(i);
+                    if (!p.isObject()) throw fail(source, pp, "must be an object, not " + Json.kind(p));
+                    JsonNode ctx = p.get(CONTEXT);
+                    if (ctx == null || ctx.isNull()) throw fail(source, pp + "." + CONTEXT, "is missing");
+                    if (!ctx.isObject()) throw fail(source, pp + "." + CONTEXT, "must be an object, not " + Json.kind(ctx));
+                    for (Partition other : s.partitions) {
+                        if (sameJson(other.context, ctx)) throw fail(source, pp + "." + CONTEXT, "duplicate partition " + ctx);
+                    }
+                    Mark m = parseMark(p, pp, source);
+                    if (m != null) s.partitions.add(new Partition((ObjectNode) ctx.deepCopy(), m));
+                }
+            }
+            return s.mark == null && s.partitions.isEmpty() ? null : s;
+        }
+        if (b.size() == 1) { // singer.write_bookmark(state, stream, "date", value)
+            Map.Entry<String, JsonNode> only = b.fields().next();
+            if (isScalar(only.getValue())) {
+                s.mark = new Mark(Optional.of(only.getKey()), only.getValue());
+                return s;
+            }
+        }
+        throw fail(source, path, "must have \"" + VALUE + "\" (or \"" + PARTITIONS
+                + "\"), or be a single \"key\": value pair");
+    }
+
+    /** The replication_key / replication_key_value pair of an object; null when there is no value. */
+    private static Mark parseMark(JsonNode o, String path, String source) {
+        JsonNode key = o.get(KEY);
+        Optional<String> k = Optional.empty();
+        if (key != null && !key.isNull()) {
+            if (!key.isTextual()) throw fail(source, path + "." + KEY, "must be a string, not " + Json.kind(key));
+            k = Optional.of(key.asText());
+        }
+        JsonNode v = o.get(VALUE);
+        if (v == null || v.isNull()) return null;
+        if (!isScalar(v)) {
+            throw fail(source, path + "." + VALUE, "must be a string, a number or a boolean, not " + Json.kind(v));
+        }
+        return new Mark(k, v);
+    }
+
+    private static boolean isScalar(JsonNode n) {
+        return n.isTextual() || n.isNumber() || n.isBoolean();
+    }
+
+    private static StateException fail(String source, String path, String problem) {
+        return new StateException(source, path + ": " + problem);
+    }
+
+    // ---------------------------------------------------------------- bookmarks
+
+    /** The stream-level bookmark value, as text. */
+    public synchronized Optional<String> bookmark(String stream) {
+        StreamState s = streams.get(stream);
+        return s == null || s.mark == null ? Optional.empty() : Optional.of(s.mark.value.asText());
+    }
+
+    /** The replication key stored with the stream-level bookmark, when the state said which. */
+    public synchronized Optional<String> bookmarkKey(String stream) {
+        StreamState s = streams.get(stream);
+        return s == null || s.mark == null ? Optional.empty() : s.mark.key;
+    }
+
+    /**
+     * The bookmark of one partition of a stream. Contexts are compared as JSON values: {@code {"funnel_id": 7}}
+     * matches 7 as an int, a long or a JSON number, whatever the key order. No fallback to the stream-level
+     * bookmark: callers migrating from a single-bookmark state use
+     * {@code partitionBookmark(s, ctx).or(() -> bookmark(s))}.
+     */
+    public synchronized Optional<String> partitionBookmark(String stream, Map<String, ?> context) {
+        Partition p = find(stream, toContext(context));
+        return p == null ? Optional.empty() : Optional.of(p.mark.value.asText());
+    }
+
+    /** The contexts of a stream's partitions that have bookmarks, in order (copies). */
+    public synchronized List<ObjectNode> partitionContexts(String stream) {
+        StreamState s = streams.get(stream);
+        if (s == null) return List.of();
+        List<ObjectNode> out = new ArrayList<>();
+        for (Partition p : s.partitions) out.add(p.context.deepCopy());
+        return out;
+    }
+
+    public synchronized void setBookmark(String stream, String replicationKey, String value) {
+        streams.computeIfAbsent(stream, k -> new StreamState()).mark =
+                new Mark(Optional.of(replicationKey), Json.NODES.textNode(value));
+    }
+
+    public synchronized void setPartitionBookmark(String stream, Map<String, ?> context, String replicationKey,
+                                                  String value) {
+        ObjectNode ctx = toContext(context);
+        Mark m = new Mark(Optional.of(replicationKey), Json.NODES.textNode(value));
+        Partition p = find(stream, ctx);
+        if (p != null) {
+            p.mark = m;
+        } else {
+            streams.computeIfAbsent(stream, k -> new StreamState()).partitions.add(new Partition(ctx, m));
+        }
+    }
+
+    /** Forgets a stream's bookmarks (stream-level and partitions). */
+    public synchronized void clear(String stream) {
+        streams.remove(stream);
+    }
+
+    public synchronized Optional<String> currentlySyncing() {
+        return currentlySyncing;
+    }
+
+    public synchronized void setCurrentlySyncing(Optional<String> stream) {
+        currentlySyncing = stream;
+    }
+
+    /** Streams that have any bookmark, in order. */
+    public synchronized List<String> streams() {
+        return List.copyOf(streams.keySet());
+    }
+
+    public synchronized boolean isEmpty() {
+        return streams.isEmpty() && currentlySyncing.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Our format: {@code {"bookmarks": {...}, "currently_syncing": ...}}. */
+    public synchronized ObjectNode toJson() {
+        ObjectNode root = Json.NODES.objectNode();
+        ObjectNode bookmarks = root.putObject("bookmarks");
+        for (Map.Entry<String, StreamState> e : streams.entrySet()) {
+            ObjectNode b = bookmarks.putObject(e.getKey());
+            StreamState s = e.getValue();
+            if (s.mark != null) putMark(b, s.mark);
+            if (!s.partitions.isEmpty()) {
+                ArrayNode parts = b.putArray(PARTITIONS);
+                for (Partition p : s.partitions) {
+                    ObjectNode po = parts.addObject();
+                    po.set(CONTEXT, p.context.deepCopy());
+                    putMark(po, p.mark);
+                }
+            }
+        }
+        if (currentlySyncing.isPresent()) root.put("currently_syncing", currentlySyncing.get());
+        else root.putNull("currently_syncing");
+        return root;
+    }
+
+    private static void putMark(ObjectNode o, Mark m) {
+        m.key.ifPresent(k -> o.put(KEY, k));
+        o.set(VALUE, m.value);
+    }
+
+    public synchronized State copy() {
+        State c = new State();
+        streams.forEach((k, v) -> c.streams.put(k, v.copy()));
+        c.currentlySyncing = currentlySyncing;
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return toJson().toString();
+    }
+
+    // ---------------------------------------------------------------- contexts
+
+    private Partition find(String stream, ObjectNode ctx) {
+        StreamState s = streams.get(stream);
+        if (s == null) return null;
+        for (Partition p : s.partitions) if (sameJson(p.context, ctx)) return p;
+        return null;
+    }
+
+    private static ObjectNode toContext(Map<String, ?> context) {
+        return Json.MAPPER.valueToTree(new LinkedHashMap<>(context));
+    }
+
+    /** JSON equality with numbers compared by value (7 == 7L == 7.0) and objects by content, not key order. */
+    static boolean sameJson(JsonNode a, JsonNode b) {
+        return a.equals((x, y) -> {
+            if (x.isNumber() && y.isNumber()) return numeric(x).compareTo(numeric(y)) == 0 ? 0 : 1;
+            return x.equals(y) ? 0 : 1;
+        }, b);
+    }
+
+    private static BigDecimal numeric(JsonNode n) {
+        return n.isBigDecimal() || n.isFloatingPointNumber() ? n.decimalValue() : new BigDecimal(n.bigIntegerValue());
+    }
+}

@@ -1,0 +1,251 @@
+package io.tapmixpanel.singer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CatalogTest {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    private static ObjectNode obj(String json) {
+        try {
+            return (ObjectNode) M.readTree(json.replace('\'', '"'));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Catalog discovered() {
+        ObjectNode export = obj("{'type':'object','additionalProperties':true,'properties':{"
+                + "'event':{'type':['null','string']},'time':{'type':['null','string'],'format':'date-time'},"
+                + "'mp_reserved_insert_id':{'type':['null','string']},'amount':{'type':['null','number'],'multipleOf':0.000001}}}");
+        ObjectNode funnels = obj("{'type':'object','properties':{'funnel_id':{'type':'integer'},"
+                + "'date':{'type':'string','format':'date'},'steps':{'type':['null','array'],'items':{'type':'object'}}}}");
+        return new Catalog(List.of(
+                new CatalogEntry("export", export, List.of(),
+                        Metadata.forStream(export, List.of(), List.of("time"), Optional.of("INCREMENTAL"))),
+                new CatalogEntry("funnels", funnels, List.of("funnel_id", "date"),
+                        Metadata.forStream(funnels, List.of("funnel_id", "date"), List.of("date"), Optional.empty()))));
+    }
+
+    @Test
+    void discoveryMetadataFollowsTheSingerConventions() {
+        CatalogEntry export = discovered().entry("export").orElseThrow();
+        assertEquals(obj("{'table-key-properties':[],'valid-replication-keys':['time'],"
+                + "'forced-replication-method':'INCREMENTAL','inclusion':'available','selected-by-default':true}"),
+                export.metadata().streamLevel());
+        assertEquals(obj("{'inclusion':'automatic','selected-by-default':true}"), export.metadata().property("time"));
+        assertEquals(obj("{'inclusion':'available','selected-by-default':true}"), export.metadata().property("event"));
+        CatalogEntry funnels = discovered().entry("funnels").orElseThrow();
+        assertEquals("automatic", funnels.metadata().property("funnel_id").get("inclusion").asText());
+        assertEquals("automatic", funnels.metadata().property("date").get("inclusion").asText());
+        assertEquals("available", funnels.metadata().property("steps").get("inclusion").asText());
+        assertFalse(funnels.metadata().streamLevel().has("forced-replication-method"));
+    }
+
+    @Test
+    void catalogJsonHasTheSingerLayout() {
+        JsonNode first = discovered().toJson().get("streams").get(0);
+        assertEquals(List.of("tap_stream_id", "stream", "schema", "key_properties", "metadata"),
+                M.convertValue(M.valueToTree(iterable(first.fieldNames())), List.class));
+        assertEquals(obj("{'breadcrumb':[],'metadata':{'table-key-properties':[],'valid-replication-keys':['time'],"
+                + "'forced-replication-method':'INCREMENTAL','inclusion':'available','selected-by-default':true}}"),
+                first.get("metadata").get(0));
+        assertEquals(obj("{'breadcrumb':['properties','event'],'metadata':{'inclusion':'available','selected-by-default':true}}"),
+                first.get("metadata").get(1));
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> l = new java.util.ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
+    }
+
+    @Test
+    void discoverThenReadThenWriteIsByteIdentical(@TempDir Path dir) throws IOException {
+        byte[] discovered = M.writerWithDefaultPrettyPrinter().writeValueAsBytes(discovered().toJson());
+        Path file = dir.resolve("catalog.json");
+        Files.write(file, discovered);
+        byte[] again = M.writerWithDefaultPrettyPrinter().writeValueAsBytes(Catalog.read(file).toJson());
+        assertEquals(new String(discovered, StandardCharsets.UTF_8), new String(again, StandardCharsets.UTF_8));
+
+        byte[] compact = M.writeValueAsBytes(discovered().toJson());
+        Files.write(file, compact);
+        assertArrayEquals(compact, M.writeValueAsBytes(Catalog.read(file).toJson()));
+    }
+
+    @Test
+    void topLevelReplicationFieldsAndStreamNameSurviveTheRoundTrip() {
+        Catalog c = Catalog.parse(obj("{'streams':[{'tap_stream_id':'a','stream':'a_table','schema':{},"
+                + "'key_properties':['id'],'metadata':[],'replication_key':'updated','replication_method':'INCREMENTAL'}]}"), "c.json");
+        CatalogEntry e = c.streams().get(0);
+        assertEquals("a_table", e.stream());
+        assertEquals(Optional.of("updated"), e.replicationKey());
+        assertEquals(Optional.of("INCREMENTAL"), e.replicationMethod());
+        assertEquals(obj("{'tap_stream_id':'a','stream':'a_table','schema':{},'key_properties':['id'],'metadata':[],"
+                + "'replication_key':'updated','replication_method':'INCREMENTAL'}"), c.toJson().get("streams").get(0));
+    }
+
+    @Test
+    void streamNameAndKeyPropertiesDefaultFromIdAndMetadata() {
+        CatalogEntry e = Catalog.parse(obj("{'streams':[{'tap_stream_id':'a','schema':{},"
+                + "'metadata':[{'breadcrumb':[],'metadata':{'table-key-properties':['k']}}]}]}"), "c.json").streams().get(0);
+        assertEquals("a", e.stream());
+        assertEquals(List.of("k"), e.keyProperties());
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    private static String problem(String json) {
+        return assertThrows(CatalogException.class, () -> Catalog.parse(obj(json), "catalog.json")).getMessage();
+    }
+
+    @Test
+    void eachStructuralProblemIsNamedWithItsPath() {
+        assertEquals("catalog.json: streams: is missing", problem("{}"));
+        assertEquals("catalog.json: streams: must be a list, not an object", problem("{'streams':{}}"));
+        assertEquals("catalog.json: streams[0]: must be an object, not a string", problem("{'streams':['x']}"));
+        assertEquals("catalog.json: streams[0].tap_stream_id: is missing", problem("{'streams':[{'schema':{}}]}"));
+        assertEquals("catalog.json: streams[0].tap_stream_id: must be a non-empty string, not a number",
+                problem("{'streams':[{'tap_stream_id':3,'schema':{}}]}"));
+        assertEquals("catalog.json: streams[1].schema: is missing",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{}},{'tap_stream_id':'b'}]}"));
+        assertEquals("catalog.json: streams[2].schema: must be an object, not a string",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{}},{'tap_stream_id':'b','schema':{}},"
+                        + "{'tap_stream_id':'c','schema':'x'}]}"));
+        assertEquals("catalog.json: streams[0].schema.properties: must be an object, not a list",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{'properties':[]}}]}"));
+        assertEquals("catalog.json: streams[0].key_properties: must be a list of strings, not a string",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'key_properties':'id'}]}"));
+        assertEquals("catalog.json: streams[0].key_properties[1]: must be a string, not a number",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'key_properties':['id',1]}]}"));
+        assertEquals("catalog.json: streams[0].metadata: must be a list, not an object",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':{}}]}"));
+        assertEquals("catalog.json: streams[0].metadata[0]: must be an object, not a list",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[[]]}]}"));
+        assertEquals("catalog.json: streams[0].metadata[0].breadcrumb: is missing",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'metadata':{}}]}]}"));
+        assertEquals("catalog.json: streams[0].metadata[1].breadcrumb: must be a list, not a string",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':[],'metadata':{}},"
+                        + "{'breadcrumb':'properties/x','metadata':{}}]}]}"));
+        assertEquals("catalog.json: streams[0].metadata[0].breadcrumb[1]: must be a string, not a number",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':['properties',1],'metadata':{}}]}]}"));
+        assertEquals("catalog.json: streams[0].metadata[0].metadata: must be an object, not a list",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':[],'metadata':[]}]}]}"));
+        assertEquals("catalog.json: streams[0].metadata[1].breadcrumb: duplicate [\"properties\",\"x\"] (also streams[0].metadata[0])",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':['properties','x'],'metadata':{}},"
+                        + "{'breadcrumb':['properties','x'],'metadata':{}}]}]}"));
+        assertEquals("catalog.json: streams[1].tap_stream_id: duplicate \"a\" (also streams[0])",
+                problem("{'streams':[{'tap_stream_id':'a','schema':{}},{'tap_stream_id':'a','schema':{}}]}"));
+        assertEquals("catalog.json: must be a JSON object with a \"streams\" list, not a list",
+                assertThrows(CatalogException.class, () -> Catalog.parse(M.readTree("[]"), "catalog.json")).getMessage());
+    }
+
+    @Test
+    void unreadableEmptyAndMalformedFilesAreNamed(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("nope.json");
+        CatalogException e = assertThrows(CatalogException.class, () -> Catalog.read(missing));
+        assertEquals(missing + ": cannot read the file: no such file", e.getMessage());
+        assertEquals(missing.toString(), e.file());
+
+        Path empty = Files.writeString(dir.resolve("empty.json"), "  \n");
+        assertEquals(empty + ": the file is empty",
+                assertThrows(CatalogException.class, () -> Catalog.read(empty)).getMessage());
+
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"streams\": [\n  {\"tap_stream_id\": \"a\",,}\n]}");
+        String msg = assertThrows(CatalogException.class, () -> Catalog.read(bad)).getMessage();
+        assertTrue(msg.startsWith(bad + ": malformed JSON at line 2, column "), msg);
+
+        Path trailing = Files.writeString(dir.resolve("trailing.json"), "{\"streams\": []} x");
+        assertTrue(assertThrows(CatalogException.class, () -> Catalog.read(trailing)).getMessage()
+                .startsWith(trailing + ": malformed JSON at line 1"));
+
+        Path dirAsFile = dir;
+        assertTrue(assertThrows(CatalogException.class, () -> Catalog.read(dirAsFile)).getMessage()
+                .startsWith(dir + ": cannot read the file"));
+    }
+
+    // ------------------------------------------------------------------ selection
+
+    private static CatalogEntry entry(String metadataJson, String schemaJson) {
+        return Catalog.parse(obj("{'streams':[{'tap_stream_id':'s','schema':" + schemaJson + ",'metadata':" + metadataJson + "}]}"),
+                "c.json").streams().get(0);
+    }
+
+    private static final String SCHEMA = "{'type':'object','properties':{'id':{'type':'integer'},'a':{'type':'string'},"
+            + "'b':{'type':'string'},'c':{'type':'string'},'d':{'type':'string'},'e':{'type':'string'}}}";
+
+    @Test
+    void aStreamIsSelectedOnlyByStreamLevelSelectedTrue() {
+        assertTrue(entry("[{'breadcrumb':[],'metadata':{'selected':true}}]", SCHEMA).isSelected());
+        assertFalse(entry("[{'breadcrumb':[],'metadata':{'selected':false}}]", SCHEMA).isSelected());
+        assertFalse(entry("[{'breadcrumb':[],'metadata':{'selected-by-default':true}}]", SCHEMA).isSelected());
+        assertFalse(entry("[]", SCHEMA).isSelected());
+        assertFalse(discovered().streams().get(0).isSelected(), "discovery selects nothing");
+    }
+
+    @Test
+    void legacySchemaSelectedCountsWhenMetadataIsSilent() {
+        String legacy = "{'type':'object','selected':true,'properties':{}}";
+        assertTrue(entry("[]", legacy).isSelected());
+        assertFalse(entry("[{'breadcrumb':[],'metadata':{'selected':false}}]", legacy).isSelected(), "metadata wins");
+        assertFalse(entry("[]", legacy).selectedSchema().has("selected"));
+    }
+
+    @Test
+    void propertiesAreKeptUnlessDeselectedAndNotAutomatic() {
+        CatalogEntry e = entry("[{'breadcrumb':[],'metadata':{'selected':true}},"
+                + "{'breadcrumb':['properties','id'],'metadata':{'inclusion':'automatic','selected':false}},"
+                + "{'breadcrumb':['properties','a'],'metadata':{'inclusion':'available','selected':false}},"
+                + "{'breadcrumb':['properties','b'],'metadata':{'inclusion':'available','selected':true}},"
+                + "{'breadcrumb':['properties','c'],'metadata':{'inclusion':'unsupported','selected':true}},"
+                + "{'breadcrumb':['properties','d'],'metadata':{'inclusion':'available','selected-by-default':false}},"
+                + "{'breadcrumb':['properties','ghost'],'metadata':{'selected':false}}]", SCHEMA);
+        assertTrue(e.isPropertySelected("id"), "automatic is kept despite selected:false");
+        assertFalse(e.isPropertySelected("a"), "deselected");
+        assertTrue(e.isPropertySelected("b"));
+        assertFalse(e.isPropertySelected("c"), "unsupported is never emitted");
+        assertFalse(e.isPropertySelected("d"), "selected-by-default:false with no selected");
+        assertTrue(e.isPropertySelected("e"), "no metadata: kept");
+        assertTrue(e.isPropertySelected("new_property"), "unknown to the catalog: kept");
+        assertEquals(Set.of("a", "c", "d", "ghost"), e.deselectedProperties());
+        assertTrue(e.propertyFilter().test("e"));
+        assertFalse(e.propertyFilter().test("a"));
+        assertEquals(List.of("id", "b", "e"), iterable(e.selectedSchema().get("properties").fieldNames()));
+        assertEquals(6, e.schema().get("properties").size(), "the entry's schema is untouched");
+    }
+
+    @Test
+    void replicationMethodAndKeyComeFromMetadataFirst() {
+        CatalogEntry e = entry("[{'breadcrumb':[],'metadata':{'replication-method':'INCREMENTAL',"
+                + "'forced-replication-method':'FULL_TABLE','replication-key':'b','valid-replication-keys':['a','b']}}]", SCHEMA);
+        assertEquals(Optional.of("INCREMENTAL"), e.replicationMethod());
+        assertEquals(Optional.of("b"), e.replicationKey());
+        CatalogEntry forced = entry("[{'breadcrumb':[],'metadata':{'forced-replication-method':'FULL_TABLE',"
+                + "'valid-replication-keys':['a','b']}}]", SCHEMA);
+        assertEquals(Optional.of("FULL_TABLE"), forced.replicationMethod());
+        assertEquals(Optional.of("a"), forced.replicationKey(), "first valid replication key");
+        CatalogEntry none = entry("[]", SCHEMA);
+        assertEquals(Optional.empty(), none.replicationMethod());
+        assertEquals(Optional.empty(), none.replicationKey());
+    }
+
+    @Test
+    void selectAllMarksEveryStreamSelected() {
+        Catalog c = discovered().selectAll();
+        assertEquals(2, c.selected().size());
+        assertTrue(c.toJson().get("streams").get(1).get("metadata").get(0).get("metadata").get("selected").asBoolean());
+    }
+}
