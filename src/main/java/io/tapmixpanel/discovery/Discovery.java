@@ -82,7 +82,7 @@ public final class Discovery {
         ObjectNode props = (ObjectNode) schema.get("properties");
         Map<String, String> reported = client.engageProperties();
         for (Map.Entry<String, String> e : reported.entrySet()) {
-            String column = PropertyNames.column(e.getKey());
+            String column = PropertyNames.engageColumn(e.getKey());
             if (props.has(column)) continue;
             props.set(column, engageType(e.getValue()));
         }

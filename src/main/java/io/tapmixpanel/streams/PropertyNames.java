@@ -1,7 +1,5 @@
 package io.tapmixpanel.streams;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * How Mixpanel property names become column names (SPEC §4), compatible with singer-io/tap-mixpanel:
  * a leading {@code $} becomes {@code mp_reserved_} ({@code $insert_id} → {@code mp_reserved_insert_id}).
@@ -17,7 +15,7 @@ public final class PropertyNames {
     static final String RESERVED = "mp_reserved_";
     static final String LITERAL = "mp_literal_";
 
-    private final ConcurrentHashMap<String, String> cache = new ConcurrentHashMap<>();
+    private PropertyNames() {}
 
     /** The column name of a Mixpanel property name. */
     public static String column(String source) {
@@ -34,20 +32,15 @@ public final class PropertyNames {
         return source.equals("event") ? LITERAL + source : column(source);
     }
 
+    /** The column name of a profile property: {@code distinct_id} sits beside them, so a literal one is escaped. */
+    public static String engageColumn(String source) {
+        return source.equals("distinct_id") ? LITERAL + source : column(source);
+    }
+
     /** The Mixpanel property name of a column name (the inverse of {@link #column}). */
     public static String source(String column) {
         if (column.startsWith(RESERVED)) return "$" + column.substring(RESERVED.length());
         if (column.startsWith(LITERAL)) return column.substring(LITERAL.length());
         return column;
-    }
-
-    /** {@link #column}, memoised: the export hot path sees the same few hundred names millions of times. */
-    public String columnOf(String source) {
-        String c = cache.get(source);
-        if (c == null) {
-            c = column(source);
-            if (cache.size() < 100_000) cache.put(source, c);
-        }
-        return c;
     }
 }

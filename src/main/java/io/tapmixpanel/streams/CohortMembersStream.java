@@ -1,0 +1,46 @@
+package io.tapmixpanel.streams;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.mixpanel.Cohort;
+import io.tapmixpanel.mixpanel.EngageQuery;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * cohort_members: for each cohort of cohorts/list (read here, so the stream works when selected alone), its
+ * members from engage with {@code filter_by_cohort}, paginated. Only {@code $distinct_id} is needed, so no
+ * profile property is asked for.
+ */
+final class CohortMembersStream implements StreamSync {
+    @Override
+    public void sync(StreamContext ctx) {
+        List<Cohort> cohorts = ctx.client().cohorts();
+        int i = 0;
+        for (Cohort c : cohorts) {
+            i++;
+            if (c.id().isEmpty()) continue;
+            long id = c.id().getAsLong();
+            int n = i;
+            EngageQuery q = new EngageQuery(Optional.empty(), List.of("$distinct_id"), Optional.empty(), 0,
+                    OptionalInt.empty(), OptionalLong.of(id));
+            EngagePages.forEach(ctx.client(), q, ctx.pool(), ctx.config().maxConcurrentRequests(),
+                    p -> ctx.position().accept("cohort " + n + "/" + cohorts.size() + ", " + p),
+                    page -> {
+                        for (ObjectNode profile : page) {
+                            ObjectNode r = JsonNodeFactory.instance.objectNode();
+                            r.put("cohort_id", id);
+                            r.set("distinct_id", profile.get("$distinct_id"));
+                            ctx.emitter().emit(r);
+                        }
+                    });
+        }
+        ctx.checkpoint();
+    }
+
+    @Override
+    public List<String> bookmarkProperties(boolean incremental) { return List.of(); }
+}

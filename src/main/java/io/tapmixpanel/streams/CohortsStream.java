@@ -1,0 +1,17 @@
+package io.tapmixpanel.streams;
+
+import io.tapmixpanel.mixpanel.Cohort;
+
+import java.util.List;
+
+/** cohorts: full table of cohorts/list. */
+final class CohortsStream implements StreamSync {
+    @Override
+    public void sync(StreamContext ctx) {
+        for (Cohort c : ctx.client().cohorts()) ctx.emitter().emit(c.raw().deepCopy());
+        ctx.checkpoint();
+    }
+
+    @Override
+    public List<String> bookmarkProperties(boolean incremental) { return List.of(); }
+}

@@ -1,0 +1,49 @@
+package io.tapmixpanel.streams;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.mixpanel.Funnel;
+import io.tapmixpanel.mixpanel.FunnelDay;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * funnels: every funnel of funnels/list, one record per funnel and day, with a bookmark per funnel (a state
+ * partition with context {@code {"funnel_id": N}}). A singer-io state's single plain bookmark applies to
+ * every funnel that has no partition yet.
+ */
+final class FunnelsStream implements StreamSync {
+    @Override
+    public void sync(StreamContext ctx) {
+        List<Funnel> funnels = ctx.client().funnels();
+        int f = 0;
+        for (Funnel funnel : funnels) {
+            f++;
+            Map<String, Object> context = Map.of("funnel_id", funnel.funnelId());
+            Optional<String> bookmark = ctx.state().partitionBookmark(ctx.stream(), context)
+                    .or(() -> ctx.state().bookmark(ctx.stream()));
+            List<DateWindow> windows = Days.windows(ctx, bookmark);
+            int i = 0;
+            for (DateWindow w : windows) {
+                ctx.position().accept("funnel " + f + "/" + funnels.size() + ", window " + (++i) + "/" + windows.size());
+                for (FunnelDay d : ctx.client().funnel(funnel.funnelId(), w.from(), w.to())) {
+                    ObjectNode r = JsonNodeFactory.instance.objectNode();
+                    r.put("funnel_id", funnel.funnelId());
+                    r.put("name", funnel.name());
+                    r.put("date", d.date().toString());
+                    r.put("datetime", Days.datetime(d.date(), ctx.zone()));
+                    r.set("steps", d.steps());
+                    r.set("analysis", d.analysis());
+                    ctx.emitter().emit(r);
+                }
+                ctx.state().setPartitionBookmark(ctx.stream(), context, "date", w.to().toString());
+                ctx.checkpoint();
+            }
+        }
+    }
+
+    @Override
+    public List<String> bookmarkProperties(boolean incremental) { return List.of("date"); }
+}

@@ -1,0 +1,23 @@
+package io.tapmixpanel.streams;
+
+import java.util.List;
+
+/** What is particular to one stream: how it reads Mixpanel and which properties are its bookmarks. */
+public interface StreamSync {
+    void sync(StreamContext ctx);
+
+    /** {@code bookmark_properties} of its SCHEMA. */
+    List<String> bookmarkProperties(boolean incremental);
+
+    static StreamSync of(StreamId id) {
+        return switch (id) {
+            case EXPORT -> new ExportStream();
+            case ENGAGE -> new EngageStream();
+            case FUNNELS -> new FunnelsStream();
+            case REVENUE -> new RevenueStream();
+            case ANNOTATIONS -> new AnnotationsStream();
+            case COHORTS -> new CohortsStream();
+            case COHORT_MEMBERS -> new CohortMembersStream();
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package io.tapmixpanel.sync;
+
+import io.tapmixpanel.config.TapConfig;
+import io.tapmixpanel.discovery.Discovery;
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.ClientSettings;
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.mixpanel.ProjectInfo;
+import io.tapmixpanel.mixpanel.RetryPolicy;
+import io.tapmixpanel.singer.Catalog;
+import io.tapmixpanel.singer.SingerWriter;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Optional;
+
+/** The two things the tap does, discovery and sync, from a validated config to Singer messages on a stream. */
+public final class Tap {
+    private final TapConfig config;
+    private final RetryPolicy retryPolicy;
+
+    public Tap(TapConfig config) { this(config, RetryPolicy.defaults()); }
+
+    /** Tests pass short backoffs so that fault-injection runs finish in seconds. */
+    public Tap(TapConfig config, RetryPolicy retryPolicy) {
+        this.config = config;
+        this.retryPolicy = retryPolicy;
+    }
+
+    public ClientSettings clientSettings() {
+        return new ClientSettings(config.credentials(), config.region(), config.apiBaseUrl(), config.exportBaseUrl(),
+                config.appBaseUrl(), config.requestTimeout(), config.maxConcurrentRequests(), config.userAgent(), retryPolicy);
+    }
+
+    public void discover(OutputStream out) {
+        RunMetrics metrics = new RunMetrics();
+        try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
+            Catalog catalog = new Discovery(client, config.selectPropertiesByDefault()).discover();
+            SingerWriter w = new SingerWriter(out);
+            w.writeJson(catalog.toJson());
+            w.flush();
+        }
+    }
+
+    public void sync(Optional<Path> catalogFile, Optional<Path> stateFile, OutputStream out) {
+        RunMetrics metrics = new RunMetrics();
+        try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
+            new SyncRunner(resolveTimezone(client), client, metrics).run(catalogFile, stateFile, new SingerWriter(out));
+        }
+    }
+
+    /** project_timezone as configured, else the project's own from /api/app/me, else UTC with a warning. */
+    TapConfig resolveTimezone(MixpanelClient client) {
+        if (config.projectTimezone().isPresent()) return config;
+        Optional<ProjectInfo> me = Optional.empty();
+        if (client.hasProjectId()) {
+            try {
+                me = client.me();
+            } catch (RuntimeException e) {
+                Log.debug("/api/app/me failed: %s", e.getMessage());
+            }
+        }
+        if (me.isPresent() && !me.get().timezone().isEmpty()) {
+            try {
+                ZoneId zone = ZoneId.of(me.get().timezone());
+                Log.info("project_timezone not set: using the project's timezone %s from /api/app/me", zone);
+                if (me.get().region() != config.region() && config.apiBaseUrl().isEmpty()) {
+                    Log.warning("the project's data lives in region %s but region is %s: set region to %s",
+                            me.get().region(), config.region(), me.get().region());
+                }
+                return config.withProjectTimezone(zone);
+            } catch (DateTimeException e) {
+                Log.warning("/api/app/me gave an unknown timezone '%s'", me.get().timezone());
+            }
+        }
+        Log.warning("project_timezone not set and not readable from /api/app/me: using UTC. Set project_timezone to the "
+                + "project's timezone (Project Settings) or export days will be UTC days");
+        return config.withProjectTimezone(ZoneId.of("UTC"));
+    }
+}
