@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  *   <li>a string that is not an RFC 3339 date-time (or date) in a {@code format: date-time} ({@code date})
  *       property: the {@code format} is removed, so the property becomes a plain string. No {@code anyOf}
  *       pairing a plain string with a date-time is ever produced;</li>
- *   <li>{@code anyOf}/{@code oneOf}: a branch {@code {"type": T}} is appended (a {@code oneOf} that becomes
- *       ambiguous turns into {@code anyOf});</li>
+ *   <li>{@code anyOf}/{@code oneOf}: a branch that takes the value's JSON type is widened, else a branch
+ *       {@code {"type": T}} is appended; a widened {@code oneOf} becomes an {@code anyOf} (a new branch could
+ *       make earlier values match two);</li>
  *   <li>nested objects and array items are checked against their declared {@code properties} / {@code items}
  *       and widened the same way; an unknown nested key under {@code additionalProperties: false} is added as
  *       a property; {@code required} names missing from a value are removed from {@code required};</li>
@@ -437,13 +438,23 @@ public final class SchemaGuard {
     private static boolean widenBranches(ObjectNode s, String keyword, JsonNode v) {
         if (!(s.get(keyword) instanceof ArrayNode branches)) return false;
         int n = countFitting(branches, v);
-        if (n == 0) {
-            branches.add(typeOnly(typeBitOf(v)));
-            return true;
-        }
-        if (n > 1 && keyword.equals("oneOf")) { // ambiguous: exactly-one can no longer hold
+        if (keyword.equals("oneOf") && n != 1) {
+            // Widening a oneOf could make values that matched one branch match two: it becomes an anyOf.
             s.remove("oneOf");
             s.set("anyOf", branches);
+            if (n > 1) return true;
+        }
+        if (n == 0) {
+            // Widen a branch that already takes this JSON type (a date-time string branch loses its format)
+            // rather than adding a sibling that would make plain strings and date-times ambiguous.
+            int bit = typeBitOf(v);
+            for (JsonNode b : branches) {
+                if (b instanceof ObjectNode ob && (maskOf(ob) & bit) != 0) {
+                    widenSchema(ob, v);
+                    if (fitsSchema(ob, v)) return true;
+                }
+            }
+            branches.add(typeOnly(bit));
             return true;
         }
         return false;
@@ -456,7 +467,13 @@ public final class SchemaGuard {
             if (s.get(k) instanceof ArrayNode branches) {
                 int mask = 0;
                 for (JsonNode b : branches) mask |= maskOf(b);
-                if ((mask & bit) == 0) branches.add(typeOnly(bit));
+                if ((mask & bit) == 0) {
+                    branches.add(typeOnly(bit));
+                    if (k.equals("oneOf")) { // see widenBranches
+                        s.remove("oneOf");
+                        s.set("anyOf", branches);
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,11 @@
+/**
+ * A small Singer library that knows nothing of Mixpanel: {@link io.tapmixpanel.singer.SingerWriter} (messages on
+ * one buffered stdout), {@link io.tapmixpanel.singer.Catalog} / {@link io.tapmixpanel.singer.CatalogEntry} /
+ * {@link io.tapmixpanel.singer.Metadata} (discovery output, reading, selection rules),
+ * {@link io.tapmixpanel.singer.State} (bookmarks: reads ours, singer-io's plain strings and single-key objects;
+ * writes ours, with partitions) and {@link io.tapmixpanel.singer.SchemaGuard} (keeps each stream's SCHEMA true to
+ * its RECORDs by widening). Errors are unchecked types naming the file and JSON path:
+ * {@link io.tapmixpanel.singer.CatalogException}, {@link io.tapmixpanel.singer.StateException},
+ * {@link io.tapmixpanel.singer.TargetClosedException}.
+ */
+package io.tapmixpanel.singer;
