@@ -1,20 +1,23 @@
 package io.tapmixpanel.cli;
 
 import io.tapmixpanel.config.TapConfig;
+import io.tapmixpanel.sync.Tap;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Wires discovery and sync together from a validated config. */
+/** Runs discovery or sync from a validated config. */
 final class Commands {
     private Commands() {}
 
     static int discover(TapConfig config, OutputStream stdout) {
-        throw new UnsupportedOperationException("discovery lands with issue 5");
+        new Tap(config).discover(stdout);
+        return Cli.EXIT_OK;
     }
 
     static int sync(TapConfig config, Optional<Path> catalog, Optional<Path> state, OutputStream stdout) {
-        throw new UnsupportedOperationException("sync lands with issue 6");
+        new Tap(config).sync(catalog, state, stdout);
+        return Cli.EXIT_OK;
     }
 }

@@ -1,11 +1,34 @@
 package io.tapmixpanel.cli;
 
-/** Turns a failure while running into its exit code and one CRITICAL line. */
+import io.tapmixpanel.mixpanel.MixpanelApiException;
+import io.tapmixpanel.singer.CatalogException;
+import io.tapmixpanel.singer.StateException;
+import io.tapmixpanel.singer.TargetClosedException;
+
+import java.io.UncheckedIOException;
+
+/**
+ * Turns what ended a run into its exit code and one CRITICAL line: catalog and state problems are the user's
+ * input (2); everything else happened while running (1). Unexpected exceptions say so, and where the details are.
+ */
 final class ErrorReport {
     private ErrorReport() {}
 
     static int handle(RuntimeException e) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return Cli.fail(Cli.EXIT_FAILURE, msg, e);
+        if (e instanceof CatalogException c) return Cli.fail(Cli.EXIT_USAGE, "catalog " + c.getMessage(), e);
+        if (e instanceof StateException s) return Cli.fail(Cli.EXIT_USAGE, "state " + s.getMessage(), e);
+        if (e instanceof TargetClosedException) {
+            return Cli.fail(Cli.EXIT_FAILURE, "the target closed its input (broken pipe): stopping; the last STATE written is safe to resume from", e);
+        }
+        if (e instanceof MixpanelApiException) return Cli.fail(Cli.EXIT_FAILURE, oneLine(e.getMessage()), e);
+        if (e instanceof UncheckedIOException io) {
+            return Cli.fail(Cli.EXIT_FAILURE, "I/O error: " + oneLine(io.getCause().getMessage()), e);
+        }
+        String what = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + oneLine(e.getMessage());
+        return Cli.fail(Cli.EXIT_FAILURE, "internal error: " + what + " (run with --log-level debug for the stack trace)", e);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ").trim();
     }
 }

@@ -5,7 +5,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = new Cli(System.out, System.getenv()).run(args);
+        int code = new Cli(new java.io.FileOutputStream(java.io.FileDescriptor.out), System.getenv()).run(args);
         System.exit(code);
     }
 }

@@ -1,5 +1,6 @@
 package io.tapmixpanel.sync;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
@@ -10,6 +11,7 @@ import io.tapmixpanel.mixpanel.RetryPolicy;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.SingerWriter;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -38,9 +40,14 @@ public final class Tap {
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
             Catalog catalog = new Discovery(client, config.selectPropertiesByDefault()).discover();
-            SingerWriter w = new SingerWriter(out);
-            w.writeJson(catalog.toJson());
-            w.flush();
+            try {
+                // Pretty-printed: users read and edit this file to select streams and properties.
+                out.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(catalog.toJson()));
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new SingerWriter(out).failure(e);
+            }
         }
     }
 
