@@ -89,6 +89,20 @@ abstract class WireMockSupport {
         return client(settings(credentials), HttpListener.NOOP);
     }
 
+    /**
+     * Stubs {@code request} to answer {@code responses} in order, one per request; the last answer repeats.
+     */
+    static void answerInTurn(java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request,
+                             com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... responses) {
+        String scenario = "turns-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < responses.length; i++) {
+            String state = i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "turn-" + i;
+            var b = request.get().inScenario(scenario).whenScenarioStateIs(state).willReturn(responses[i]);
+            if (i < responses.length - 1) b = b.willSetStateTo("turn-" + (i + 1));
+            wm.stubFor(b);
+        }
+    }
+
     static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
