@@ -57,7 +57,8 @@ final class ExportReader {
                     throw parseProblem(in, events, line, "line " + line + " is " + t.asString() + "..., not a JSON object", false, null);
                 }
                 consumer.onEvent(p);
-                if (p.currentToken() != JsonToken.END_OBJECT) {
+                // databind (readValueAsTree) clears the current token after reading a whole value: null is fine too
+                if (p.currentToken() != JsonToken.END_OBJECT && p.currentToken() != null) {
                     throw new IllegalStateException("ExportConsumer.onEvent left the parser on " + p.currentToken()
                             + ", not on the END_OBJECT of its event");
                 }
