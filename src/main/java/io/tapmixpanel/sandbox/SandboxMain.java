@@ -32,7 +32,16 @@ public final class SandboxMain {
         System.out.println("mixpanel-sandbox listening on " + sandbox.baseUrl());
         System.out.flush();
         SLog.info(sandbox.summary());
-        sandbox.warmUpGzip();
+        Thread gz = new Thread(() -> {
+            try {
+                long ms = sandbox.awaitGzipCache();
+                if (ms >= 0) SLog.info(String.format(java.util.Locale.ROOT, "gzip cache ready: %.1f MB in %d ms", sandbox.gzipCacheBytes() / 1e6, ms));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sandbox-gzip-log");
+        gz.setDaemon(true);
+        gz.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
         new CountDownLatch(1).await();
     }
