@@ -259,6 +259,20 @@ public final class MixpanelClient implements AutoCloseable {
      */
     public List<Annotation> annotations(LocalDate from, LocalDate to) {
         OptionalLong project = settings.credentials().knownProjectId();
+        if (project.isPresent() && settings.credentials() instanceof Credentials.ProjectSecret) {
+            // A project secret may not be accepted by the app API: then the legacy endpoint still answers.
+            try {
+                return annotations(from, to, project);
+            } catch (MixpanelApiException e) {
+                if (e.status() != 401 && e.status() != 403) throw e;
+                Log.info("annotations v2 refused the project secret (HTTP %d): using the legacy endpoint", e.status());
+                return annotations(from, to, OptionalLong.empty());
+            }
+        }
+        return annotations(from, to, project);
+    }
+
+    private List<Annotation> annotations(LocalDate from, LocalDate to, OptionalLong project) {
         ApiRequest req;
         String arrayField;
         if (project.isPresent()) {
