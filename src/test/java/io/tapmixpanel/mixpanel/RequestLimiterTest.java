@@ -57,7 +57,7 @@ class RequestLimiterTest {
         long start = System.nanoTime();
         for (int i = 0; i < 3; i++) limiter.acquire(ApiFamily.EXPORT);
         for (int i = 0; i < 5; i++) limiter.acquire(ApiFamily.QUERY);
-        assertTrue(System.nanoTime() - start < 50_000_000L, "no sleep below the limits");
+        assertTrue(System.nanoTime() - start < 500_000_000L, "no sleep below the limits (the 4th export start would wait 1 s)");
     }
 
     @Test
@@ -81,7 +81,7 @@ class RequestLimiterTest {
             gate.awaitStart();
             at.add((System.nanoTime() - start) / 1_000_000);
         }
-        assertTrue(at.get(2) < 50, at.toString());
+        assertTrue(at.get(2) < 90, at.toString());
         assertTrue(at.get(3) >= 99, at.toString());
         assertTrue(at.get(6) >= 199, at.toString());
     }
