@@ -99,9 +99,8 @@ final class ExportReader {
         return new AttemptFailed(AttemptFailed.Kind.CUT_SHORT, what + " after " + events + " events", 0, e);
     }
 
-    private static AttemptFailed parseProblem(InputStream body, long events, long line, String detail,
+    private static AttemptFailed parseProblem(WatchedBody in, long events, long line, String detail,
                                               boolean endOfInputInsideRecord, Throwable cause) {
-        WatchedBody in = (WatchedBody) body;
         try {
             if (in.drainAtMost(LOOK_AHEAD_LIMIT) && in.endsWith(TERMINATED_EARLY)) {
                 return new AttemptFailed(AttemptFailed.Kind.CUT_SHORT,

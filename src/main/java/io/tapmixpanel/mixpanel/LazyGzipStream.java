@@ -7,8 +7,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Gzip decoding that tolerates an empty body (a gzip-labelled empty export is zero events, where
- * GZIPInputStream would throw at construction), and that reads its header lazily, on the first read, so that a
- * transport failure there surfaces where the reader expects it.
+ * GZIPInputStream would throw at construction), that reads its header lazily, on the first read, so that a
+ * transport failure there surfaces where the reader expects it, and that reads every member of a multi-member
+ * body (see {@link MemberBoundaryAware}).
  */
 final class LazyGzipStream extends InputStream {
     static final int BUFFER = 64 * 1024;
@@ -27,7 +28,7 @@ final class LazyGzipStream extends InputStream {
                 decoded = InputStream.nullInputStream();
             } else {
                 p.unread(first);
-                decoded = new GZIPInputStream(p, BUFFER);
+                decoded = new GZIPInputStream(new MemberBoundaryAware(p), BUFFER);
             }
         }
         return decoded;
@@ -46,5 +47,53 @@ final class LazyGzipStream extends InputStream {
     @Override
     public void close() throws IOException {
         raw.close();
+    }
+
+    /**
+     * GZIPInputStream only looks for a next member when {@code available() > 0} at the end of one: over a network
+     * that is often 0 at a member boundary, and it would silently end the body there, losing every later event.
+     * Here {@code available()} waits for (and keeps) the next byte, so that 0 really means the end of the body.
+     * GZIPInputStream calls it only at member ends, so this costs nothing on the hot path.
+     */
+    static final class MemberBoundaryAware extends InputStream {
+        private final InputStream in;
+        private int peeked = -2; // -2: nothing peeked; -1: end of stream seen; else the byte
+
+        MemberBoundaryAware(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int available() throws IOException {
+            if (peeked == -2) peeked = in.read();
+            return peeked >= 0 ? 1 : 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (peeked != -2) {
+                int b = peeked;
+                if (b >= 0) peeked = -2;
+                return b;
+            }
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (peeked != -2) {
+                if (peeked < 0) return -1;
+                b[off] = (byte) peeked;
+                peeked = -2;
+                return 1;
+            }
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 }

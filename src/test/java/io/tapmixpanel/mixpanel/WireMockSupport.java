@@ -120,7 +120,7 @@ abstract class WireMockSupport {
     }
 
     /** Keeps what each attempt delivered, and what survived (the last attempt that was not discarded). */
-    static final class RecordingConsumer implements ExportConsumer {
+    static class RecordingConsumer implements ExportConsumer {
         final List<Integer> attempts = new ArrayList<>();
         final List<String> discards = new ArrayList<>();
         List<JsonNode> current = new ArrayList<>();
