@@ -37,6 +37,8 @@ public final class Discovery {
     /** Mixpanel JSON types in the order they are listed in a widened "type". */
     private static final List<String> TYPE_ORDER = List.of("null", "boolean", "integer", "number", "string", "array", "object");
 
+    private static final String ENGAGE_LAST_SEEN = "mp_reserved_last_seen";
+
     private final MixpanelClient client;
     private final boolean selectPropertiesByDefault;
 
@@ -47,9 +49,19 @@ public final class Discovery {
 
     public Catalog discover() {
         List<CatalogEntry> entries = new ArrayList<>();
+        boolean engageAllowed = true;
         for (StreamId id : StreamId.values()) {
             ObjectNode schema = staticSchema(id);
             schema.put("additionalProperties", selectPropertiesByDefault);
+            // Decision: cohort_members reads its members through the engage API (engage with filter_by_cohort).
+            // A 402 on engage/properties means the plan has no engage API, so cohort_members could never sync:
+            // it is left out of the catalog with engage, with its own warning, rather than listed and then
+            // skipped (402) on every sync. (A catalog written before still works: sync skips a 402 stream.)
+            if (id == StreamId.COHORT_MEMBERS && !engageAllowed) {
+                Log.warning("stream %s left out of the catalog: it reads members through the engage API, which "
+                        + "answered 402 (your plan does not include it)", id.id());
+                continue;
+            }
             try {
                 switch (id) {
                     case ENGAGE -> addEngageProperties(schema);
@@ -59,6 +71,7 @@ public final class Discovery {
             } catch (PaymentRequiredException e) {
                 Log.warning("stream %s left out of the catalog: Mixpanel answered 402 (your plan does not include this API): %s",
                         id.id(), e.getMessage());
+                if (id == StreamId.ENGAGE) engageAllowed = false;
                 continue;
             }
             Metadata md = Metadata.forStream(schema, id.keyProperties(), id.validReplicationKeys(), id.forcedReplicationMethod());
@@ -86,6 +99,9 @@ public final class Discovery {
             if (props.has(column)) continue;
             props.set(column, engageType(e.getValue()));
         }
+        // The replication key is always there, and always a date-time (the engage stream writes it in RFC 3339),
+        // even when engage/properties does not list $last_seen or reports it as a string.
+        props.set(ENGAGE_LAST_SEEN, engageType("datetime"));
     }
 
     /** engage/properties reports string, number, boolean, datetime, object or list. */
@@ -114,7 +130,7 @@ public final class Discovery {
             if (props.has(column)) continue;
             Set<String> known = lexicon.get(name);
             ObjectNode p = F.objectNode();
-            if (known == null || known.isEmpty()) {
+            if (known == null || known.isEmpty() || known.equals(Set.of("null"))) {
                 p.set("type", types("null", "string"));
             } else {
                 Set<String> all = new LinkedHashSet<>(known);
