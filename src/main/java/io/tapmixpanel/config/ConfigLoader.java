@@ -92,7 +92,7 @@ public final class ConfigLoader {
     /** "at line 3, column 7: Unexpected character ..." on one line. */
     public static String describe(JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
-        String msg = e.getOriginalMessage().replaceAll("\\s+", " ").trim();
+        String msg = e.getOriginalMessage().replaceAll("\\s+", " ").replaceAll("\\[Source: [^;\\]]*; ", "[").trim();
         if (msg.length() > 160) msg = msg.substring(0, 160) + "...";
         return loc == null ? "(" + msg + ")" : "at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " + msg;
     }

@@ -59,6 +59,8 @@ final class Json {
         String detail = e.getOriginalMessage();
         int nl = detail.indexOf('\n');
         if (nl >= 0) detail = detail.substring(0, nl);
+        // Jackson names its input source inside some messages; the file is already named by the caller.
+        detail = detail.replaceAll("\\[Source: [^;\\]]*; ", "[");
         return "malformed JSON" + where + ": " + detail;
     }
 
