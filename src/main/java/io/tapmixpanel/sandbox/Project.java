@@ -281,7 +281,7 @@ final class Project {
         day.name = new byte[cnt];
         int total = 0;
         for (int w : EVENT_WEIGHTS) total += w;
-        ByteBuf o = new ByteBuf(cnt * 470 + 64);
+        ByteBuf o = new ByteBuf(cnt * 520 + 1024);
         for (int i = 0; i < cnt; i++) {
             int x = r.nextInt(total), e = 0;
             while (x >= EVENT_WEIGHTS[e]) x -= EVENT_WEIGHTS[e++];
