@@ -321,15 +321,15 @@ final class Project {
         k(o, 3, c); o.num(utcMs + r.nextLong(60_001));
         k(o, 4, c); o.raw(pick(BROWSERS, r));
         int city = r.nextInt(CITIES.length);
-        k(o, 6, c); o.raw(CITIES[city]);
+        if (r.nextInt(100) < 85) { k(o, 6, c); o.raw(CITIES[city]); }
         k(o, 7, c); o.ascii("\"https://example.com").ascii(PATHS[r.nextInt(PATHS.length)]).b('"');
         k(o, 8, c); o.raw(pick(OSES, r));
         if (r.nextInt(100) < 30) { k(o, 9, c); o.num(320 + 160L * r.nextInt(12)); }
-        k(o, 10, c); o.raw(COUNTRIES[city]);
+        if (r.nextInt(100) < 60) { k(o, 10, c); o.raw(COUNTRIES[city]); }
         k(o, 11, c); o.ascii("\"web\"");
         if (r.nextInt(100) < 20) { k(o, 12, c); o.raw(pick(LIB_VERSIONS, r)); }
         if (r.nextInt(100) < 20) { k(o, 13, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
-        if (r.nextInt(100) < 30) { k(o, 14, c); o.raw(pick(UTMS, r)); }
+        if (r.nextInt(100) < 20) { k(o, 14, c); o.raw(pick(UTMS, r)); }
         switch (e) {
             case 0: // Viewed Page
                 k(o, 15, c); o.raw(pick(TITLES, r));
