@@ -38,23 +38,39 @@ final class ByteBuf {
         return this;
     }
 
+    private static final long[] POW10 = new long[19];
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
+
+    static {
+        long p = 1;
+        for (int i = 0; i < 19; i++) { POW10[i] = p; p *= 10; }
+        for (int i = 0; i < 100; i++) { TENS[i] = (byte) ('0' + i / 10); ONES[i] = (byte) ('0' + i % 10); }
+    }
+
     ByteBuf num(long v) {
         if (v == Long.MIN_VALUE) return ascii(Long.toString(v));
         ensure(20);
         if (v < 0) { a[n++] = '-'; v = -v; }
-        if (v < 10) { a[n++] = (byte) ('0' + v); return this; }
-        int digits = digits(v);
-        int end = n + digits;
+        int end = n + digits(v);
         int p = end;
-        while (v > 0) { a[--p] = (byte) ('0' + (v % 10)); v /= 10; }
+        if (v <= Integer.MAX_VALUE) {
+            int x = (int) v;
+            while (x >= 100) { int q = x % 100; x /= 100; a[--p] = ONES[q]; a[--p] = TENS[q]; }
+            if (x >= 10) { a[--p] = ONES[x]; a[--p] = TENS[x]; } else a[--p] = (byte) ('0' + x);
+        } else {
+            while (v >= 100) { int q = (int) (v % 100); v /= 100; a[--p] = ONES[q]; a[--p] = TENS[q]; }
+            if (v >= 10) { a[--p] = ONES[(int) v]; a[--p] = TENS[(int) v]; } else a[--p] = (byte) ('0' + v);
+        }
         n = end;
         return this;
     }
 
+    /** Number of decimal digits of v >= 0. */
     static int digits(long v) {
-        int d = 1;
-        while (v >= 10) { v /= 10; d++; }
-        return d;
+        if (v < 10) return 1;
+        int t = ((64 - Long.numberOfLeadingZeros(v)) * 1233) >>> 12;
+        return t < 19 && v >= POW10[t] ? t + 1 : t;
     }
 
     /** Appends {@code hundredths / 100} with exactly two decimals, e.g. 12345 → 123.45. */

@@ -20,9 +20,12 @@ final class Gzip {
     /** A final, empty, fixed-Huffman deflate block. */
     static final byte[] FINAL_BLOCK = {0x03, 0x00};
 
+    /** Deflate level of the cached export days (tuning knob: -Dmixpanel.sandbox.gzip.level=1..9). */
+    static final int LEVEL = Integer.getInteger("mixpanel.sandbox.gzip.level", Deflater.BEST_SPEED);
+
     /** A raw-deflate piece of {@code data} ending in a full flush (byte-aligned, dictionary reset, not final). */
     static byte[] deflatePiece(byte[] data, int off, int len) {
-        Deflater d = new Deflater(Deflater.BEST_SPEED, true);
+        Deflater d = new Deflater(LEVEL, true);
         try {
             d.setInput(data, off, len);
             byte[] out = new byte[Math.max(64, len / 3 + 64)];

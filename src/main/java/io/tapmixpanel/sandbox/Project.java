@@ -27,6 +27,8 @@ final class Project {
     static final String[] EVENT_NAMES = {"Viewed Page", "Logged In", "Searched", "Added To Cart", "Purchase",
         "Signed Up", "Played Video", "Shared Item"};
     private static final int[] EVENT_WEIGHTS = {38, 12, 12, 10, 6, 4, 11, 7};
+    private static final byte[] TRUE = ByteBuf.utf8("true");
+    private static final byte[] FALSE = ByteBuf.utf8("false");
     private static final byte[][] EVENT_PREFIX = new byte[EVENT_NAMES.length][];
 
     // property ids; names and JSON Schema types below
@@ -73,8 +75,9 @@ final class Project {
     private static final byte[][] CITIES = enc("San Francisco", "New York", "London", "Paris", "Berlin", "Tokyo",
         "São Paulo", "Zürich", "Montréal", "Kraków", "大阪", "Bengaluru");
     private static final byte[][] COUNTRIES = enc("US", "US", "GB", "FR", "DE", "JP", "BR", "CH", "CA", "PL", "JP", "IN");
-    private static final String[] PATHS = {"/", "/pricing", "/products/", "/blog/", "/docs/getting-started", "/checkout",
-        "/account/settings", "/search"};
+    private static final byte[][] URLS = enc("https://example.com/", "https://example.com/pricing",
+        "https://example.com/products/", "https://example.com/blog/", "https://example.com/docs/getting-started",
+        "https://example.com/checkout", "https://example.com/account/settings", "https://example.com/search");
     private static final byte[][] TITLES = enc("Home", "Pricing — Plans & features", "Café menu: été 2024", "日本語のページ",
         "Blog 🎉 New release", "Docs \"Getting started\"", "Checkout", "Account\nsettings");
     private static final byte[][] REFERRERS = enc("$direct", "https://www.google.com/", "https://news.ycombinator.com/",
@@ -260,7 +263,10 @@ final class Project {
         return c;
     }
 
-    private static byte[] pick(byte[][] a, SplittableRandom r) { return a[r.nextInt(a.length)]; }
+    private static byte[] pick(byte[][] a, SplittableRandom r) { return a[ri(r, a.length)]; }
+
+    /** A fast bounded int in [0, bound) (multiply-shift; the tiny bias does not matter here). */
+    static int ri(SplittableRandom r, int bound) { return (int) (((r.nextLong() >>> 32) * bound) >>> 32); }
 
     private Day genDay(int d, int cnt) {
         Day day = new Day();
@@ -281,9 +287,9 @@ final class Project {
         day.name = new byte[cnt];
         int total = 0;
         for (int w : EVENT_WEIGHTS) total += w;
-        ByteBuf o = new ByteBuf(cnt * 470 + 64);
+        ByteBuf o = new ByteBuf(cnt * 520 + 1024);
         for (int i = 0; i < cnt; i++) {
-            int x = r.nextInt(total), e = 0;
+            int x = ri(r, total), e = 0;
             while (x >= EVENT_WEIGHTS[e]) x -= EVENT_WEIGHTS[e++];
             long utcMs = ms[i];
             long utcSec = Math.floorDiv(utcMs, 1000);
@@ -314,81 +320,81 @@ final class Project {
 
     private void writeEvent(ByteBuf o, SplittableRandom r, int e, long utcMs, long[] c) {
         k(o, 1, c);
-        boolean anonymous = profiles.isEmpty() || r.nextInt(100) < 8;
+        boolean anonymous = profiles.isEmpty() || ri(r, 100) < 8;
         if (anonymous) o.b('"').ascii("$device:").uuid(r.nextLong(), r.nextLong()).b('"');
-        else o.raw(profiles.get(r.nextInt(profiles.size())).distinctIdJson);
-        if (r.nextInt(100) >= 5) { k(o, 2, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
+        else o.raw(profiles.get(ri(r, profiles.size())).distinctIdJson);
+        if (ri(r, 100) >= 5) { k(o, 2, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
         k(o, 3, c); o.num(utcMs + r.nextLong(60_001));
         k(o, 4, c); o.raw(pick(BROWSERS, r));
-        int city = r.nextInt(CITIES.length);
-        k(o, 6, c); o.raw(CITIES[city]);
-        k(o, 7, c); o.ascii("\"https://example.com").ascii(PATHS[r.nextInt(PATHS.length)]).b('"');
+        int city = ri(r, CITIES.length);
+        if (ri(r, 100) < 85) { k(o, 6, c); o.raw(CITIES[city]); }
+        k(o, 7, c); o.raw(pick(URLS, r));
         k(o, 8, c); o.raw(pick(OSES, r));
-        if (r.nextInt(100) < 30) { k(o, 9, c); o.num(320 + 160L * r.nextInt(12)); }
-        k(o, 10, c); o.raw(COUNTRIES[city]);
+        if (ri(r, 100) < 30) { k(o, 9, c); o.num(320 + 160L * ri(r, 12)); }
+        if (ri(r, 100) < 60) { k(o, 10, c); o.raw(COUNTRIES[city]); }
         k(o, 11, c); o.ascii("\"web\"");
-        if (r.nextInt(100) < 20) { k(o, 12, c); o.raw(pick(LIB_VERSIONS, r)); }
-        if (r.nextInt(100) < 20) { k(o, 13, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
-        if (r.nextInt(100) < 30) { k(o, 14, c); o.raw(pick(UTMS, r)); }
+        if (ri(r, 100) < 20) { k(o, 12, c); o.raw(pick(LIB_VERSIONS, r)); }
+        if (ri(r, 100) < 20) { k(o, 13, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
+        if (ri(r, 100) < 20) { k(o, 14, c); o.raw(pick(UTMS, r)); }
         switch (e) {
             case 0: // Viewed Page
                 k(o, 15, c); o.raw(pick(TITLES, r));
                 k(o, 16, c); o.raw(pick(REFERRERS, r));
-                k(o, 17, c); o.ascii(r.nextBoolean() ? "true" : "false");
-                k(o, 18, c); o.num(50 + r.nextInt(3000));
+                k(o, 17, c); o.raw(r.nextBoolean() ? TRUE : FALSE);
+                k(o, 18, c); o.num(50 + ri(r, 3000));
                 break;
             case 1: // Logged In
                 k(o, 19, c); o.raw(pick(METHODS, r));
-                k(o, 20, c); o.ascii(r.nextInt(10) < 7 ? "true" : "false");
-                k(o, 21, c); iso(o, utcMs / 1000 - 3600L - r.nextInt(30 * 86400), true);
-                k(o, 22, c); o.num(1 + r.nextInt(3));
+                k(o, 20, c); o.raw(ri(r, 10) < 7 ? TRUE : FALSE);
+                k(o, 21, c); iso(o, utcMs / 1000 - 3600L - ri(r, 30 * 86400), true);
+                k(o, 22, c); o.num(1 + ri(r, 3));
                 break;
             case 2: // Searched
                 k(o, 23, c); o.raw(pick(QUERIES, r));
-                k(o, 24, c); o.num(r.nextInt(500));
-                k(o, 25, c); o.ascii("{\"category\":").raw(pick(CATEGORIES, r)).ascii(",\"price_max\":").cents(1000 + r.nextInt(50_000))
-                    .ascii(",\"in_stock\":").ascii(r.nextBoolean() ? "true" : "false").b('}');
+                k(o, 24, c); o.num(ri(r, 500));
+                k(o, 25, c); o.ascii("{\"category\":").raw(pick(CATEGORIES, r)).ascii(",\"price_max\":").cents(1000 + ri(r, 50_000))
+                    .ascii(",\"in_stock\":").raw(r.nextBoolean() ? TRUE : FALSE).b('}');
                 break;
             case 3: // Added To Cart
-                k(o, 26, c); o.num(10_000 + r.nextInt(90_000));
-                k(o, 27, c); o.cents(99 + r.nextInt(30_000));
-                k(o, 28, c); o.num(1 + r.nextInt(4));
+                k(o, 26, c); o.num(10_000 + ri(r, 90_000));
+                k(o, 27, c); o.cents(99 + ri(r, 30_000));
+                k(o, 28, c); o.num(1 + ri(r, 4));
                 k(o, 29, c); o.b('[').raw(pick(CATEGORIES, r)).b(',').raw(pick(CATEGORIES, r)).b(']');
-                k(o, 30, c); if (r.nextInt(3) == 0) o.raw(pick(COUPONS, r)); else o.ascii("null");
+                k(o, 30, c); if (ri(r, 3) == 0) o.raw(pick(COUPONS, r)); else o.ascii("null");
                 break;
             case 4: { // Purchase
-                int lines = 1 + r.nextInt(4);
-                long total = 500 + r.nextInt(80_000);
-                k(o, 31, c); o.ascii("{\"id\":\"ord_").num(r.nextInt(1_000_000_000)).ascii("\",\"total\":").cents(total)
+                int lines = 1 + ri(r, 4);
+                long total = 500 + ri(r, 80_000);
+                k(o, 31, c); o.ascii("{\"id\":\"ord_").num(ri(r, 1_000_000_000)).ascii("\",\"total\":").cents(total)
                     .ascii(",\"lines\":").num(lines).ascii(",\"shipping\":{\"method\":").raw(pick(SHIPPING, r))
-                    .ascii(",\"days\":").num(1 + r.nextInt(7)).ascii("}}");
+                    .ascii(",\"days\":").num(1 + ri(r, 7)).ascii("}}");
                 k(o, 32, c); o.b('[');
-                for (int i = 0; i < lines; i++) { if (i > 0) o.b(','); o.ascii("\"sku-").num(r.nextInt(5000)).b('"'); }
+                for (int i = 0; i < lines; i++) { if (i > 0) o.b(','); o.ascii("\"sku-").num(ri(r, 5000)).b('"'); }
                 o.b(']');
                 k(o, 33, c); o.raw(pick(CURRENCIES, r));
                 k(o, 34, c); o.cents(total);
-                k(o, 35, c); o.ascii(r.nextInt(4) == 0 ? "true" : "false");
+                k(o, 35, c); o.raw(ri(r, 4) == 0 ? TRUE : FALSE);
                 k(o, 36, c); iso(o, utcMs / 1000, true);
                 break;
             }
             case 5: // Signed Up
                 k(o, 37, c); o.raw(pick(PLANS, r));
                 k(o, 38, c); o.raw(pick(METHODS, r));
-                k(o, 39, c); if (r.nextBoolean()) o.ascii("\"REF-").num(r.nextInt(99_999)).b('"'); else o.ascii("null");
+                k(o, 39, c); if (r.nextBoolean()) o.ascii("\"REF-").num(ri(r, 99_999)).b('"'); else o.ascii("null");
                 k(o, 40, c); o.ascii("true");
                 k(o, 41, c); o.b('"').ascii(LocalDate.ofEpochDay(Math.floorDiv(utcMs, 86_400_000L)).toString()).b('"');
                 break;
             case 6: // Played Video
-                k(o, 42, c); o.ascii("\"vid_").num(r.nextInt(10_000)).b('"');
-                k(o, 43, c); o.cents(500 + r.nextInt(360_000));
-                k(o, 44, c); o.ascii(r.nextBoolean() ? "true" : "false");
+                k(o, 42, c); o.ascii("\"vid_").num(ri(r, 10_000)).b('"');
+                k(o, 43, c); o.cents(500 + ri(r, 360_000));
+                k(o, 44, c); o.raw(r.nextBoolean() ? TRUE : FALSE);
                 k(o, 45, c); o.b('[').raw(pick(VIDEO_TAGS, r)).b(']');
-                k(o, 46, c); o.num(r.nextInt(101));
+                k(o, 46, c); o.num(ri(r, 101));
                 break;
             default: // Shared Item
                 k(o, 47, c); o.raw(pick(CHANNELS, r));
                 k(o, 48, c); o.raw(pick(MESSAGES, r));
-                k(o, 49, c); o.num(1 + r.nextInt(10));
+                k(o, 49, c); o.num(1 + ri(r, 10));
                 break;
         }
     }
