@@ -113,7 +113,7 @@ class FaultInjectionTest {
 
     @Test
     void everyFaultAtOnce() throws IOException {
-        Map<String, Integer> k = faulted("all", b -> b.fault429Every(7).retryAfter(1).fault500Every(5)
+        Map<String, Integer> k = faulted("all", b -> b.fault429Every(13).retryAfter(1).fault500Every(5)
                 .faultTerminatedEarlyEvery(3).faultResetEvery(4), 0, c -> c);
         assertTrue(k.size() >= 4, k::toString);
     }
