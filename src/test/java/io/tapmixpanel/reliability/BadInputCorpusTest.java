@@ -1,0 +1,127 @@
+package io.tapmixpanel.reliability;
+
+import io.tapmixpanel.cli.Cli;
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.sandbox.Sandbox;
+import io.tapmixpanel.sandbox.SandboxOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bad-input corpus under src/test/resources/bad-inputs (MANIFEST.tsv is the specification): every malformed
+ * config, catalog and state exits 2 with exactly one {@code CRITICAL} line naming the file and the key or path,
+ * no stack trace and no secret. Unknown config keys are not errors; a likely typo gets one WARNING.
+ */
+class BadInputCorpusTest {
+    static final Path CORPUS = Path.of("src", "test", "resources", "bad-inputs");
+    static final AtomicInteger tried = new AtomicInteger();
+
+    @TempDir
+    static Path dir;
+
+    record Case(String kind, String file, String fragment, String why) {}
+
+    static List<Case> manifest() throws IOException {
+        List<Case> out = new ArrayList<>();
+        for (String line : Files.readAllLines(CORPUS.resolve("MANIFEST.tsv"))) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] f = line.split("\t");
+            assertEquals(4, f.length, "manifest row: " + line);
+            out.add(new Case(f[0], f[1], f[2], f[3]));
+        }
+        return out;
+    }
+
+    static Path validConfig() {
+        var c = Support.JSON.createObjectNode();
+        c.put("service_account_username", "sandbox-user");
+        c.put("service_account_secret", "s3cr3t-sa-DO-NOT-PRINT");
+        c.put("project_id", 1234);
+        c.put("start_date", "2024-01-01");
+        c.put("project_timezone", "UTC");
+        for (String k : List.of("api_base_url", "export_base_url", "app_base_url")) c.put(k, "http://127.0.0.1:9");
+        return Support.write(dir, "valid-config.json", c);
+    }
+
+    /** Runs the Cli in-process; returns exit code and the stderr lines. */
+    static Map.Entry<Integer, List<String>> cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(err, true, StandardCharsets.UTF_8));
+        Log.setLevel(Log.Level.INFO);
+        try {
+            int code = new Cli(out, Map.of()).run(args);
+            return Map.entry(code, err.toString(StandardCharsets.UTF_8).lines().toList());
+        } finally {
+            Log.redirect(System.err);
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> everyBadInputExitsTwoWithOneLine() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : manifest()) {
+            tests.add(DynamicTest.dynamicTest(c.kind() + "/" + c.file() + " (" + c.why() + ")", () -> {
+                Path file = c.file().equals(".") ? CORPUS.resolve(c.kind()) : CORPUS.resolve(c.kind()).resolve(c.file());
+                if (!c.file().equals(".") && !c.file().startsWith("does-not-exist")) assertTrue(Files.isRegularFile(file), file.toString());
+                String[] args = switch (c.kind()) {
+                    case "config" -> new String[]{"--config", file.toString(), "--discover"};
+                    case "catalog" -> new String[]{"--config", validConfig().toString(), "--catalog", file.toString()};
+                    case "state" -> new String[]{"--config", validConfig().toString(), "--state", file.toString()};
+                    default -> throw new AssertionError("unknown kind " + c.kind());
+                };
+                tried.incrementAndGet();
+                var r = cli(args);
+                String all = String.join("\n", r.getValue());
+                assertEquals(2, r.getKey(), () -> "exit code; stderr:\n" + all);
+                assertEquals(1, r.getValue().size(), () -> "exactly one stderr line:\n" + all);
+                String line = r.getValue().get(0);
+                assertTrue(line.startsWith("CRITICAL "), line);
+                assertTrue(line.contains(file.toString()), () -> "names the file " + file + ": " + line);
+                assertTrue(line.contains(c.fragment()), () -> "contains '" + c.fragment() + "': " + line);
+                assertTrue(line.length() < 600, () -> "one readable line, not " + line.length() + " chars");
+                assertFalse(line.contains("s3cr3t"), line);
+                assertFalse(line.contains("Exception") || line.contains("\tat "), line);
+            }));
+        }
+        return tests;
+    }
+
+    @AfterAll
+    static void report() {
+        Support.figure("bad-inputs tried=" + tried.get() + " (all exit 2, one CRITICAL line naming the file)");
+    }
+
+    @Test
+    void aLikelyTypoOfAKnownKeyWarnsOnceAndTheRunGoesOn() throws IOException {
+        try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(50).days(2).profiles(5).build())) {
+            var c = Support.config(s, s.baseUrl());
+            c.put("atribution_window", 3);             // typo: warned about
+            c.put("target_schema", "analytics");       // another tool's key: silently ignored
+            var r = cli("--config", Support.write(dir, "typo.json", c).toString(), "--discover");
+            assertEquals(0, r.getKey(), () -> String.join("\n", r.getValue()));
+            List<String> warnings = r.getValue().stream().filter(l -> l.startsWith("WARNING ")).toList();
+            assertEquals(1, warnings.size(), warnings::toString);
+            assertTrue(warnings.get(0).contains("'atribution_window'") && warnings.get(0).contains("'attribution_window'"), warnings.get(0));
+            assertTrue(r.getValue().stream().noneMatch(l -> l.startsWith("CRITICAL") || l.startsWith("ERROR")), r.getValue()::toString);
+        }
+    }
+}
