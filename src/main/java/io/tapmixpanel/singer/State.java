@@ -90,6 +90,16 @@ public final class State {
         State state = new State();
         if (root == null || root.isNull()) return state;
         if (!root.isObject()) throw new StateException(sourceName, "must be a JSON object, not " + Json.kind(root));
+        // A whole STATE message (the last line a tap printed) is accepted as its value.
+        if ("STATE".equals(root.path("type").asText()) && root.has("value")) {
+            root = root.get("value");
+            if (!root.isObject()) throw fail(sourceName, "value", "must be a JSON object, not " + Json.kind(root));
+        }
+        // An object without either key is not a state (a config passed by mistake?): a silent full resync would
+        // be the worst answer.
+        if (root.size() > 0 && !root.has("bookmarks") && !root.has("currently_syncing")) {
+            throw new StateException(sourceName, "has neither \"bookmarks\" nor \"currently_syncing\": not a Singer state file");
+        }
         JsonNode bookmarks = root.get("bookmarks");
         if (bookmarks != null && !bookmarks.isNull()) {
             if (!bookmarks.isObject()) throw fail(sourceName, "bookmarks", "must be an object, not " + Json.kind(bookmarks));

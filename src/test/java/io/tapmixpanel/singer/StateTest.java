@@ -182,4 +182,18 @@ class StateTest {
         Files.write(f, M.writeValueAsBytes(s.toJson()));
         assertEquals(s.toJson(), State.read(f).toJson());
     }
+
+    @Test
+    void aWholeStateMessageIsReadAsItsValue(@TempDir Path dir) throws Exception {
+        State s = State.read(Files.writeString(dir.resolve("msg.json"),
+                "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{\"revenue\":{\"replication_key\":\"date\",\"replication_key_value\":\"2024-01-09\"}}}}"));
+        assertEquals(java.util.Optional.of("2024-01-09"), s.bookmark("revenue"));
+    }
+
+    @Test
+    void anObjectThatIsNotAStateIsAnErrorNotASilentFullResync(@TempDir Path dir) throws Exception {
+        java.nio.file.Path f = Files.writeString(dir.resolve("config.json"), "{\"api_secret\":\"x\",\"start_date\":\"2024-01-01\"}");
+        StateException e = org.junit.jupiter.api.Assertions.assertThrows(StateException.class, () -> State.read(f));
+        assertEquals(f + ": has neither \"bookmarks\" nor \"currently_syncing\": not a Singer state file", e.getMessage());
+    }
 }
