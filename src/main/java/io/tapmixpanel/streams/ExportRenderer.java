@@ -77,6 +77,8 @@ final class ExportRenderer implements ExportConsumer {
     private long maxTime;
     private long unreported;
     private SerializableString suffix;
+    private CharBuffer text;
+    private JsonGenerator textGen;
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
         this.guard = guard;
@@ -249,9 +251,9 @@ final class ExportRenderer implements ExportConsumer {
             // SPEC §4: a non-string value in a string column is its JSON text, never a language's repr.
             gen.writeFieldName(c.serialized);
             if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
-                gen.writeString(MAPPER.readTree(p).toString());
+                writeJsonText(p);
             } else {
-                gen.writeString(p.getText());
+                gen.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             }
         } else {
             guard.widen(c.name, bit);
@@ -262,10 +264,32 @@ final class ExportRenderer implements ExportConsumer {
     }
 
     private void copy(JsonToken t, JsonParser p) throws IOException {
-        if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
-            gen.copyCurrentStructure(p);
-        } else {
-            gen.copyCurrentEvent(p);
+        switch (t) {
+            case VALUE_STRING -> gen.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            // The number's own text: no parse to double and back (slow, and 418.80 would become 418.8).
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            case START_ARRAY, START_OBJECT -> gen.copyCurrentStructure(p);
+            default -> gen.copyCurrentEvent(p);
         }
+    }
+
+    /** Writes the array or object at {@code p} as a JSON string holding its compact JSON text, without a tree. */
+    private void writeJsonText(JsonParser p) throws IOException {
+        if (textGen == null) {
+            text = new CharBuffer();
+            textGen = FACTORY.createGenerator(text);
+            textGen.setRootValueSeparator(null);
+        }
+        text.reset();
+        textGen.copyCurrentStructure(p);
+        textGen.flush();
+        gen.writeString(text.chars(), 0, text.size());
+    }
+
+    /** A reusable writer whose characters can be read without a copy. */
+    private static final class CharBuffer extends java.io.CharArrayWriter {
+        CharBuffer() { super(256); }
+
+        char[] chars() { return buf; }
     }
 }
