@@ -1,18 +1,13 @@
 package io.tapmixpanel.mixpanel;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 
 /**
- * Reads one raw-export body: a sequence of root-level JSON objects, one per line, through one Jackson parser
- * (so escaped newlines and non-ASCII text need no special care, and no per-event string or tree is made here).
+ * Reads one raw-export body: a sequence of root-level JSON objects, one per line, through the byte-level
+ * {@link ExportScanner} (escaped newlines and non-ASCII text pass through as bytes; no per-event string or tree).
  * A body that does not end on a whole record is reported as {@link AttemptFailed} so the window is fetched again:
  * the {@code terminated early} marker Mixpanel appends after a cut record, an end of input inside a record, a
  * reset or timed-out connection. Anything else that is not a JSON object is reported as malformed, with its line.
@@ -46,41 +41,21 @@ final class ExportReader {
      */
     static long read(InputStream body, ExportConsumer consumer) throws AttemptFailed {
         WatchedBody in = new WatchedBody(body);
-        JsonParser p = null;
+        ExportScanner scanner = new ExportScanner(in);
         long events = 0;
         try {
-            p = MixpanelJson.FACTORY.createParser(in);
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t != JsonToken.START_OBJECT) {
-                    long line = p.currentLocation().getLineNr();
-                    throw parseProblem(in, events, line, "line " + line + " is " + t.asString() + "..., not a JSON object", false, null);
-                }
-                consumer.onEvent(p);
-                // databind (readValueAsTree) clears the current token after reading a whole value: null is fine too
-                if (p.currentToken() != JsonToken.END_OBJECT && p.currentToken() != null) {
-                    throw new IllegalStateException("ExportConsumer.onEvent left the parser on " + p.currentToken()
-                            + ", not on the END_OBJECT of its event");
-                }
+            ExportEvent e;
+            while ((e = scanner.next()) != null) {
+                consumer.onEvent(e);
                 events++;
             }
             return events;
+        } catch (ExportSyntaxException e) {
+            throw parseProblem(in, events, e.line(), e.getMessage(), e.endOfInput(), e);
         } catch (IOException e) {
             IOException transport = in.transportFailure();
             if (transport != null && causedBy(e, transport)) throw transportProblem(transport, events);
-            if (p != null && e instanceof StreamReadException sre && sre.getProcessor() == p) {
-                JsonLocation loc = sre.getLocation() != null ? sre.getLocation() : p.currentLocation();
-                throw parseProblem(in, events, loc.getLineNr(), sre.getOriginalMessage(), e instanceof JsonEOFException, e);
-            }
             throw new UncheckedIOException(e);
-        } finally {
-            if (p != null) {
-                try {
-                    p.close();
-                } catch (IOException ignored) {
-                    // the stream itself is closed (or aborted) by the caller
-                }
-            }
         }
     }
 

@@ -1,60 +1,73 @@
 package io.tapmixpanel.streams;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapmixpanel.mixpanel.ExportConsumer;
+import io.tapmixpanel.mixpanel.ExportEvent;
+import io.tapmixpanel.mixpanel.ExportSyntaxException;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.TimeExtracted;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * The export hot path: turns the events of one export window, as the client parses them, into finished Singer
- * RECORD lines in a spool file, with no per-event tree or string (SPEC §4, §10). Each event becomes
- * {@code {"event": ..., <renamed properties>..., "time": "<RFC 3339 UTC>"}}; values go from the parser straight
- * to the generator. The spool is appended to stdout only once the window has been read whole, so a window cut
+ * The export hot path: turns the events of one export window, as the client's byte scanner validated them, into
+ * finished Singer RECORD lines in a spool file, byte to byte (SPEC §4, §10): value bytes are copied verbatim, with
+ * no UTF-8 decoding, no per-value object, no per-event tree or string. Each event becomes
+ * {@code {"event": ..., <renamed properties>..., "time": "<RFC 3339 UTC>"}}. Type checks and widening go through
+ * the {@link SchemaGuard} fast path as before: a value that fits is copied; a non-string value in a string column
+ * becomes a JSON string of its compact JSON text; otherwise the column is widened. Only date-time columns (the
+ * string is decoded for the format check) and columns needing a tree check (the one value is parsed by Jackson)
+ * take slower paths. The spool is appended to stdout only once the window has been read whole, so a window cut
  * short and fetched again is emitted exactly once. Not thread-safe: one renderer per window.
  */
 final class ExportRenderer implements ExportConsumer {
-    private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final SerializableString PREFIX = new SerializedString("{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":");
-    private static final SerializableString TIME = new SerializedString("time");
+    private static final byte[] PREFIX = "{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":{".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TIME_FIELD = "\"time\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_KEY = "event".getBytes(StandardCharsets.US_ASCII);
     private static final int TIME_EXTRACTED_EVERY = 16_384;
+    private static final int OUT = 1 << 18;
 
     /** What the renderer knows of one column, refreshed when the guard's schema version moves. */
     private static final class Column {
-        final String name;
-        final SerializableString serialized;
+        final byte[] key;      // the raw name bytes as they appear in the body (escapes undecoded)
+        final int hash;
+        final String name;     // column name
+        final byte[] field;    // "name": as Jackson would quote it, UTF-8
         final boolean deselected;
+        final boolean time;
+        final boolean processing;
         long version = -1;
         boolean keep;
         boolean dateTime;
         boolean tree;
         int fitMask;
 
-        Column(String name, boolean deselected) {
+        Column(byte[] key, int hash, String source, String name, boolean deselected) {
+            this.key = key;
+            this.hash = hash;
             this.name = name;
-            this.serialized = new SerializedString(name);
+            byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(name);
+            this.field = new byte[quoted.length + 3];
+            field[0] = '"';
+            System.arraycopy(quoted, 0, field, 1, quoted.length);
+            field[quoted.length + 1] = '"';
+            field[quoted.length + 2] = ':';
             this.deselected = deselected;
+            this.time = source.equals("time");
+            this.processing = source.equals("mp_processing_time_ms");
         }
     }
 
@@ -66,19 +79,19 @@ final class ExportRenderer implements ExportConsumer {
     private final LegacyTimeConverter legacy;
     private final Path spoolDir;
     private final LongConsumer progress;
-    private final Map<String, Column> columns = new HashMap<>();
+    private Column[] table = new Column[256];
+    private int columnCount;
     private final Column eventColumn;
     private final Rfc3339 rfc3339 = new Rfc3339();
 
     private Path spool;
     private OutputStream file;
-    private JsonGenerator gen;
+    private byte[] out = new byte[OUT];
+    private int n;
     private long records;
     private long maxTime;
     private long unreported;
-    private SerializableString suffix;
-    private CharBuffer text;
-    private JsonGenerator textGen;
+    private byte[] suffix;
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
         this.guard = guard;
@@ -86,7 +99,7 @@ final class ExportRenderer implements ExportConsumer {
         this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
         this.spoolDir = spoolDir;
         this.progress = progress;
-        this.eventColumn = new Column("event", false);
+        this.eventColumn = new Column(EVENT_KEY, 0, "event", "event", false);
     }
 
     @Override
@@ -94,12 +107,11 @@ final class ExportRenderer implements ExportConsumer {
         closeAndDelete();
         try {
             spool = Files.createTempFile(spoolDir, "tap-mixpanel-export-", ".jsonl");
-            file = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 18);
-            gen = FACTORY.createGenerator(file, JsonEncoding.UTF8);
-            gen.setRootValueSeparator(null);
+            file = Files.newOutputStream(spool);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an export spool in " + spoolDir + ": " + e.getMessage(), e);
         }
+        n = 0;
         records = 0;
         maxTime = Long.MIN_VALUE;
         refreshTimeExtracted();
@@ -116,7 +128,7 @@ final class ExportRenderer implements ExportConsumer {
     /** Ends a window read whole; the spool now belongs to the caller. */
     Rendered finish() {
         try {
-            gen.close();
+            flush();
             file.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write export spool " + spool + ": " + e.getMessage(), e);
@@ -133,8 +145,8 @@ final class ExportRenderer implements ExportConsumer {
 
     private void closeAndDelete() {
         if (spool == null) return;
+        n = 0;
         try {
-            gen.close();
             file.close();
         } catch (IOException ignored) {
             // deleting it anyway
@@ -148,47 +160,68 @@ final class ExportRenderer implements ExportConsumer {
     }
 
     private void refreshTimeExtracted() {
-        suffix = new SerializedString(",\"time_extracted\":\"" + TimeExtracted.now() + "\"}\n");
+        suffix = (",\"time_extracted\":\"" + TimeExtracted.now() + "\"}\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void flush() throws IOException {
+        if (n > 0) file.write(out, 0, n);
+        n = 0;
+    }
+
+    /** Room for {@code len} more bytes in {@link #out}. */
+    private void ensure(int len) throws IOException {
+        if (n + len <= out.length) return;
+        flush();
+        if (len > out.length) out = new byte[Math.max(len, out.length * 2)];
+    }
+
+    private void put(byte[] b) {
+        System.arraycopy(b, 0, out, n, b.length);
+        n += b.length;
     }
 
     @Override
-    public void onEvent(JsonParser p) throws IOException {
+    public void onEvent(ExportEvent e) throws IOException {
         long version = guard.version();
         long time = Long.MIN_VALUE;
         long processing = Long.MIN_VALUE;
         boolean timeIsNumber = false;
-        gen.writeRaw(PREFIX);
-        gen.writeStartObject();
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            t = p.nextToken();
-            if (name.equals("properties") && t == JsonToken.START_OBJECT) {
-                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String prop = p.currentName();
-                    t = p.nextToken();
-                    if (prop.equals("time") && (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT)) {
-                        time = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() * 1000 : Math.round(p.getDoubleValue() * 1000);
-                        timeIsNumber = true;
-                        continue;
-                    }
-                    if (t == JsonToken.VALUE_NUMBER_INT && prop.equals("mp_processing_time_ms")) processing = p.getLongValue();
-                    writeValue(column(prop), t, p, version);
-                }
-            } else if (name.equals("event")) {
-                writeValue(eventColumn, t, p, version);
+        boolean first = true;
+        byte[] b = e.buf();
+        ensure(PREFIX.length);
+        put(PREFIX);
+        for (int i = 0, size = e.size(); i < size; i++) {
+            int type = e.type(i);
+            int flags = e.flags(i);
+            Column c;
+            if ((flags & ExportEvent.TOP_EVENT) != 0) {
+                c = eventColumn;
             } else {
-                p.skipChildren(); // nothing else is documented at the top level of an export event
+                c = column(b, e.nameStart(i), e.nameEnd(i), flags);
+                if (c.time && (type == ExportEvent.INTEGER || type == ExportEvent.NUMBER)) {
+                    time = type == ExportEvent.INTEGER ? Math.multiplyExact(parseLong(b, e.valueStart(i), e.valueEnd(i), e), 1000L)
+                            : Math.round(Double.parseDouble(new String(b, e.valueStart(i), e.valueEnd(i) - e.valueStart(i), StandardCharsets.ISO_8859_1)) * 1000);
+                    timeIsNumber = true;
+                    continue;
+                }
+                if (c.processing && type == ExportEvent.INTEGER) processing = parseLong(b, e.valueStart(i), e.valueEnd(i), e);
             }
+            if (writeValue(c, type, flags, b, e.valueStart(i), e.valueEnd(i), version, first)) first = false;
         }
         if (timeIsNumber) {
             long utc = legacy == null ? time : legacy.toUtcMillis(time, processing);
             if (utc > maxTime) maxTime = utc;
-            gen.writeFieldName(TIME);
-            gen.writeString(rfc3339.chars(), 0, rfc3339.format(utc));
+            int len = rfc3339.format(utc);
+            ensure(TIME_FIELD.length + len + 2);
+            if (!first) out[n++] = ',';
+            put(TIME_FIELD);
+            char[] chars = rfc3339.chars();
+            for (int k = 0; k < len; k++) out[n++] = (byte) chars[k];
+            out[n++] = '"';
         }
-        gen.writeEndObject();
-        gen.writeRaw(suffix);
+        ensure(suffix.length + 1);
+        out[n++] = '}';
+        put(suffix);
         records++;
         if (++unreported == TIME_EXTRACTED_EVERY) {
             progress.accept(unreported);
@@ -197,14 +230,55 @@ final class ExportRenderer implements ExportConsumer {
         }
     }
 
-    private Column column(String source) {
-        Column c = columns.get(source);
-        if (c == null) {
-            String name = PropertyNames.exportColumn(source);
-            c = new Column(name, deselected.contains(name));
-            columns.put(source, c);
+    /** An integer's value, as Jackson's getLongValue would give it (out of range: a bad body, as before). */
+    private static long parseLong(byte[] b, int from, int to, ExportEvent e) throws ExportSyntaxException {
+        boolean negative = b[from] == '-';
+        int i = negative ? from + 1 : from;
+        long v = 0;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                throw new ExportSyntaxException("Numeric value (" + new String(b, from, to - from, StandardCharsets.ISO_8859_1)
+                        + ") out of range of long at line " + e.line(), e.line(), false);
+            }
+            v = v * 10 - d; // accumulated negatively: Long.MIN_VALUE is in range
         }
+        if (negative) return v;
+        if (v == Long.MIN_VALUE) {
+            throw new ExportSyntaxException("Numeric value out of range of long at line " + e.line(), e.line(), false);
+        }
+        return -v;
+    }
+
+    private Column column(byte[] b, int from, int to, int flags) throws IOException {
+        int h = 1;
+        for (int i = from; i < to; i++) h = 31 * h + b[i];
+        h ^= h >>> 16;
+        int mask = table.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            Column c = table[i];
+            if (c == null) break;
+            if (c.hash == h && Arrays.equals(c.key, 0, c.key.length, b, from, to)) return c;
+        }
+        String source = (flags & ExportEvent.NAME_ESCAPED) != 0
+                ? MAPPER.readValue(b, from - 1, to - from + 2, String.class)
+                : new String(b, from, to - from, StandardCharsets.UTF_8);
+        String name = PropertyNames.exportColumn(source);
+        Column c = new Column(Arrays.copyOfRange(b, from, to), h, source, name, deselected.contains(name));
+        if (++columnCount * 2 > table.length) {
+            Column[] old = table;
+            table = new Column[old.length * 2];
+            for (Column o : old) if (o != null) insert(o);
+        }
+        insert(c);
         return c;
+    }
+
+    private void insert(Column c) {
+        int mask = table.length - 1;
+        int i = c.hash & mask;
+        while (table[i] != null) i = (i + 1) & mask;
+        table[i] = c;
     }
 
     private void refresh(Column c, long version) {
@@ -219,77 +293,118 @@ final class ExportRenderer implements ExportConsumer {
         c.version = version;
     }
 
-    private void writeValue(Column c, JsonToken t, JsonParser p, long version) throws IOException {
-        if (c.deselected) {
-            p.skipChildren();
-            return;
-        }
+    private static int typeBit(int type) {
+        return switch (type) {
+            case ExportEvent.NULL -> SchemaGuard.NULL;
+            case ExportEvent.TRUE, ExportEvent.FALSE -> SchemaGuard.BOOLEAN;
+            case ExportEvent.INTEGER -> SchemaGuard.INTEGER;
+            case ExportEvent.NUMBER -> SchemaGuard.NUMBER;
+            case ExportEvent.STRING -> SchemaGuard.STRING;
+            case ExportEvent.ARRAY -> SchemaGuard.ARRAY;
+            case ExportEvent.OBJECT -> SchemaGuard.OBJECT;
+            default -> 0;
+        };
+    }
+
+    /** Writes one field (with its leading comma unless first); returns false when the value was left out. */
+    private boolean writeValue(Column c, int type, int flags, byte[] b, int from, int to, long version, boolean first) throws IOException {
+        if (c.deselected) return false;
         if (c.version != version) refresh(c, version);
-        if (!c.keep) {
-            p.skipChildren();
-            return;
-        }
-        int bit = SchemaGuard.typeBitOf(t);
+        if (!c.keep) return false;
+        int bit = typeBit(type);
+        int len = to - from;
         if (c.tree) {
-            JsonNode v = MAPPER.readTree(p);
+            JsonNode v = MAPPER.readTree(b, from, len);
             if ((c.fitMask & bit) == 0 && (c.fitMask & SchemaGuard.STRING) != 0 && !v.isNull()) {
                 v = com.fasterxml.jackson.databind.node.TextNode.valueOf(v.toString());
             }
             guard.admitValue(c.name, v);
-            gen.writeFieldName(c.serialized);
-            MAPPER.writeTree(gen, v);
-            return;
+            byte[] json = MAPPER.writeValueAsBytes(v);
+            field(c, first, json.length);
+            put(json);
+            return true;
         }
         if ((c.fitMask & bit) != 0) {
-            if (bit == SchemaGuard.STRING && c.dateTime && !guard.formatFits(c.name, p.getText())) {
+            if (bit == SchemaGuard.STRING && c.dateTime && !guard.formatFits(c.name, decode(b, from, to, flags))) {
                 guard.dropFormat(c.name);
                 c.version = -1;
             }
-            gen.writeFieldName(c.serialized);
-            copy(t, p);
+            field(c, first, len);
+            System.arraycopy(b, from, out, n, len);
+            n += len;
         } else if ((c.fitMask & SchemaGuard.STRING) != 0 && !c.dateTime) {
             // SPEC §4: a non-string value in a string column is its JSON text, never a language's repr.
-            gen.writeFieldName(c.serialized);
-            if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
-                writeJsonText(p);
+            if (type == ExportEvent.ARRAY || type == ExportEvent.OBJECT) {
+                writeJsonText(c, first, b, from, to, flags);
             } else {
-                gen.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                field(c, first, len + 2);
+                out[n++] = '"';
+                System.arraycopy(b, from, out, n, len);
+                n += len;
+                out[n++] = '"';
             }
         } else {
             guard.widen(c.name, bit);
             c.version = -1;
-            gen.writeFieldName(c.serialized);
-            copy(t, p);
+            field(c, first, len);
+            System.arraycopy(b, from, out, n, len);
+            n += len;
         }
+        return true;
     }
 
-    private void copy(JsonToken t, JsonParser p) throws IOException {
-        switch (t) {
-            case VALUE_STRING -> gen.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-            // The number's own text: no parse to double and back (slow, and 418.80 would become 418.8).
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-            case START_ARRAY, START_OBJECT -> gen.copyCurrentStructure(p);
-            default -> gen.copyCurrentEvent(p);
-        }
+    /** Writes [,]"name": and makes room for {@code valueLength} more bytes. */
+    private void field(Column c, boolean first, int valueLength) throws IOException {
+        ensure(c.field.length + 1 + valueLength);
+        if (!first) out[n++] = ',';
+        put(c.field);
     }
 
-    /** Writes the array or object at {@code p} as a JSON string holding its compact JSON text, without a tree. */
-    private void writeJsonText(JsonParser p) throws IOException {
-        if (textGen == null) {
-            text = new CharBuffer();
-            textGen = FACTORY.createGenerator(text);
-            textGen.setRootValueSeparator(null);
-        }
-        text.reset();
-        textGen.copyCurrentStructure(p);
-        textGen.flush();
-        gen.writeString(text.chars(), 0, text.size());
+    private static String decode(byte[] b, int from, int to, int flags) throws IOException {
+        if ((flags & ExportEvent.ESCAPED) == 0) return new String(b, from + 1, to - from - 2, StandardCharsets.UTF_8);
+        return MAPPER.readValue(b, from, to - from, String.class);
     }
 
-    /** A reusable writer whose characters can be read without a copy. */
-    private static final class CharBuffer extends java.io.CharArrayWriter {
-        CharBuffer() { super(256); }
+    /**
+     * Writes an array or object as a JSON string holding its compact JSON text (as a Jackson generator writes it,
+     * number text kept): the raw bytes with {@code "} and {@code \} escaped; a container holding whitespace or
+     * unusual escapes is first re-written compactly through Jackson (rare).
+     */
+    private void writeJsonText(Column c, boolean first, byte[] b, int from, int to, int flags) throws IOException {
+        if ((flags & ExportEvent.NOT_COMPACT) != 0) {
+            byte[] compact = Compact.of(b, from, to);
+            b = compact;
+            from = 0;
+            to = compact.length;
+        }
+        int len = to - from;
+        field(c, first, 2 * len + 2);
+        out[n++] = '"';
+        for (int i = from; i < to; i++) {
+            byte x = b[i];
+            if (x == '"' || x == '\\') out[n++] = '\\';
+            out[n++] = x;
+        }
+        out[n++] = '"';
+    }
 
-        char[] chars() { return buf; }
+    /** Compact JSON text of a container with Jackson: whitespace dropped, escapes normalised, number text kept. */
+    private static final class Compact {
+        private static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory();
+
+        static byte[] of(byte[] b, int from, int to) throws IOException {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(to - from);
+            try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(b, from, to - from);
+                 com.fasterxml.jackson.core.JsonGenerator g = FACTORY.createGenerator(bytes)) {
+                int depth = 0;
+                do {
+                    com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+                    if (t.isStructStart()) depth++;
+                    else if (t.isStructEnd()) depth--;
+                    g.copyCurrentEventExact(p);
+                } while (depth > 0);
+            }
+            return bytes.toByteArray();
+        }
     }
 }

@@ -50,8 +50,7 @@ class ExportLargeBodyTest {
             long start = System.nanoTime();
             client.export(ExportQuery.of(DAY, DAY), new ExportConsumer() {
                 @Override public void beginAttempt(int attempt) {}
-                @Override public void onEvent(JsonParser p) throws IOException {
-                    p.skipChildren();
+                @Override public void onEvent(ExportEvent e) {
                     if (++count[0] % checkEvery == 0) usedHeapAfterGc(memory, maxUsed);
                 }
                 @Override public void discardAttempt(String reason) { throw new AssertionError(reason); }
@@ -75,7 +74,7 @@ class ExportLargeBodyTest {
             long start = System.nanoTime();
             assertThrows(IllegalStateException.class, () -> client.export(ExportQuery.of(DAY, DAY), new ExportConsumer() {
                 @Override public void beginAttempt(int attempt) {}
-                @Override public void onEvent(JsonParser p) { throw new IllegalStateException("stop"); }
+                @Override public void onEvent(ExportEvent e) { throw new IllegalStateException("stop"); }
                 @Override public void discardAttempt(String reason) {}
             }));
             assertTrue(System.nanoTime() - start < 3_000_000_000L, "returned without draining the body");

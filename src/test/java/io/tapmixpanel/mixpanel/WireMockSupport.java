@@ -133,8 +133,8 @@ abstract class WireMockSupport {
         }
 
         @Override
-        public void onEvent(JsonParser p) throws IOException {
-            current.add(p.readValueAsTree());
+        public void onEvent(ExportEvent e) throws IOException {
+            current.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.text()));
             delivered++;
         }
 

@@ -1,0 +1,175 @@
+package io.tapmixpanel.mixpanel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The byte-level export scanner: what it accepts, the fields it finds, and how it classifies bad bodies. */
+class ExportScannerTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Fields as "name=type:value" strings, per event. */
+    private static List<List<String>> scan(InputStream in) throws Exception {
+        List<List<String>> events = new ArrayList<>();
+        ExportReader.read(in, new ExportConsumer() {
+            @Override public void beginAttempt(int attempt) {}
+
+            @Override public void onEvent(ExportEvent e) {
+                List<String> fields = new ArrayList<>();
+                for (int i = 0; i < e.size(); i++) {
+                    String name = (e.flags(i) & ExportEvent.TOP_EVENT) != 0 ? "^event"
+                            : new String(e.buf(), e.nameStart(i), e.nameEnd(i) - e.nameStart(i), StandardCharsets.UTF_8);
+                    fields.add(name + "=" + e.type(i) + ":" + new String(e.buf(), e.valueStart(i),
+                            e.valueEnd(i) - e.valueStart(i), StandardCharsets.UTF_8));
+                }
+                events.add(fields);
+            }
+
+            @Override public void discardAttempt(String reason) {}
+        });
+        return events;
+    }
+
+    private static List<List<String>> scan(String body) throws Exception {
+        return scan(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ExportReader.AttemptFailed failure(String body) {
+        return assertThrows(ExportReader.AttemptFailed.class, () -> scan(body));
+    }
+
+    /** Hands out the body a few bytes at a time: every event spans reads. */
+    private static InputStream trickle(byte[] body, long seed) {
+        Random r = new Random(seed);
+        return new InputStream() {
+            int pos;
+
+            @Override public int read() { return pos < body.length ? body[pos++] & 0xFF : -1; }
+
+            @Override public int read(byte[] b, int off, int len) {
+                if (pos >= body.length) return -1;
+                int n = Math.min(Math.min(len, 1 + r.nextInt(7)), body.length - pos);
+                System.arraycopy(body, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void findsEventAndPropertiesWithTypesAndRawValueBytes() throws Exception {
+        String body = "{\"event\":\"Sign up\",\"properties\":{\"time\":1700000000,\"$os\":\"Linux\",\"f\":418.80,\"e\":1e5,"
+                + "\"z\":-0,\"b\":true,\"c\":false,\"n\":null,\"a\":[1,{\"x\":\"]\"}],\"o\":{},\"l\":[],\"event\":\"prop\"}}\n"
+                + "  {\"properties\" : { \"s\" : \"a\\\"b\\\\c\\nd é 😀\" } , \"other\":{\"properties\":{\"no\":1}}, \"event\" : [ 1 ] }\n"
+                + "{\"event\":\"no props\"}\n{}\n{\"properties\":[1],\"event\":null}\n";
+        List<List<String>> events = scan(body);
+        assertEquals(List.of(
+                List.of("^event=1:\"Sign up\"", "time=2:1700000000", "$os=1:\"Linux\"", "f=3:418.80", "e=3:1e5", "z=2:-0",
+                        "b=4:true", "c=5:false", "n=6:null", "a=7:[1,{\"x\":\"]\"}]", "o=8:{}", "l=7:[]", "event=1:\"prop\""),
+                List.of("s=1:\"a\\\"b\\\\c\\nd é 😀\"", "^event=7:[ 1 ]"),
+                List.of("^event=1:\"no props\""),
+                List.of(),
+                List.of("^event=6:null")), events);
+        for (long seed = 0; seed < 20; seed++) {
+            assertEquals(events, scan(trickle(body.getBytes(StandardCharsets.UTF_8), seed)), "seed " + seed);
+        }
+    }
+
+    @Test
+    void aLargeBodyScansTheSameInOneBufferOrAcrossManyReads() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            b.append("{\"event\":\"e").append(i).append("\",\"properties\":{\"time\":").append(1700000000 + i)
+                    .append(",\"s\":\"").append("x".repeat(i % 300)).append("\\u00e9\",\"arr\":[").append(i).append(",\"ü\"]}}\n");
+        }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        assertTrue(bytes.length > 2 * ExportScanner.CHUNK);
+        List<List<String>> whole = scan(new ByteArrayInputStream(bytes));
+        assertEquals(3000, whole.size());
+        assertEquals(whole, scan(trickle(bytes, 7)));
+        // one event larger than the buffer
+        String big = "{\"event\":\"big\",\"properties\":{\"s\":\"" + "y".repeat(3 * ExportScanner.CHUNK) + "\"}}\n";
+        assertEquals(3 * ExportScanner.CHUNK + 6, scan(big + b).get(0).get(1).length());
+    }
+
+    @Test
+    void truncationsAreCutShort() {
+        String l1 = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n";
+        for (String cut : List.of("{\"event\":\"a\",\"properties\":{\"s\":\"abc", "{\"event\":\"a\",\"properties\":{\"n\":12",
+                "{\"event\":\"a\",\"properties\":{\"b\":tr", "{\"event\":\"a\",\"properties\":{\"s\":\"ab\\",
+                "{\"event\":\"a\",\"properties\":{\"s\":\"ab\\u00", "{\"event\":\"a\",\"properties\":{\"a\":[1,[2",
+                "{", "{\"event\"", "{\"event\":\"a\",\"properties\":{\"s\":\"x\"} ")) {
+            ExportReader.AttemptFailed f = failure(l1 + cut);
+            assertEquals(ExportReader.AttemptFailed.Kind.CUT_SHORT, f.kind, cut);
+            assertTrue(f.reason.startsWith("truncated last record at line 2 (after 1 events)"), f.reason);
+        }
+        byte[] emoji = (l1 + "{\"event\":\"😀\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] cutEmoji = java.util.Arrays.copyOf(emoji, emoji.length - 5); // inside the 4-byte sequence
+        ExportReader.AttemptFailed f = assertThrows(ExportReader.AttemptFailed.class, () -> scan(new ByteArrayInputStream(cutEmoji)));
+        assertEquals(ExportReader.AttemptFailed.Kind.CUT_SHORT, f.kind);
+    }
+
+    @Test
+    void terminatedEarlyAfterAWholeLineOrACutLineIsCutShort() {
+        String l1 = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n";
+        for (String tail : List.of("terminated early\n", "{\"event\":\"a\",\"prop" + "terminated early",
+                "{\"event\":\"a\",\"properties\":{\"time\":16028terminated early\n", "{\"event\":\"a\",\"properties\":{\"s\":\"x\\terminated early")) {
+            ExportReader.AttemptFailed f = failure(l1 + tail);
+            assertEquals(ExportReader.AttemptFailed.Kind.CUT_SHORT, f.kind, tail);
+            assertTrue(f.reason.startsWith("terminated early (after 1 events, line 2)"), f.reason);
+        }
+    }
+
+    @Test
+    void invalidJsonIsMalformedWithItsLine() {
+        String ok = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n{\"event\":\"b\"}\n";
+        for (String bad : List.of("{\"event\":\"a\u0001b\"}", "{\"event\":\"a\nb\"}", "{\"event\":tru}", "{\"event\":nul}",
+                "{\"event\":01}", "{\"event\":1.}", "{\"event\":-}", "{\"event\":1e}", "{\"event\":+1}", "{\"event\":.5}",
+                "{\"event\":\"a\" \"b\"}", "{\"event\":\"a\",}", "{\"event\":[1,]}", "{\"event\":[1}", "{\"event\":{\"a\":1]}",
+                "{\"event\":\"\\x\"}", "{\"event\":\"\\u12G4\"}", "{event:1}", "{\"event\"1}", "[1,2]", "\"text\"", "garbage",
+                "{\"event\":\"a\"}}", "{\"event\":NaN}", "{\"event\":truex}")) {
+            ExportReader.AttemptFailed f = failure(ok + bad + "\n" + ok);
+            assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind, bad);
+            assertEquals(3, f.line, bad);
+        }
+        byte[] badUtf8 = (ok + "{\"event\":\"x\"}\n").getBytes(StandardCharsets.UTF_8);
+        badUtf8[badUtf8.length - 5] = (byte) 0xFF;
+        ExportReader.AttemptFailed f = assertThrows(ExportReader.AttemptFailed.class, () -> scan(new ByteArrayInputStream(badUtf8)));
+        assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind);
+        assertEquals(3, f.line);
+    }
+
+    @Test
+    void flagsTellEscapesAndNonCompactContainers() throws Exception {
+        List<Integer> flags = new ArrayList<>();
+        ExportReader.read(new ByteArrayInputStream(("{\"properties\":{\"a\":\"x\\ny\",\"b\":\"plain\",\"c\":[1,\"\\u001F\"],"
+                + "\"d\":[1, 2],\"e\":[\"\\/\"],\"f\":{\"k\":\"\\u00e9\"},\"g\\u0068\":1}}").getBytes(StandardCharsets.UTF_8)),
+                new ExportConsumer() {
+                    @Override public void beginAttempt(int attempt) {}
+                    @Override public void onEvent(ExportEvent e) { for (int i = 0; i < e.size(); i++) flags.add(e.flags(i)); }
+                    @Override public void discardAttempt(String reason) {}
+                });
+        int esc = ExportEvent.ESCAPED, nc = ExportEvent.NOT_COMPACT;
+        assertEquals(List.of(esc, 0, esc, nc, esc | nc, esc | nc, ExportEvent.NAME_ESCAPED), flags);
+    }
+
+    @Test
+    void everyAcceptedEventIsValidJson() throws Exception {
+        String body = "{\"event\":\"a\\u00e9\\ud83d\\ude00\",\"properties\":{\"x\":[{\"y\":[[],{}]}],\"s\":\"\\\\\\\"\"}}\n";
+        List<List<String>> events = scan(body);
+        JsonNode n = MAPPER.readTree("{\"v\":" + events.get(0).get(1).substring(4) + "}");
+        assertEquals("[{\"y\":[[],{}]}]", n.get("v").toString());
+    }
+}
