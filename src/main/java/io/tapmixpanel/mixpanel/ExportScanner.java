@@ -194,16 +194,19 @@ public final class ExportScanner {
             p = string(p);
             int ne = p - 1;
             int nameFlags = (lastFlags & ExportEvent.ESCAPED) != 0 ? ExportEvent.NAME_ESCAPED : 0;
-            p = ws(p);
+            // compact bodies (Mixpanel's) have no whitespace: look for the expected byte before skipping any
+            if (p >= limit || buf[p] != ':') p = ws(p);
             if (buf[p] != ':') throw unexpected(buf[p], "':' after a property name");
-            p = ws(p + 1);
+            p++;
+            if (p >= limit || buf[p] <= ' ') p = ws(p);
             int vs = p;
             p = value(p, typeOf(buf[p]));
             event.add(ns, ne, vs, p, lastType, lastFlags | nameFlags);
-            p = ws(p);
+            if (p >= limit || buf[p] <= ' ') p = ws(p);
             byte b = buf[p];
             if (b == ',') {
-                p = ws(p + 1);
+                p++;
+                if (p >= limit || buf[p] != '"') p = ws(p);
             } else if (b == '}') {
                 return p + 1;
             } else {
