@@ -205,7 +205,7 @@ final class ExportRenderer implements ExportConsumer {
             } else {
                 c = column(b, e.nameStart(i), e.nameEnd(i), flags);
                 if (c.time && (type == ExportEvent.INTEGER || type == ExportEvent.NUMBER)) {
-                    time = type == ExportEvent.INTEGER ? Math.multiplyExact(parseLong(b, e.valueStart(i), e.valueEnd(i), e), 1000L)
+                    time = type == ExportEvent.INTEGER ? parseLong(b, e.valueStart(i), e.valueEnd(i), e) * 1000 /* as before: no overflow check */
                             : Math.round(Double.parseDouble(new String(b, e.valueStart(i), e.valueEnd(i) - e.valueStart(i), StandardCharsets.ISO_8859_1)) * 1000);
                     timeIsNumber = true;
                     continue;
