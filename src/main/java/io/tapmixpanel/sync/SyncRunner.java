@@ -1,6 +1,7 @@
 package io.tapmixpanel.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
@@ -89,13 +90,10 @@ final class SyncRunner {
         metrics.startStream(name);
         progress.start(name);
         state.setCurrentlySyncing(Optional.of(name));
-        ObjectNodeSchema schema = ObjectNodeSchema.of(entry);
         boolean incremental = entry.replicationMethod().map(m -> m.equalsIgnoreCase("INCREMENTAL")).orElse(false)
                 || id.forcedReplicationMethod().map(m -> m.equals("INCREMENTAL")).orElse(false);
-        RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(schema.value()), entry.keyProperties(),
-                stream.bookmarkProperties(incremental), entry.deselectedProperties(), n -> {
-                    progress.produced(n);
-                });
+        RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
+                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
         StreamContext ctx = new StreamContext(config, config.projectTimezone().orElseThrow(), endDay, client, entry,
                 state, emitter, pool, progress::position);
         String outcome = "ok";
@@ -114,6 +112,18 @@ final class SyncRunner {
             metrics.addRecords(name, emitter.records());
             metrics.endStream(name, outcome);
         }
+    }
+
+    /**
+     * The schema a stream starts its sync with: the catalog's, without deselected properties. A catalog schema
+     * without {@code additionalProperties} gets JSON Schema's default, true, written out so targets see it.
+     */
+    static ObjectNode initialSchema(CatalogEntry entry) {
+        ObjectNode s = entry.selectedSchema();
+        if (!s.has("type")) s.put("type", "object");
+        if (!s.has("properties")) s.putObject("properties");
+        if (!s.has("additionalProperties")) s.put("additionalProperties", true);
+        return s;
     }
 
     /** The interrupted stream first (it resumes from its bookmark), then the usual order. */
