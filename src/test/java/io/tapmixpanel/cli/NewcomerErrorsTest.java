@@ -1,17 +1,11 @@
 package io.tapmixpanel.cli;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.tapmixpanel.log.Log;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.tapmixpanel.testing.WireMockTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +15,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,30 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The errors a newcomer meets first each give one line that says what to change (SPEC §8, issue 8):
  * wrong region (401), wrong timezone (400 to_date), a free plan (402), the rate limit (429).
  */
-class NewcomerErrorsTest {
-    static WireMockServer wm;
+class NewcomerErrorsTest extends WireMockTestBase {
     @TempDir
     Path dir;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(wireMockConfig().dynamicPort());
-        wm.start();
-    }
-
-    @AfterAll
-    static void stop() { wm.stop(); }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-        Log.redirect(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() { Log.redirect(System.err); }
 
     private int syncRevenue() throws Exception {
         String url = "http://127.0.0.1:" + wm.port();
@@ -68,7 +41,7 @@ class NewcomerErrorsTest {
     }
 
     private String critical() {
-        return err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("CRITICAL")).reduce("", (a, b) -> a + b);
+        return log().lines().filter(l -> l.startsWith("CRITICAL")).reduce("", (a, b) -> a + b);
     }
 
     @Test
@@ -78,7 +51,7 @@ class NewcomerErrorsTest {
         assertEquals(1, syncRevenue());
         String line = critical();
         assertTrue(line.contains("HTTP 401") && line.contains("`region` (US/EU/IN)"), line);
-        assertFalse(err.toString(StandardCharsets.UTF_8).contains("s3cr3t-value"));
+        assertFalse(log().contains("s3cr3t-value"));
     }
 
     @Test
@@ -94,7 +67,7 @@ class NewcomerErrorsTest {
         wm.stubFor(any(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(aResponse().withStatus(402)
                 .withBody("{\"error\":\"Your plan does not allow API calls. Upgrade at mixpanel.com/pricing\"}")));
         assertEquals(0, syncRevenue());
-        String log = err.toString(StandardCharsets.UTF_8);
+        String log = log();
         assertTrue(log.contains("WARNING stream revenue skipped: Mixpanel answered 402"), log);
         assertTrue(log.contains("skipped (402)"), log);
     }
@@ -108,8 +81,8 @@ class NewcomerErrorsTest {
         wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/revenue")).inScenario("rl").whenScenarioStateIs("ok")
                 .willReturn(aResponse().withStatus(200).withBody("{\"status\":\"ok\",\"results\":{\"$overall\":{\"amount\":1,\"count\":1,\"paid_count\":0},"
                         + "\"2024-01-02\":{\"amount\":1.5,\"count\":3,\"paid_count\":1}}}")));
-        assertEquals(0, syncRevenue(), err.toString(StandardCharsets.UTF_8));
-        String log = err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, syncRevenue(), log());
+        String log = log();
         assertTrue(log.lines().anyMatch(l -> l.startsWith("WARNING") && l.contains("HTTP 429 rate limited") && l.contains("retry 1/")), log);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"date\":\"2024-01-02\""));
     }

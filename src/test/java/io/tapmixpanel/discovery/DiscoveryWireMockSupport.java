@@ -1,15 +1,14 @@
 package io.tapmixpanel.discovery;
 
+import io.tapmixpanel.testing.WireMockTestBase;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.ClientSettings;
 import io.tapmixpanel.mixpanel.Credentials;
 import io.tapmixpanel.mixpanel.HttpListener;
@@ -17,61 +16,19 @@ import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.Region;
 import io.tapmixpanel.mixpanel.RetryPolicy;
 import io.tapmixpanel.singer.Catalog;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /** One WireMock server per test class, reset before each test; the log captured; clients with tiny backoffs. */
-abstract class DiscoveryWireMockSupport {
+abstract class DiscoveryWireMockSupport extends WireMockTestBase {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final long PROJECT = 2526451L;
     static final Credentials SERVICE_ACCOUNT = new Credentials.ServiceAccount("sa-user", "sa-secret", PROJECT);
     static final Credentials API_SECRET_ONLY = new Credentials.ProjectSecret("0123456789abcdef", OptionalLong.empty());
     static final RetryPolicy FAST_RETRIES = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5));
     static final String LEXICON_PATH = "/api/app/projects/" + PROJECT + "/schemas";
-
-    static WireMockServer wm;
-    ByteArrayOutputStream logged;
-
-    @BeforeAll
-    static void startWireMock() {
-        wm = new WireMockServer(wireMockConfig().dynamicPort().gzipDisabled(true));
-        wm.start();
-    }
-
-    @AfterAll
-    static void stopWireMock() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void resetWireMock() {
-        wm.resetAll();
-        logged = new ByteArrayOutputStream();
-        Log.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreLog() {
-        Log.redirect(System.err);
-    }
-
-    String log() {
-        return logged.toString(StandardCharsets.UTF_8);
-    }
-
-    static URI base() {
-        return URI.create("http://127.0.0.1:" + wm.port());
-    }
 
     static ClientSettings settings(Credentials credentials) {
         return new ClientSettings(credentials, Region.US, Optional.of(base()), Optional.of(base()), Optional.of(base()),

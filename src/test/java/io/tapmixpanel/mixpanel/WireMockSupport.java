@@ -1,15 +1,10 @@
 package io.tapmixpanel.mixpanel;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import io.tapmixpanel.testing.WireMockTestBase;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.tapmixpanel.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,13 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 
 /** One WireMock server per test class, reset before each test; clients pointed at it with tiny backoffs. */
-abstract class WireMockSupport {
+abstract class WireMockSupport extends WireMockTestBase {
     static final String SA_USER = "sa-user.mp-service-account";
     static final String SA_SECRET = "sa-Secret-42";
     static final long PROJECT = 2526451L;
@@ -38,40 +30,11 @@ abstract class WireMockSupport {
 
     static final RetryPolicy FAST_RETRIES = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(10));
 
-    static WireMockServer wm;
     final List<AutoCloseable> closeables = new ArrayList<>();
-    ByteArrayOutputStream logged;
-
-    @BeforeAll
-    static void startWireMock() {
-        wm = new WireMockServer(wireMockConfig().dynamicPort().gzipDisabled(true));
-        wm.start();
-    }
-
-    @AfterAll
-    static void stopWireMock() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void resetWireMock() {
-        wm.resetAll();
-        logged = new ByteArrayOutputStream();
-        Log.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
 
     @AfterEach
     void closeClients() throws Exception {
-        Log.redirect(System.err);
         for (AutoCloseable c : closeables) c.close();
-    }
-
-    String log() {
-        return logged.toString(StandardCharsets.UTF_8);
-    }
-
-    URI base() {
-        return URI.create("http://127.0.0.1:" + wm.port());
     }
 
     ClientSettings settings(Credentials credentials) {
