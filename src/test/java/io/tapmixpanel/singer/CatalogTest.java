@@ -14,18 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.tapmixpanel.singer.TestJson.obj;
 import static org.junit.jupiter.api.Assertions.*;
 
 class CatalogTest {
     private static final ObjectMapper M = new ObjectMapper();
-
-    private static ObjectNode obj(String json) {
-        try {
-            return (ObjectNode) M.readTree(json.replace('\'', '"'));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static Catalog discovered() {
         ObjectNode export = obj("{'type':'object','additionalProperties':true,'properties':{"

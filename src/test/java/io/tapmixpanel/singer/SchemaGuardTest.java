@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static io.tapmixpanel.singer.TestJson.obj;
 import static org.junit.jupiter.api.Assertions.*;
 
 class SchemaGuardTest {
@@ -27,14 +28,6 @@ class SchemaGuardTest {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true).build();
-
-    private static ObjectNode obj(String json) {
-        try {
-            return (ObjectNode) M.readTree(json.replace('\'', '"'));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static Set<ValidationMessage> errors(ObjectNode schema, JsonNode record) {
         JsonSchema s = FACTORY.getSchema(schema, CONFIG);

@@ -13,18 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.tapmixpanel.singer.TestJson.obj;
 import static org.junit.jupiter.api.Assertions.*;
 
 class StateTest {
     private static final ObjectMapper M = new ObjectMapper();
-
-    private static ObjectNode obj(String json) {
-        try {
-            return (ObjectNode) M.readTree(json.replace('\'', '"'));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static final String OURS = "{'bookmarks':{"
             + "'export':{'replication_key':'time','replication_key_value':'2024-01-09T23:59:52Z'},"
