@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Future;
 
 /**
@@ -33,19 +34,30 @@ final class ExportStream implements StreamSync {
         int ahead = ctx.config().maxConcurrentRequests();
         long latest = bookmarkTime.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
 
+        // A new window is fetched as soon as a fetch ends (not once the head window is appended), so the cores stay
+        // busy while finished windows wait for their turn; at most max_concurrent_requests + 1 windows are unappended.
+        ExecutorCompletionService<ExportRenderer.Rendered> fetches = new ExecutorCompletionService<>(ctx.pool());
         ArrayDeque<Future<ExportRenderer.Rendered>> inFlight = new ArrayDeque<>();
+        int running = 0;
         int next = 0;
         int done = 0;
         try {
             while (done < windows.size()) {
-                while (next < windows.size() && inFlight.size() < ahead) {
+                while (fetches.poll() != null) running--;
+                while (next < windows.size() && running < ahead && next - done <= ahead) {
                     DateWindow w = windows.get(next++);
                     ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().exportEvents(),
                             ctx.config().exportWhere(), ctx.config().exportGzip());
-                    inFlight.add(ctx.pool().submit(() -> render(ctx, q, legacy, spoolDir)));
+                    inFlight.add(fetches.submit(() -> render(ctx, q, legacy, spoolDir)));
+                    running++;
                 }
                 DateWindow w = windows.get(done);
                 ctx.position().accept("window " + (done + 1) + "/" + windows.size() + " (" + w + ")");
+                if (!inFlight.peek().isDone()) {
+                    fetches.take(); // some fetch ended: maybe the head, maybe room for the next window
+                    running--;
+                    continue;
+                }
                 ExportRenderer.Rendered r = inFlight.peek().get();
                 inFlight.poll();
                 try {
