@@ -40,7 +40,9 @@ final class ExportReader {
      * propagate (IOExceptions wrapped in UncheckedIOException); body failures become {@link AttemptFailed}.
      */
     static long read(InputStream body, ExportConsumer consumer) throws AttemptFailed {
-        WatchedBody in = new WatchedBody(body);
+        // A gzip body is inflated on a thread of its own, ahead of the scanner (see ReadAheadStream).
+        ReadAheadStream ahead = body instanceof LazyGzipStream ? new ReadAheadStream(body) : null;
+        WatchedBody in = new WatchedBody(ahead != null ? ahead : body);
         ExportScanner scanner = new ExportScanner(in);
         long events = 0;
         try {
@@ -56,6 +58,8 @@ final class ExportReader {
             IOException transport = in.transportFailure();
             if (transport != null && causedBy(e, transport)) throw transportProblem(transport, events);
             throw new UncheckedIOException(e);
+        } finally {
+            if (ahead != null) ahead.close();
         }
     }
 

@@ -281,6 +281,81 @@ class ExportFaultsTest extends WireMockSupport {
     }
 
     @Test
+    void aGzipBodyDroppedMidBodyIsDiscardedAndFetchedAgain() throws Exception {
+        // gzip bodies are inflated on a read-ahead thread: the reset must still reach the reader after the events
+        // that arrived before it, as a transport failure of that attempt
+        byte[] first = gzip(L1 + L2);
+        byte[] whole = gzip(WHOLE);
+        try (StreamingServer server = new StreamingServer((n, exchange) -> {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            if (n == 1) {
+                OutputStream out = StreamingServer.begin(exchange, first.length + 1000L); // promises more than it sends
+                out.write(first);
+                out.flush();
+            } else {
+                StreamingServer.begin(exchange, whole.length).write(whole);
+            }
+        })) {
+            RecordingConsumer c = new RecordingConsumer();
+            client(withExport(server, Duration.ofSeconds(5)), HttpListener.NOOP).export(ExportQuery.of(FROM, TO), c);
+            assertEquals(2, server.requests.get());
+            assertEquals(List.of(1, 2), c.attempts);
+            assertEquals(1, c.discards.size());
+            assertTrue(c.discards.get(0).contains("after 2 events"), c.discards.get(0));
+            assertEquals(List.of("Viewed Page", "Signed up", "Purchase"), events(c));
+        }
+    }
+
+    @Test
+    void aGzipBodyThatStallsDeliversWhatArrivedThenTimesOut() throws Exception {
+        try (StreamingServer server = new StreamingServer((n, exchange) -> {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            OutputStream out = StreamingServer.begin(exchange, 0);
+            if (n == 1) {
+                out.write(gzip(L1)); // a whole member: its event can be read before the stall
+                out.flush();
+                sleep(3000);
+            }
+            out.write(gzip(n == 1 ? L2 + L3 : WHOLE));
+            out.close();
+        })) {
+            RecordingConsumer c = new RecordingConsumer();
+            long start = System.nanoTime();
+            client(withExport(server, Duration.ofMillis(300)), HttpListener.NOOP).export(ExportQuery.of(FROM, TO), c);
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 2500, "gave up on the stalled body");
+            assertEquals(1, c.discards.size());
+            assertTrue(c.discards.get(0).startsWith("read timed out after 1 events"), c.discards.get(0));
+            assertEquals(3, c.events().size());
+        }
+    }
+
+    @Test
+    void aConsumerFailureOnAGzipBodyEndsTheExportAndItsReadAheadThread() throws Exception {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) many.append(L1).append(L2);
+        answerInTurn(() -> get(urlPathEqualTo(PATH)),
+                aResponse().withStatus(200).withHeader("Content-Encoding", "gzip").withBody(gzip(many.toString())));
+        IllegalStateException boom = new IllegalStateException("target closed");
+        ExportConsumer failing = new RecordingConsumer() {
+            @Override
+            public void onEvent(ExportEvent e) {
+                if (++delivered == 100) throw boom;
+            }
+        };
+        assertSame(boom, assertThrows(IllegalStateException.class,
+                () -> client(SERVICE_ACCOUNT).export(ExportQuery.of(FROM, TO), failing)));
+        assertEquals(1, requests(), "no retry");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (readAheadThreads() > 0 && System.nanoTime() < deadline) sleep(20);
+        assertEquals(0, readAheadThreads(), "the read-ahead thread ended with the attempt");
+    }
+
+    private static long readAheadThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("tap-mixpanel-gunzip-")).count();
+    }
+
+    @Test
     void aSlowFirstByteIsRetriedWithoutBeginningAnAttempt() {
         answerInTurn(() -> get(urlPathEqualTo(PATH)), body(WHOLE).withFixedDelay(3000), body(WHOLE));
         ClientSettings s = new ClientSettings(SERVICE_ACCOUNT, Region.US, Optional.of(base()), Optional.of(base()),
