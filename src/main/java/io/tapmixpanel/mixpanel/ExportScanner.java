@@ -26,6 +26,8 @@ public final class ExportScanner {
     }
 
     private static final NeedMore NEED_MORE = new NeedMore();
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final InputStream in;
     private byte[] buf = new byte[CHUNK];
@@ -310,6 +312,19 @@ public final class ExportScanner {
         int fl = 0;
         p++;
         while (true) {
+            // 8 bytes at a time while none of them is special ('"', '\\', a control byte or a non-ASCII byte)
+            while (p + 8 <= lim) {
+                long x = (long) LONGS.get(b, p);
+                long q = x ^ 0x2222222222222222L;
+                long s = x ^ 0x5C5C5C5C5C5C5C5CL;
+                long special = (((q - 0x0101010101010101L) & ~q) | ((s - 0x0101010101010101L) & ~s)
+                        | (x - 0x2020202020202020L) | x) & 0x8080808080808080L;
+                if (special != 0) {
+                    p += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+                p += 8;
+            }
             if (p >= lim) throw NEED_MORE;
             byte c = b[p];
             if (c >= 0x20) {

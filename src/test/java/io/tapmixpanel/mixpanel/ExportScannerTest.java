@@ -68,6 +68,41 @@ class ExportScannerTest {
         };
     }
 
+    /**
+     * Strings are scanned 8 bytes at a time while no byte is special: a quote, a backslash, a control byte or a
+     * non-ASCII byte must be seen at every offset of a word and every string length around it.
+     */
+    @Test
+    void everySpecialByteIsFoundAtEveryOffsetOfTheWordScan() throws Exception {
+        String[] specials = {"\\\"", "\\\\", "\\n", "\\u00e9", "é", "家", "😀"};
+        for (int len = 0; len <= 40; len++) {
+            for (int at = 0; at <= len; at++) {
+                for (String special : specials) {
+                    String value = "a".repeat(at) + special + "b".repeat(len - at);
+                    String body = "{\"properties\":{\"k" + "x".repeat(len % 9) + "\":\"" + value + "\",\"n\":1}}\n";
+                    List<List<String>> events = scan(body);
+                    assertEquals(List.of(List.of("k" + "x".repeat(len % 9) + "=1:\"" + value + "\"", "n=2:1")), events, body);
+                }
+                String padded = "a".repeat(at) + "%s" + "b".repeat(len - at);
+                // a raw control byte, a lone continuation byte, a truncated sequence: malformed wherever they are
+                for (String bad : new String[] {"\u0001", "\u001f", "\t"}) {
+                    String body = "{\"properties\":{\"k\":\"" + String.format(padded, bad) + "\"}}\n";
+                    assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, failure(body).kind, body);
+                }
+                byte[] head = ("{\"properties\":{\"k\":\"" + "a".repeat(at)).getBytes(StandardCharsets.US_ASCII);
+                byte[] tail = ("b".repeat(len - at) + "\"}}\n").getBytes(StandardCharsets.US_ASCII);
+                for (byte[] bad : new byte[][] {{(byte) 0x80}, {(byte) 0xC3, 'x'}, {(byte) 0xFF}}) {
+                    byte[] body = new byte[head.length + bad.length + tail.length];
+                    System.arraycopy(head, 0, body, 0, head.length);
+                    System.arraycopy(bad, 0, body, head.length, bad.length);
+                    System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
+                    ExportReader.AttemptFailed f = assertThrows(ExportReader.AttemptFailed.class, () -> scan(new ByteArrayInputStream(body)));
+                    assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind);
+                }
+            }
+        }
+    }
+
     @Test
     void findsEventAndPropertiesWithTypesAndRawValueBytes() throws Exception {
         String body = "{\"event\":\"Sign up\",\"properties\":{\"time\":1700000000,\"$os\":\"Linux\",\"f\":418.80,\"e\":1e5,"
