@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Optional;
@@ -115,7 +116,10 @@ final class ExportRenderer implements ExportConsumer {
         closeAndDelete();
         try {
             spool = Files.createTempFile(spoolDir, "tap-mixpanel-export-", ".jsonl");
-            file = Files.newOutputStream(spool);
+            // WRITE only, not the default TRUNCATE_EXISTING: ext4 (auto_da_alloc) flushes a file opened with O_TRUNC
+            // to disk when it is closed, so every finished spool was written out just before being appended and
+            // deleted, stalling the sync for ~1 s per window switch; untruncated, it stays in the page cache.
+            file = Files.newOutputStream(spool, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an export spool in " + spoolDir + ": " + e.getMessage(), e);
         }
