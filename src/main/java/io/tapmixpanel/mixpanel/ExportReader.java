@@ -55,6 +55,8 @@ final class ExportReader {
         } catch (ExportSyntaxException e) {
             throw parseProblem(in, events, e.line(), e.getMessage(), e.endOfInput(), e);
         } catch (IOException e) {
+            // Interrupted (the sync is being cancelled): not a failed attempt to retry and warn about.
+            if (Thread.currentThread().isInterrupted()) throw new UncheckedIOException(e);
             IOException transport = in.transportFailure();
             if (transport != null && causedBy(e, transport)) throw transportProblem(transport, events);
             throw new UncheckedIOException(e);

@@ -287,8 +287,8 @@ final class ExportRenderer implements ExportConsumer {
 
     /**
      * The column of a raw property name, found without a byte loop: a name is hashed from its length and its first
-     * and last 8 bytes read as two longs (shorter names zero-padded), and a candidate is the same name when those
-     * agree and, for names longer than 16 bytes, so do the 8-byte words in between.
+     * and last 8 bytes read as two longs (shorter names zero-padded), plus, for names longer than 16 bytes, the
+     * 8-byte words in between; a candidate is the same name when those agree.
      */
     private Column column(byte[] b, int from, int to, int flags) throws IOException {
         int len = to - from;
@@ -301,7 +301,7 @@ final class ExportRenderer implements ExportConsumer {
             head = len == 0 ? 0 : from + 8 <= b.length ? (long) LONGS.get(b, from) & (-1L >>> (64 - 8 * len)) : shortName(b, from, len);
             tail = 0;
         }
-        int h = hash(head, tail, len);
+        int h = hash(head, len > 16 ? tail ^ middleHash(b, from, len) : tail, len);
         int mask = table.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
             Column c = table[i];
@@ -325,6 +325,19 @@ final class ExportRenderer implements ExportConsumer {
     private static int hash(long head, long tail, int len) {
         long x = (head * 0x9E3779B97F4A7C15L) ^ (tail * 0xC2B2AE3D27D4EB4FL) ^ len;
         return (int) (x ^ (x >>> 29) ^ (x >>> 47));
+    }
+
+    /**
+     * The 8-byte words between head and tail of a name longer than 16 bytes, mixed: without them, names that differ
+     * only in the middle ({@code experiment_0001_variant}, {@code experiment_0002_variant}, ...) would all share
+     * one hash and turn every lookup among them into a linear probe.
+     */
+    private static long middleHash(byte[] b, int from, int len) {
+        long m = 0;
+        for (int k = 8, last = len - 8; k < last; k += 8) {
+            m = (m + (long) LONGS.get(b, from + k)) * 0xFF51AFD7ED558CCDL;
+        }
+        return m;
     }
 
     /** A name of fewer than 8 bytes at the very end of the buffer, as the little-endian long the fast path reads. */

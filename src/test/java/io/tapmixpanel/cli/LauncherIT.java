@@ -131,6 +131,24 @@ class LauncherIT {
     }
 
     @Test
+    void withoutABaseArchiveTheSyncRunsWithoutCdsAndTriesNoMore() throws Exception {
+        // -Xshare:off stands for a JDK without lib/server/classes.jsa: the JVM refuses to write a dynamic archive.
+        for (int i = 0; i < 2; i++) {
+            Run r = sync(Map.of("TAP_MIXPANEL_JAVA_OPTS", "-Xshare:off -XX:+UseSerialGC"));
+            assertTrue(singerOnly(r) >= 20_000);
+            assertTrue(r.stderr.stream().noneMatch(l -> l.contains("DynamicDumpSharedSpaces")), r.stderr.toString());
+            assertEquals(List.of(), archives());
+        }
+    }
+
+    @Test
+    void theUsersOwnJvmLoggingIsKeptAndStaysOffStdout() throws Exception {
+        Run r = sync(Map.of("TAP_MIXPANEL_JAVA_OPTS", "-XX:+UseSerialGC -Xlog:gc:stderr"));
+        assertTrue(singerOnly(r) >= 20_000);
+        assertTrue(r.stderr.stream().anyMatch(l -> l.contains("[gc]") && l.contains("Using Serial")), r.stderr.toString());
+    }
+
+    @Test
     void shortCommandsPrintOnlyTheirAnswerAndWriteNoArchive() throws Exception {
         Run version = launch(Map.of(), "--version");
         assertEquals(0, version.exit);

@@ -123,4 +123,49 @@ class ReadAheadStreamTest {
         int reads = source.reads;
         assertEquals(true, reads <= ReadAheadStream.DEPTH + 2, "read ahead at most its buffers, read " + reads + " times");
     }
+
+    @Test
+    void aReaderInterruptedWhileWaitingForTheBodyStopsWithoutAFailedAttemptToRetry() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        InputStream stalled = new InputStream() { // the server sends nothing yet; the read times out later
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return read();
+            }
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new SocketTimeoutException("Read timed out");
+            }
+        };
+        java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                ExportReader.read(new LazyGzipStream(stalled), new ExportConsumer() {
+                    @Override public void beginAttempt(int attempt) {}
+
+                    @Override public void onEvent(ExportEvent e) {}
+
+                    @Override public void discardAttempt(String reason) {}
+                });
+                outcome.set(new AssertionError("the read ended normally"));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        reader.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(5);
+        reader.interrupt(); // what cancelling the window's future does
+        reader.join(10_000);
+        release.countDown();
+        // Not ExportReader.AttemptFailed (which the client retries with a "connection failed" warning).
+        assertEquals(java.io.UncheckedIOException.class, outcome.get().getClass(), String.valueOf(outcome.get()));
+        assertEquals(java.io.InterruptedIOException.class, outcome.get().getCause().getClass());
+    }
 }

@@ -76,4 +76,26 @@ class ExportRendererTest {
         assertEquals(List.of("{\"event\":\"a\\nb \\\"q\\\" é 😀 \\u0001\"}", "{}", "{\"event\":null}"),
                 render("{\"event\":\"a\\nb \\\"q\\\" é 😀 \\u0001\"}\n{\"properties\":{}}\n{\"event\":null,\"other\":[1]}", OPEN));
     }
+
+    @Test
+    void longNamesThatDifferOnlyInTheMiddleAreEachTheirOwnColumn() throws IOException {
+        // The column lookup hashes head, tail and middle words: every name here shares its first and last 8 bytes.
+        ObjectNode props = MAPPER.createObjectNode();
+        for (int i = 0; i < 300; i++) props.put(String.format("experiment_%04d_variant", i), i);
+        String base = "abcdefgh_middle_of_a_long_name_12345678"; // 39 bytes: one byte changed at each middle position
+        for (int k = 8; k < base.length() - 8; k++) {
+            props.put(base.substring(0, k) + "#" + base.substring(k + 1), "k" + k);
+        }
+        props.put(base, "base");
+        ObjectNode event = MAPPER.createObjectNode();
+        event.put("event", "e");
+        event.set("properties", props);
+        String line = MAPPER.writeValueAsString(event);
+        List<String> out = render(line + "\n" + line + "\n", OPEN); // the second event finds every column again
+        assertEquals(2, out.size());
+        ObjectNode expected = MAPPER.createObjectNode();
+        expected.put("event", "e");
+        expected.setAll(props);
+        for (String record : out) assertEquals(expected, MAPPER.readTree(record));
+    }
 }
