@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,15 @@ class LauncherIT {
     static Path dir;
 
     private static Path config;
+    /** Whether this machine's `java` can write a dynamic CDS archive (it needs its JDK's base archive). */
+    private static boolean canArchive;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
+        Path probe = dir.resolve("probe.jsa");
+        Process p = new ProcessBuilder("java", "-Xlog:disable", "-XX:ArchiveClassesAtExit=" + probe, "-version")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("probe.txt").toFile()).start();
+        canArchive = p.waitFor() == 0 && Files.size(probe) > 0;
         sandbox = Sandbox.start(SandboxOptions.builder().port(0).events(20_000).days(3).profiles(20).build());
         String base = sandbox.baseUrl();
         config = dir.resolve("config.json");
@@ -106,7 +113,8 @@ class LauncherIT {
     void theFirstSyncWritesTheArchiveAndTheNextUsesIt_withTheSameRecordsAndOnlySingerOnStdout() throws Exception {
         Run first = sync(Map.of());
         List<Path> written = archives();
-        assertEquals(1, written.size(), "one archive for this jar: " + written);
+        // On a JDK without its base archive the launcher runs without CDS (see the -Xshare:off case below).
+        assertEquals(canArchive ? 1 : 0, written.size(), "one archive for this jar: " + written);
         long records = singerOnly(first);
         assertTrue(records >= 20_000, "export and the other streams: " + records);
 
@@ -117,6 +125,7 @@ class LauncherIT {
 
     @Test
     void aBrokenArchiveOnlyCostsStartUpTime() throws Exception {
+        Assumptions.assumeTrue(canArchive, "this JDK cannot write a CDS archive (no base archive)");
         sync(Map.of());
         Path archive = archives().get(0);
         Files.write(archive, new byte[] {'n', 'o', 't', ' ', 'a', 'n', ' ', 'a', 'r', 'c', 'h', 'i', 'v', 'e'});
