@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The read-ahead thread between the gzip decoder and the export scanner changes nothing the reader can see. */
@@ -126,7 +130,7 @@ class ReadAheadStreamTest {
 
     @Test
     void aReaderInterruptedWhileWaitingForTheBodyStopsWithoutAFailedAttemptToRetry() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         InputStream stalled = new InputStream() { // the server sends nothing yet; the read times out later
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -143,7 +147,7 @@ class ReadAheadStreamTest {
                 throw new SocketTimeoutException("Read timed out");
             }
         };
-        java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread reader = new Thread(() -> {
             try {
                 ExportReader.read(new LazyGzipStream(stalled), new ExportConsumer() {
@@ -165,7 +169,7 @@ class ReadAheadStreamTest {
         reader.join(10_000);
         release.countDown();
         // Not ExportReader.AttemptFailed (which the client retries with a "connection failed" warning).
-        assertEquals(java.io.UncheckedIOException.class, outcome.get().getClass(), String.valueOf(outcome.get()));
-        assertEquals(java.io.InterruptedIOException.class, outcome.get().getCause().getClass());
+        assertEquals(UncheckedIOException.class, outcome.get().getClass(), String.valueOf(outcome.get()));
+        assertEquals(InterruptedIOException.class, outcome.get().getCause().getClass());
     }
 }
