@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of discovery with 2,000 engage and 2,000 export properties (SPEC §10). Not a test.
+# Benchmark of discovery with 2,000 engage and 2,000 export properties (README "Performance"). Not a test.
 #
 #   bench/discovery.sh [--properties N] [--runs R]
 #
@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v python3 >/dev/null || { echo "bench/discovery.sh: needs python3" >&2; exit 2; }
-[ -f "$root/target/tap-mixpanel.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
+[ -f "$root/tap/target/tap-mixpanel.jar" ] || (cd "$root" && mvn -B -q -DskipTests package -pl tap -am)
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-disc.XXXXXX")"
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark of the export (and engage) sync against the sandbox (SPEC §10). Not a test.
+# Benchmark of the export (and engage) sync against the sandbox (README "Performance"). Not a test.
 #
 #   bench/export.sh [--events N] [--runs R] [--profiles P] [--delay-ms MS] [--concurrency C] [--window-days D]
 #
-# Builds target/tap-mixpanel.jar if missing, starts the sandbox with N events (default 1,000,000) on a free port,
+# Builds tap/target/tap-mixpanel.jar and sandbox/target/mixpanel-sandbox.jar if missing, starts the sandbox with N events (default 1,000,000) on a free port,
 # waits for its gzip cache, then runs full syncs into /dev/null R times (default 3) with export_gzip on and off,
 # and an engage sync of P profiles (default 200,000). Prints the exact command lines, each run, and the median of
 # events/s, MB/s (uncompressed JSON the sandbox served for the same range, measured with curl) and peak RSS
@@ -26,11 +26,11 @@ while [ $# -gt 0 ]; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-[ -f "$root/target/tap-mixpanel.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
+[ -f "$root/tap/target/tap-mixpanel.jar" ] && [ -f "$root/sandbox/target/mixpanel-sandbox.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
 [ -x /usr/bin/time ] || { echo "bench/export.sh: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-bench.XXXXXX")"
-cp "$root/target/tap-mixpanel.jar" "$work/sandbox.jar" # a rebuild during the benchmark must not touch the sandbox
+cp "$root/sandbox/target/mixpanel-sandbox.jar" "$work/sandbox.jar" # a rebuild during the benchmark must not touch the sandbox
 sandbox_pid=""
 cleanup() {
   if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi

@@ -1,0 +1,250 @@
+package io.tapmixpanel.sandbox;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Every setting of the sandbox, one per command-line flag. Immutable; build with {@link #builder()} or
+ * parse a command line with {@link #parse(String...)}.
+ */
+public final class SandboxOptions {
+    public static final int DEFAULT_PORT = 8765;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_EVENTS = 10_000;
+    public static final int DEFAULT_DAYS = 30;
+    public static final int DEFAULT_PROFILES = 500;
+    public static final int DEFAULT_FUNNELS = 3;
+    public static final int DEFAULT_COHORTS = 4;
+    public static final String DEFAULT_API_SECRET = "sandbox-api-secret";
+    public static final String DEFAULT_SERVICE_ACCOUNT_USER = "sandbox-user";
+    public static final String DEFAULT_SERVICE_ACCOUNT_SECRET = "sandbox-password";
+    public static final long DEFAULT_PROJECT_ID = 1234;
+    public static final String DEFAULT_TIMEZONE = "UTC";
+    public static final int DEFAULT_RETRY_AFTER = 1;
+
+    public static final String USAGE = String.join("\n",
+        "usage: mixpanel-sandbox [--port N] [--seed N] [--events N] [--days N] [--end-date yyyy-mm-dd]",
+        "                        [--profiles N] [--funnels N] [--cohorts N]",
+        "                        [--api-secret S] [--service-account USER:SECRET] [--project-id N]",
+        "                        [--timezone ZONE] [--legacy-local-time]",
+        "                        [--fault-429-every N] [--retry-after SECONDS] [--fault-500-every N]",
+        "                        [--fault-terminated-early-every N] [--fault-reset-every N] [--delay-ms N]",
+        "",
+        "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
+        "  --port N                          port, 0 = any free port (default 8765)",
+        "  --seed N                          seed of the generated project (default 42)",
+        "  --events N                        number of export events (default 10000)",
+        "  --days N                          days of data (default 30)",
+        "  --end-date yyyy-mm-dd             last day of data (default: today in --timezone)",
+        "  --profiles N                      user profiles (default 500)",
+        "  --funnels N                       funnels (default 3)",
+        "  --cohorts N                       cohorts (default 4)",
+        "  --api-secret S                    accepted project API secret (default sandbox-api-secret)",
+        "  --service-account USER:SECRET     accepted service account (default sandbox-user:sandbox-password)",
+        "  --project-id N                    project id (default 1234)",
+        "  --timezone ZONE                   project timezone, days are days of this zone (default UTC)",
+        "  --legacy-local-time               export 'time' as local wall-clock seconds (pre-2023 project)",
+        "  --fault-429-every N               every Nth API request gets 429 with Retry-After (0 = off)",
+        "  --retry-after SECONDS             Retry-After value of the 429 fault (default 1)",
+        "  --fault-500-every N               every Nth API request gets 500 (0 = off)",
+        "  --fault-terminated-early-every N  every Nth non-empty export ends with 'terminated early' (0 = off)",
+        "  --fault-reset-every N             every Nth non-empty export is cut half-way (0 = off)",
+        "  --delay-ms N                      wait N ms before answering each request (default 0)",
+        "  --help                            show this help",
+        "Ground truth: GET /sandbox/stats (no auth).");
+
+    public final int port;
+    public final long seed;
+    public final int events;
+    public final int days;
+    /** null = today in {@link #timezone} at start. */
+    public final LocalDate endDate;
+    public final int profiles;
+    public final int funnels;
+    public final int cohorts;
+    public final String apiSecret;
+    public final String serviceAccountUser;
+    public final String serviceAccountSecret;
+    public final long projectId;
+    public final ZoneId timezone;
+    public final boolean legacyLocalTime;
+    public final int fault429Every;
+    public final int retryAfter;
+    public final int fault500Every;
+    public final int faultTerminatedEarlyEvery;
+    public final int faultResetEvery;
+    public final int delayMs;
+
+    private SandboxOptions(Builder b) {
+        port = b.port; seed = b.seed; events = b.events; days = b.days; endDate = b.endDate;
+        profiles = b.profiles; funnels = b.funnels; cohorts = b.cohorts; apiSecret = b.apiSecret;
+        serviceAccountUser = b.serviceAccountUser; serviceAccountSecret = b.serviceAccountSecret;
+        projectId = b.projectId; timezone = b.timezone; legacyLocalTime = b.legacyLocalTime;
+        fault429Every = b.fault429Every; retryAfter = b.retryAfter; fault500Every = b.fault500Every;
+        faultTerminatedEarlyEvery = b.faultTerminatedEarlyEvery; faultResetEvery = b.faultResetEvery;
+        delayMs = b.delayMs;
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public static SandboxOptions defaults() { return builder().build(); }
+
+    /** The end date actually used: {@link #endDate}, or today in the sandbox timezone. */
+    public LocalDate effectiveEndDate() { return endDate != null ? endDate : LocalDate.now(timezone); }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.port = port; b.seed = seed; b.events = events; b.days = days; b.endDate = endDate;
+        b.profiles = profiles; b.funnels = funnels; b.cohorts = cohorts; b.apiSecret = apiSecret;
+        b.serviceAccountUser = serviceAccountUser; b.serviceAccountSecret = serviceAccountSecret;
+        b.projectId = projectId; b.timezone = timezone; b.legacyLocalTime = legacyLocalTime;
+        b.fault429Every = fault429Every; b.retryAfter = retryAfter; b.fault500Every = fault500Every;
+        b.faultTerminatedEarlyEvery = faultTerminatedEarlyEvery; b.faultResetEvery = faultResetEvery;
+        b.delayMs = delayMs;
+        return b;
+    }
+
+    /** Thrown for a bad command line; the message is one line meant for stderr. */
+    public static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        public UsageException(String message) { super(message); }
+    }
+
+    /** Thrown by {@link #parse} for {@code --help}. */
+    public static final class HelpRequested extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public HelpRequested() { super("help"); }
+    }
+
+    /** Parses the command line. Throws {@link UsageException} (one-line message) or {@link HelpRequested}. */
+    public static SandboxOptions parse(String... args) {
+        Builder b = builder();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String inline = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) { inline = a.substring(eq + 1); a = a.substring(0, eq); }
+            switch (a) {
+                case "--help": case "-h": throw new HelpRequested();
+                case "--legacy-local-time":
+                    if (inline != null) throw new UsageException("--legacy-local-time takes no value");
+                    b.legacyLocalTime(true); continue;
+                default: break;
+            }
+            String v;
+            if (inline != null) v = inline;
+            else if (i + 1 < args.length) v = args[++i];
+            else throw new UsageException(knownFlag(a) ? a + " needs a value" : "unknown option: " + a);
+            switch (a) {
+                case "--port": b.port(intArg(a, v, 0, 65535)); break;
+                case "--seed": b.seed(longArg(a, v)); break;
+                case "--events": b.events(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--days": b.days(intArg(a, v, 1, 36_500)); break;
+                case "--end-date":
+                    try { b.endDate(LocalDate.parse(v)); }
+                    catch (DateTimeParseException e) { throw new UsageException("--end-date: not a yyyy-mm-dd date: " + v); }
+                    break;
+                case "--profiles": b.profiles(intArg(a, v, 0, 10_000_000)); break;
+                case "--funnels": b.funnels(intArg(a, v, 0, 1000)); break;
+                case "--cohorts": b.cohorts(intArg(a, v, 0, 1000)); break;
+                case "--api-secret":
+                    if (v.isEmpty()) throw new UsageException("--api-secret must not be empty");
+                    b.apiSecret(v); break;
+                case "--service-account": {
+                    int c = v.indexOf(':');
+                    if (c <= 0 || c == v.length() - 1) throw new UsageException("--service-account must be USER:SECRET");
+                    b.serviceAccount(v.substring(0, c), v.substring(c + 1));
+                    break;
+                }
+                case "--project-id": b.projectId(longArg(a, v)); if (Long.parseLong(v) <= 0) throw new UsageException("--project-id must be positive"); break;
+                case "--timezone":
+                    try { b.timezone(ZoneId.of(v)); }
+                    catch (DateTimeException e) { throw new UsageException("--timezone: unknown time zone: " + v); }
+                    break;
+                case "--fault-429-every": b.fault429Every(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--retry-after": b.retryAfter(intArg(a, v, 0, 86_400)); break;
+                case "--fault-500-every": b.fault500Every(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--fault-terminated-early-every": b.faultTerminatedEarlyEvery(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--fault-reset-every": b.faultResetEvery(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--delay-ms": b.delayMs(intArg(a, v, 0, 3_600_000)); break;
+                default: throw new UsageException("unknown option: " + a);
+            }
+        }
+        return b.build();
+    }
+
+    private static boolean knownFlag(String a) {
+        return USAGE.contains(a + " ");
+    }
+
+    private static int intArg(String flag, String v, int min, int max) {
+        long n;
+        try { n = Long.parseLong(v.trim()); }
+        catch (NumberFormatException e) { throw new UsageException(flag + ": not an integer: " + v); }
+        if (n < min || n > max) throw new UsageException(flag + ": must be between " + min + " and " + max + ": " + v);
+        return (int) n;
+    }
+
+    private static long longArg(String flag, String v) {
+        try { return Long.parseLong(v.trim()); }
+        catch (NumberFormatException e) { throw new UsageException(flag + ": not an integer: " + v); }
+    }
+
+    /** Builder with one method per flag. */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private long seed = DEFAULT_SEED;
+        private int events = DEFAULT_EVENTS;
+        private int days = DEFAULT_DAYS;
+        private LocalDate endDate;
+        private int profiles = DEFAULT_PROFILES;
+        private int funnels = DEFAULT_FUNNELS;
+        private int cohorts = DEFAULT_COHORTS;
+        private String apiSecret = DEFAULT_API_SECRET;
+        private String serviceAccountUser = DEFAULT_SERVICE_ACCOUNT_USER;
+        private String serviceAccountSecret = DEFAULT_SERVICE_ACCOUNT_SECRET;
+        private long projectId = DEFAULT_PROJECT_ID;
+        private ZoneId timezone = ZoneId.of(DEFAULT_TIMEZONE);
+        private boolean legacyLocalTime;
+        private int fault429Every;
+        private int retryAfter = DEFAULT_RETRY_AFTER;
+        private int fault500Every;
+        private int faultTerminatedEarlyEvery;
+        private int faultResetEvery;
+        private int delayMs;
+
+        public Builder port(int v) { port = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder events(int v) { events = v; return this; }
+        public Builder days(int v) { days = v; return this; }
+        public Builder endDate(LocalDate v) { endDate = v; return this; }
+        public Builder endDate(String v) { endDate = LocalDate.parse(v); return this; }
+        public Builder profiles(int v) { profiles = v; return this; }
+        public Builder funnels(int v) { funnels = v; return this; }
+        public Builder cohorts(int v) { cohorts = v; return this; }
+        public Builder apiSecret(String v) { apiSecret = v; return this; }
+        public Builder serviceAccount(String user, String secret) { serviceAccountUser = user; serviceAccountSecret = secret; return this; }
+        public Builder projectId(long v) { projectId = v; return this; }
+        public Builder timezone(ZoneId v) { timezone = v; return this; }
+        public Builder timezone(String v) { timezone = ZoneId.of(v); return this; }
+        public Builder legacyLocalTime(boolean v) { legacyLocalTime = v; return this; }
+        public Builder fault429Every(int v) { fault429Every = v; return this; }
+        public Builder retryAfter(int v) { retryAfter = v; return this; }
+        public Builder fault500Every(int v) { fault500Every = v; return this; }
+        public Builder faultTerminatedEarlyEvery(int v) { faultTerminatedEarlyEvery = v; return this; }
+        public Builder faultResetEvery(int v) { faultResetEvery = v; return this; }
+        public Builder delayMs(int v) { delayMs = v; return this; }
+
+        public SandboxOptions build() {
+            if (port < 0 || port > 65535) throw new UsageException("port must be between 0 and 65535");
+            if (events < 0) throw new UsageException("events must be >= 0");
+            if (days < 1) throw new UsageException("days must be >= 1");
+            if (profiles < 0 || funnels < 0 || cohorts < 0) throw new UsageException("profiles, funnels and cohorts must be >= 0");
+            if (fault429Every < 0 || fault500Every < 0 || faultTerminatedEarlyEvery < 0 || faultResetEvery < 0 || delayMs < 0 || retryAfter < 0)
+                throw new UsageException("fault settings must be >= 0");
+            return new SandboxOptions(this);
+        }
+    }
+}

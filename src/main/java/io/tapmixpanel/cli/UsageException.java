@@ -1,6 +1,0 @@
-package io.tapmixpanel.cli;
-
-/** A command-line mistake: exit 2 with one line. */
-public class UsageException extends RuntimeException {
-    public UsageException(String message) { super(message); }
-}

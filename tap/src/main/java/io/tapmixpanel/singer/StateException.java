@@ -1,0 +1,18 @@
+package io.tapmixpanel.singer;
+
+/** A state that cannot be used: names the file and, as a JSON path, what is wrong in it. */
+public final class StateException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String file;
+    private final String problem;
+
+    public StateException(String file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+        this.problem = problem;
+    }
+
+    public String file() { return file; }
+
+    public String problem() { return problem; }
+}

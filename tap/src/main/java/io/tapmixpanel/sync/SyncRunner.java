@@ -1,0 +1,177 @@
+package io.tapmixpanel.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.config.TapConfig;
+import io.tapmixpanel.discovery.Discovery;
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.mixpanel.PaymentRequiredException;
+import io.tapmixpanel.singer.Catalog;
+import io.tapmixpanel.singer.CatalogEntry;
+import io.tapmixpanel.singer.CatalogException;
+import io.tapmixpanel.singer.SchemaGuard;
+import io.tapmixpanel.singer.SingerWriter;
+import io.tapmixpanel.singer.State;
+import io.tapmixpanel.singer.StateException;
+import io.tapmixpanel.streams.Bookmarks;
+import io.tapmixpanel.streams.RecordEmitter;
+import io.tapmixpanel.streams.StreamContext;
+import io.tapmixpanel.streams.StreamId;
+import io.tapmixpanel.streams.StreamSync;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a sync (README "State"): reads and checks the catalog and state before writing anything, then syncs each
+ * selected stream in a fixed order (the interrupted one first, from {@code currently_syncing}), writing
+ * STATE as streams progress. A 402 skips that stream with a warning; anything else ends the run.
+ */
+final class SyncRunner {
+    private final TapConfig config;
+    private final MixpanelClient client;
+    private final RunMetrics metrics;
+
+    SyncRunner(TapConfig config, MixpanelClient client, RunMetrics metrics) {
+        this.config = config;
+        this.client = client;
+        this.metrics = metrics;
+    }
+
+    void run(Optional<Path> catalogFile, Optional<Path> stateFile, SingerWriter out) {
+        State state = stateFile.map(State::read).orElseGet(State::new);
+        stateFile.ifPresent(f -> checkBookmarks(state, f.toString()));
+        Catalog catalog = catalogFile.map(Catalog::read).orElse(null);
+        if (catalog != null) checkStreams(catalog, catalogFile.get().toString());
+        if (catalog == null) {
+            Log.info("no --catalog: discovering, then syncing every stream");
+            catalog = new Discovery(client, config.selectPropertiesByDefault()).discover().selectAll();
+        }
+        List<CatalogEntry> selected = ordered(catalog.selected(), state.currentlySyncing());
+        if (selected.isEmpty()) {
+            Log.warning("no stream is selected in the catalog: nothing to sync (set \"selected\": true in a stream's [] metadata)");
+        }
+        LocalDate endDay = config.endDate().map(d -> d.localDate(config.projectTimezone().orElseThrow()))
+                .orElseGet(() -> LocalDate.now(config.projectTimezone().orElseThrow()));
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(config.maxConcurrentRequests(), r -> {
+            Thread t = new Thread(r, "tap-mixpanel-fetch-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try (Progress progress = new Progress(metrics, Progress.INTERVAL_SECONDS)) {
+            for (CatalogEntry entry : selected) {
+                syncStream(entry, state, out, pool, progress, endDay);
+            }
+            state.setCurrentlySyncing(Optional.empty());
+            out.writeState(state.toJson());
+            out.flush();
+        } finally {
+            pool.shutdownNow();
+            metrics.logSummary();
+        }
+    }
+
+    private void syncStream(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress,
+                            LocalDate endDay) {
+        String name = entry.tapStreamId();
+        StreamId id = StreamId.of(name).orElseThrow();
+        StreamSync stream = StreamSync.of(id);
+        Log.info("syncing %s", name);
+        metrics.startStream(name);
+        progress.start(name);
+        state.setCurrentlySyncing(Optional.of(name));
+        boolean incremental = entry.replicationMethod().map(m -> m.equalsIgnoreCase("INCREMENTAL")).orElse(false)
+                || id.forcedReplicationMethod().map(m -> m.equals("INCREMENTAL")).orElse(false);
+        RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
+                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
+        StreamContext ctx = new StreamContext(config, config.projectTimezone().orElseThrow(), endDay, client, entry,
+                state, emitter, pool, progress::position);
+        String outcome = "ok";
+        try {
+            emitter.ensureSchema();
+            out.writeState(state.toJson());
+            stream.sync(ctx);
+        } catch (PaymentRequiredException e) {
+            outcome = "skipped (402)";
+            Log.warning("stream %s skipped: Mixpanel answered 402, your plan does not include this API (%s)", name, e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = "failed";
+            throw e;
+        } finally {
+            progress.stop();
+            metrics.addRecords(name, emitter.records());
+            metrics.endStream(name, outcome);
+        }
+    }
+
+    /**
+     * The schema a stream starts its sync with: the catalog's, without deselected properties. A catalog schema
+     * without {@code additionalProperties} gets JSON Schema's default, true, written out so targets see it.
+     */
+    static ObjectNode initialSchema(CatalogEntry entry) {
+        ObjectNode s = entry.selectedSchema();
+        if (!s.has("type")) s.put("type", "object");
+        if (!s.has("properties")) s.putObject("properties");
+        if (!s.has("additionalProperties")) s.put("additionalProperties", true);
+        return s;
+    }
+
+    /** The interrupted stream first (it resumes from its bookmark), then the usual order. */
+    static List<CatalogEntry> ordered(List<CatalogEntry> selected, Optional<String> currentlySyncing) {
+        List<CatalogEntry> out = new ArrayList<>();
+        for (StreamId id : StreamId.values()) {
+            selected.stream().filter(e -> e.tapStreamId().equals(id.id())).findFirst().ifPresent(out::add);
+        }
+        currentlySyncing.flatMap(cs -> out.stream().filter(e -> e.tapStreamId().equals(cs)).findFirst()).ifPresent(e -> {
+            out.remove(e);
+            out.add(0, e);
+        });
+        return out;
+    }
+
+    private static void checkStreams(Catalog catalog, String file) {
+        for (int i = 0; i < catalog.streams().size(); i++) {
+            String id = catalog.streams().get(i).tapStreamId();
+            if (StreamId.of(id).isEmpty()) {
+                throw new CatalogException(file, "streams[" + i + "].tap_stream_id: unknown stream '" + id + "' (known: "
+                        + Arrays.stream(StreamId.values()).map(StreamId::id).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+    }
+
+    /** A bookmark that is not a date is an error now (exit 2), never a silent full resync later. */
+    private void checkBookmarks(State state, String file) {
+        java.time.ZoneId zone = config.projectTimezone().orElseThrow();
+        for (String stream : state.streams()) {
+            List<String> values = new ArrayList<>();
+            state.bookmark(stream).ifPresent(values::add);
+            for (var ctx : state.partitionContexts(stream)) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                ctx.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
+                state.partitionBookmark(stream, m).ifPresent(values::add);
+            }
+            for (String v : values) {
+                if (Bookmarks.instant(v, zone).isEmpty()) {
+                    throw new StateException(file, "bookmarks." + stream + ": '" + v + "' is not a date (yyyy-mm-dd) or an RFC 3339 date-time");
+                }
+            }
+        }
+    }
+
+    private static Object plain(JsonNode v) {
+        if (v.isIntegralNumber()) return v.asLong();
+        if (v.isNumber()) return v.asDouble();
+        if (v.isBoolean()) return v.asBoolean();
+        return v.asText();
+    }
+}

@@ -1,0 +1,168 @@
+package io.tapmixpanel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tapmixpanel.sandbox.Sandbox;
+import io.tapmixpanel.sandbox.SandboxOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/tap-mixpanel} as a user runs it, on the packaged jar (an integration test: it runs after
+ * {@code package}). stdout must carry nothing but Singer messages, whatever the JVM has to say; the class-data-sharing
+ * archive is written by the first sync of a build, used by the next, and a broken or disabled one changes nothing
+ * but start-up time.
+ */
+class LauncherIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Path ROOT = io.tapmixpanel.testing.RepoRoot.path();
+    private static final Path LAUNCHER = ROOT.resolve("bin/tap-mixpanel");
+    private static Sandbox sandbox;
+
+    @TempDir
+    static Path dir;
+
+    private static Path config;
+    /** Whether this machine's `java` can write a dynamic CDS archive (it needs its JDK's base archive). */
+    private static boolean canArchive;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path probe = dir.resolve("probe.jsa");
+        Process p = new ProcessBuilder("java", "-Xlog:disable", "-XX:ArchiveClassesAtExit=" + probe, "-version")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("probe.txt").toFile()).start();
+        canArchive = p.waitFor() == 0 && Files.size(probe) > 0;
+        sandbox = Sandbox.start(SandboxOptions.builder().port(0).events(20_000).days(3).profiles(20).build());
+        String base = sandbox.baseUrl();
+        config = dir.resolve("config.json");
+        Files.writeString(config, MAPPER.writeValueAsString(Map.of(
+                "service_account_username", "sandbox-user", "service_account_secret", "sandbox-password",
+                "project_id", 1234, "start_date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2) + "T00:00:00Z",
+                "api_base_url", base, "export_base_url", base, "app_base_url", base)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sandbox != null) sandbox.close();
+    }
+
+    @BeforeEach
+    void noArchive() throws IOException {
+        for (Path p : archives()) Files.delete(p);
+    }
+
+    private static List<Path> archives() throws IOException {
+        try (Stream<Path> s = Files.list(ROOT.resolve("tap/target"))) {
+            return s.filter(p -> p.getFileName().toString().matches("tap-mixpanel-.*\\.jsa(\\..*)?")).toList();
+        }
+    }
+
+    private record Run(int exit, List<String> stdout, List<String> stderr) {}
+
+    private static Run launch(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("TAP_MIXPANEL_JAVA_OPTS");
+        pb.environment().remove("TAP_MIXPANEL_CDS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher ended");
+        return new Run(p.exitValue(), Files.readAllLines(out), Files.readAllLines(err));
+    }
+
+    /** Every stdout line is a Singer message; returns the number of RECORDs. */
+    private static long singerOnly(Run r) throws IOException {
+        long records = 0;
+        for (String line : r.stdout) {
+            JsonNode n = MAPPER.readTree(line);
+            String type = n.path("type").asText();
+            assertTrue(List.of("SCHEMA", "RECORD", "STATE").contains(type), "not a Singer message on stdout: " + line);
+            if (type.equals("RECORD")) records++;
+        }
+        assertTrue(r.stderr.stream().noneMatch(l -> l.startsWith("[") && l.contains("][warning]")),
+                "JVM warnings: " + r.stderr);
+        return records;
+    }
+
+    private static Run sync(Map<String, String> env) throws Exception {
+        Run r = launch(env, "--config", config.toString());
+        assertEquals(0, r.exit, String.join("\n", r.stderr));
+        return r;
+    }
+
+    @Test
+    void theFirstSyncWritesTheArchiveAndTheNextUsesIt_withTheSameRecordsAndOnlySingerOnStdout() throws Exception {
+        Run first = sync(Map.of());
+        List<Path> written = archives();
+        // On a JDK without its base archive the launcher runs without CDS (see the -Xshare:off case below).
+        assertEquals(canArchive ? 1 : 0, written.size(), "one archive for this jar: " + written);
+        long records = singerOnly(first);
+        assertTrue(records >= 20_000, "export and the other streams: " + records);
+
+        Run second = sync(Map.of());
+        assertEquals(records, singerOnly(second));
+        assertEquals(written, archives(), "the archive is reused, not rewritten");
+    }
+
+    @Test
+    void aBrokenArchiveOnlyCostsStartUpTime() throws Exception {
+        Assumptions.assumeTrue(canArchive, "this JDK cannot write a CDS archive (no base archive)");
+        sync(Map.of());
+        Path archive = archives().get(0);
+        Files.write(archive, new byte[] {'n', 'o', 't', ' ', 'a', 'n', ' ', 'a', 'r', 'c', 'h', 'i', 'v', 'e'});
+        Run r = sync(Map.of());
+        assertTrue(singerOnly(r) >= 20_000);
+    }
+
+    @Test
+    void tapMixpanelCds0WritesNoArchive() throws Exception {
+        singerOnly(sync(Map.of("TAP_MIXPANEL_CDS", "0")));
+        assertEquals(List.of(), archives());
+    }
+
+    @Test
+    void withoutABaseArchiveTheSyncRunsWithoutCdsAndTriesNoMore() throws Exception {
+        // -Xshare:off stands for a JDK without lib/server/classes.jsa: the JVM refuses to write a dynamic archive.
+        for (int i = 0; i < 2; i++) {
+            Run r = sync(Map.of("TAP_MIXPANEL_JAVA_OPTS", "-Xshare:off -XX:+UseSerialGC"));
+            assertTrue(singerOnly(r) >= 20_000);
+            assertTrue(r.stderr.stream().noneMatch(l -> l.contains("DynamicDumpSharedSpaces")), r.stderr.toString());
+            assertEquals(List.of(), archives());
+        }
+    }
+
+    @Test
+    void theUsersOwnJvmLoggingIsKeptAndStaysOffStdout() throws Exception {
+        Run r = sync(Map.of("TAP_MIXPANEL_JAVA_OPTS", "-XX:+UseSerialGC -Xlog:gc:stderr"));
+        assertTrue(singerOnly(r) >= 20_000);
+        assertTrue(r.stderr.stream().anyMatch(l -> l.contains("[gc]") && l.contains("Using Serial")), r.stderr.toString());
+    }
+
+    @Test
+    void shortCommandsPrintOnlyTheirAnswerAndWriteNoArchive() throws Exception {
+        Run version = launch(Map.of(), "--version");
+        assertEquals(0, version.exit);
+        assertEquals(1, version.stdout.size(), version.stdout.toString());
+        assertTrue(version.stdout.get(0).startsWith("tap-mixpanel "), version.stdout.get(0));
+        assertEquals(List.of(), archives());
+    }
+}

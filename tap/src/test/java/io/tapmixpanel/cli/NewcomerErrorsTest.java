@@ -1,0 +1,89 @@
+package io.tapmixpanel.cli;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.tapmixpanel.testing.WireMockTestBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The errors a newcomer meets first each give one line that says what to change (README "Command line"):
+ * wrong region (401), wrong timezone (400 to_date), a free plan (402), the rate limit (429).
+ */
+class NewcomerErrorsTest extends WireMockTestBase {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private int syncRevenue() throws Exception {
+        String url = "http://127.0.0.1:" + wm.port();
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"api_secret\":\"s3cr3t-value\",\"start_date\":\"2024-01-01\",\"end_date\":\"2024-01-03\","
+                + "\"project_timezone\":\"UTC\",\"api_base_url\":\"" + url + "\",\"export_base_url\":\"" + url + "\"}");
+        Path catalog = dir.resolve("catalog.json");
+        Files.writeString(catalog, "{\"streams\":[{\"tap_stream_id\":\"revenue\",\"stream\":\"revenue\",\"key_properties\":[\"date\"],"
+                + "\"schema\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":[\"null\",\"string\"]}}},"
+                + "\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
+        return new Cli(out, Map.of()).run(new String[]{"--config", config.toString(), "--catalog", catalog.toString()});
+    }
+
+    private String critical() {
+        return log().lines().filter(l -> l.startsWith("CRITICAL")).reduce("", (a, b) -> a + b);
+    }
+
+    @Test
+    void wrongRegionSays401AndNamesRegion() throws Exception {
+        wm.stubFor(any(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"request\":\"/api/2.0/engage/revenue\",\"error\":\"Unauthorized\"}")));
+        assertEquals(1, syncRevenue());
+        String line = critical();
+        assertTrue(line.contains("HTTP 401") && line.contains("`region` (US/EU/IN)"), line);
+        assertFalse(log().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void wrongTimezoneSays400AndNamesProjectTimezone() throws Exception {
+        wm.stubFor(any(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"request\":\"/api/2.0/engage/revenue\",\"error\":\"to_date cannot be later than today\"}")));
+        assertEquals(1, syncRevenue());
+        assertTrue(critical().contains("set project_timezone to the project's timezone"), critical());
+    }
+
+    @Test
+    void freePlanSkipsTheStreamWithAWarningAndTheRunSucceeds() throws Exception {
+        wm.stubFor(any(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(aResponse().withStatus(402)
+                .withBody("{\"error\":\"Your plan does not allow API calls. Upgrade at mixpanel.com/pricing\"}")));
+        assertEquals(0, syncRevenue());
+        String log = log();
+        assertTrue(log.contains("WARNING stream revenue skipped: Mixpanel answered 402"), log);
+        assertTrue(log.contains("skipped (402)"), log);
+    }
+
+    @Test
+    void rateLimitIsRetriedWithTheReasonLogged() throws Exception {
+        wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/revenue")).inScenario("rl").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")
+                        .withBody("{\"error\":\"Query rate limit exceeded for project_id: 1. 61/60 queries in the last hour\"}"))
+                .willSetStateTo("ok"));
+        wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/revenue")).inScenario("rl").whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(200).withBody("{\"status\":\"ok\",\"results\":{\"$overall\":{\"amount\":1,\"count\":1,\"paid_count\":0},"
+                        + "\"2024-01-02\":{\"amount\":1.5,\"count\":3,\"paid_count\":1}}}")));
+        assertEquals(0, syncRevenue(), log());
+        String log = log();
+        assertTrue(log.lines().anyMatch(l -> l.startsWith("WARNING") && l.contains("HTTP 429 rate limited") && l.contains("retry 1/")), log);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"date\":\"2024-01-02\""));
+    }
+}
