@@ -26,7 +26,9 @@ while [ $# -gt 0 ]; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-[ -f "$root/tap/target/tap-mixpanel.jar" ] && [ -f "$root/sandbox/target/mixpanel-sandbox.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
+if [ ! -f "$root/tap/target/tap-mixpanel.jar" ] || [ ! -f "$root/sandbox/target/mixpanel-sandbox.jar" ]; then
+  (cd "$root" && mvn -B -q -DskipTests package)
+fi
 [ -x /usr/bin/time ] || { echo "bench/export.sh: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-bench.XXXXXX")"

@@ -75,7 +75,11 @@ class LauncherIT {
     private record Run(int exit, List<String> stdout, List<String> stderr) {}
 
     private static Run launch(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        return launchVia(LAUNCHER, env, args);
+    }
+
+    private static Run launchVia(Path launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
@@ -164,5 +168,22 @@ class LauncherIT {
         assertEquals(1, version.stdout.size(), version.stdout.toString());
         assertTrue(version.stdout.get(0).startsWith("tap-mixpanel "), version.stdout.get(0));
         assertEquals(List.of(), archives());
+    }
+
+    @Test
+    void aSymlinkToTheLauncherRunsTheCheckoutItPointsTo() throws Exception {
+        // e.g. ln -s /opt/tap-mixpanel/bin/tap-mixpanel ~/bin/tap-mixpanel; a relative link, through a linked folder
+        Path bin = Files.createDirectories(dir.resolve("home/bin"));
+        Path linkedCheckout = dir.resolve("checkout");
+        Files.deleteIfExists(linkedCheckout);
+        Files.createSymbolicLink(linkedCheckout, ROOT);
+        Path link = bin.resolve("tap-mixpanel");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, bin.relativize(linkedCheckout.resolve("bin/tap-mixpanel")));
+        Run version = launchVia(link, Map.of(), "--version");
+        assertEquals(0, version.exit, String.join("\n", version.stderr));
+        assertEquals(1, version.stdout.size(), version.stdout.toString());
+        assertTrue(version.stdout.get(0).startsWith("tap-mixpanel "), version.stdout.get(0));
+        assertTrue(version.stderr.stream().noneMatch(l -> l.contains("building")), version.stderr.toString());
     }
 }

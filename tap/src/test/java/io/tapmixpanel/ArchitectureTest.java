@@ -1,0 +1,77 @@
+package io.tapmixpanel;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The tap's packages form one-way layers, top to bottom: {@code cli}, {@code sync}, {@code discovery},
+ * {@code streams}, {@code config}, then {@code mixpanel} and {@code singer} side by side, and {@code log} under
+ * everything. A package may use only the layers below it. {@code singer} is a Singer library that knows nothing of
+ * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
+ * knows nothing of Singer. The sandbox is another Maven module the tap cannot see at all (checked by the build).
+ */
+class ArchitectureTest {
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        // The tap's own compiled classes only (this module's target/classes), not tests or the sandbox module.
+        Path classes = Path.of("target", "classes");
+        assertTrue(Files.isDirectory(classes.resolve("io/tapmixpanel")), "no compiled classes in " + classes.toAbsolutePath());
+        main = new ClassFileImporter().importPath(classes);
+        assertFalse(main.isEmpty());
+    }
+
+    @Test
+    void eachPackageUsesOnlyTheLayersBelowIt() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("io.tapmixpanel.cli..")
+                .layer("sync").definedBy("io.tapmixpanel.sync..")
+                .layer("discovery").definedBy("io.tapmixpanel.discovery..")
+                .layer("streams").definedBy("io.tapmixpanel.streams..")
+                .layer("config").definedBy("io.tapmixpanel.config..")
+                .layer("mixpanel").definedBy("io.tapmixpanel.mixpanel..")
+                .layer("singer").definedBy("io.tapmixpanel.singer..")
+                .layer("log").definedBy("io.tapmixpanel.log..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("sync").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("discovery").mayOnlyBeAccessedByLayers("cli", "sync")
+                .whereLayer("streams").mayOnlyBeAccessedByLayers("cli", "sync", "discovery")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams")
+                .whereLayer("mixpanel").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams", "config")
+                .whereLayer("singer").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams", "config")
+                .check(main);
+    }
+
+    @Test
+    void singerIsAStandaloneSingerLibrary() {
+        noClasses().that().resideInAPackage("io.tapmixpanel.singer..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.cli..", "io.tapmixpanel.sync..",
+                        "io.tapmixpanel.discovery..", "io.tapmixpanel.streams..", "io.tapmixpanel.config..",
+                        "io.tapmixpanel.mixpanel..", "io.tapmixpanel.log..")
+                .check(main);
+    }
+
+    @Test
+    void mixpanelClientKnowsNothingOfSinger() {
+        noClasses().that().resideInAPackage("io.tapmixpanel.mixpanel..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.singer..", "io.tapmixpanel.config..",
+                        "io.tapmixpanel.streams..", "io.tapmixpanel.sync..", "io.tapmixpanel.discovery..", "io.tapmixpanel.cli..")
+                .check(main);
+    }
+
+    @Test
+    void noTapClassUsesTheSandbox() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.tapmixpanel.sandbox..").check(main);
+    }
+}
