@@ -24,7 +24,7 @@ class ExportLargeBodyTest {
     private static MixpanelClient client(StreamingServer server) {
         return new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s"), Region.US, Optional.empty(),
                 Optional.of(server.base()), Optional.empty(), Duration.ofSeconds(10), 2, "ua",
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1))));
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1))), HttpListener.NOOP);
     }
 
     private static void usedHeapAfterGc(MemoryMXBean memory, AtomicLong max) {

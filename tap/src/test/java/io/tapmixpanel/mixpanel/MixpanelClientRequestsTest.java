@@ -135,18 +135,13 @@ class MixpanelClientRequestsTest extends WireMockSupport {
     }
 
     @Test
-    void topEventPropertiesAndEventNames() {
+    void topEventPropertiesAreTheFieldNamesOfTheAnswer() {
         wm.stubFor(get(urlPathEqualTo("/api/2.0/events/properties/top"))
                 .willReturn(okJson("{\"ad version\":{\"count\":295},\"user type\":{\"count\":91}}")));
-        wm.stubFor(get(urlPathEqualTo("/api/2.0/events/names")).willReturn(okJson("[\"battle\",\"click signup button\"]")));
         MixpanelClient c = client(SERVICE_ACCOUNT);
         assertEquals(List.of("ad version", "user type"), c.topEventProperties());
-        assertEquals(List.of("battle", "click signup button"), c.eventNames());
         wm.verify(getRequestedFor(urlPathEqualTo("/api/2.0/events/properties/top"))
                 .withQueryParam("limit", equalTo("2000")).withQueryParam("event", absent())
-                .withQueryParam("project_id", equalTo(Long.toString(PROJECT))));
-        wm.verify(getRequestedFor(urlPathEqualTo("/api/2.0/events/names"))
-                .withQueryParam("type", equalTo("general")).withQueryParam("limit", equalTo("255"))
                 .withQueryParam("project_id", equalTo(Long.toString(PROJECT))));
     }
 
