@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -79,7 +80,7 @@ class ExportReadThroughputBenchmark {
             for (int round = 1; round <= ROUNDS; round++) {
                 for (boolean gz : new boolean[] {false, true}) {
                     StreamingServer server = gz ? gzipped : plain;
-                    try (MixpanelClient client = new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s"),
+                    try (MixpanelClient client = new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s", OptionalLong.empty()),
                             Region.US, Optional.empty(), Optional.of(server.base()), Optional.empty(), Duration.ofSeconds(30),
                             2, "bench", new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO)), HttpListener.NOOP)) {
                         TokenWalker w = new TokenWalker();

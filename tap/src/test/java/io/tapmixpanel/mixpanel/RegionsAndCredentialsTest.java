@@ -74,7 +74,7 @@ class RegionsAndCredentialsTest {
 
     @Test
     void projectSecretIsBasicSecretColon() {
-        Credentials c = new Credentials.ProjectSecret("abc123");
+        Credentials c = new Credentials.ProjectSecret("abc123", OptionalLong.empty());
         assertEquals("Basic YWJjMTIzOg==", c.authorizationHeader()); // base64("abc123:")
         assertEquals(OptionalLong.empty(), c.knownProjectId());
     }
