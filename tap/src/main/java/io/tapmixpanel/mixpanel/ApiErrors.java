@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Turns a final (non-retried) HTTP error into an exception whose message tells the user what to fix, naming
- * the tap's config keys ({@code project_timezone}, {@code api_secret}, {@code region}, {@code project_id}).
+ * the tap's config keys ({@code project_timezone}, {@code api_secret}, {@code region}, {@code project_id});
+ * and a 2xx answer that is not what the endpoint documents into one that names the request.
  */
 final class ApiErrors {
     static final int MAX_MESSAGE = 500;
@@ -41,6 +42,12 @@ final class ApiErrors {
             default -> message = "HTTP " + status + " from " + request + said;
         }
         return new MixpanelApiException(message, status, apiMessage, request);
+    }
+
+    /** A 2xx response whose body is not what the endpoint documents ({@code what} says how). */
+    static MixpanelApiException unexpected(ApiRequest req, String what) {
+        return new MixpanelApiException(req.label() + ": unexpected response from " + req.describe() + ": " + what,
+                200, "", req.describe());
     }
 
     private static String credentialsRefused(ApiRequest req, int status, Credentials credentials) {

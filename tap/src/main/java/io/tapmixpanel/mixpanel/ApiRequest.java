@@ -3,20 +3,102 @@ package io.tapmixpanel.mixpanel;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One API call as the client sees it: where it goes, its parameters, how it is named in metrics
  * ({@code endpoint}) and in logs ({@code label}). Holds no credentials, so it can be described anywhere.
+ * Immutable: built as {@code ApiRequest.get(family, root, path).query(...).endpoint(...).label(...)}, each step
+ * returning a new request (requests are few, their events many: the copies cost nothing that counts).
  */
-record ApiRequest(ApiFamily family, String method, URI root, String path, Map<String, String> query,
-                  Map<String, String> form, String endpoint, String label, boolean acceptGzip) {
+final class ApiRequest {
+    private final ApiFamily family;
+    private final String method;
+    private final URI root;
+    private final String path;
+    private final Map<String, String> query;
+    private final Map<String, String> form;
+    private final String endpoint;
+    private final String label;
+    private final boolean acceptGzip;
 
-    ApiRequest {
-        query = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(query));
-        form = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(form));
+    private ApiRequest(ApiFamily family, String method, URI root, String path, Map<String, String> query,
+                       Map<String, String> form, String endpoint, String label, boolean acceptGzip) {
+        this.family = Objects.requireNonNull(family, "family");
+        this.method = method;
+        this.root = Objects.requireNonNull(root, "root");
+        this.path = Objects.requireNonNull(path, "path");
+        this.query = query;
+        this.form = form;
+        this.endpoint = endpoint;
+        this.label = label;
+        this.acceptGzip = acceptGzip;
+    }
+
+    /** A GET of {@code path} under {@code root}; named after its path until {@link #endpoint} and {@link #label} say better. */
+    static ApiRequest get(ApiFamily family, URI root, String path) {
+        return new ApiRequest(family, "GET", root, path, Map.of(), Map.of(), path, path, false);
+    }
+
+    /** A POST of {@code path} under {@code root}, its {@link #form} fields as an urlencoded body. */
+    static ApiRequest post(ApiFamily family, URI root, String path) {
+        return new ApiRequest(family, "POST", root, path, Map.of(), Map.of(), path, path, false);
+    }
+
+    /** This request with {@code params} added to its query string, after those it has (in their iteration order). */
+    ApiRequest query(Map<String, String> params) {
+        return new ApiRequest(family, method, root, path, plus(query, params), form, endpoint, label, acceptGzip);
+    }
+
+    /** This request with one more query parameter. */
+    ApiRequest query(String name, String value) {
+        return query(Map.of(name, value));
+    }
+
+    /** This request with {@code fields} added to its form body, after those it has. */
+    ApiRequest form(Map<String, String> fields) {
+        return new ApiRequest(family, method, root, path, query, plus(form, fields), endpoint, label, acceptGzip);
+    }
+
+    /** This request named {@code name} in metrics ({@link HttpListener}): {@code export}, {@code funnels/list}, ... */
+    ApiRequest endpoint(String name) {
+        return new ApiRequest(family, method, root, path, query, form, Objects.requireNonNull(name), label, acceptGzip);
+    }
+
+    /** This request named {@code text} in logs and messages: {@code export 2024-01-01..2024-01-30}, ... */
+    ApiRequest label(String text) {
+        return new ApiRequest(family, method, root, path, query, form, endpoint, Objects.requireNonNull(text), acceptGzip);
+    }
+
+    /** This request asking for a gzip body ({@code Accept-Encoding: gzip}) or not. */
+    ApiRequest acceptGzip(boolean gzip) {
+        return new ApiRequest(family, method, root, path, query, form, endpoint, label, gzip);
+    }
+
+    private static Map<String, String> plus(Map<String, String> base, Map<String, String> more) {
+        if (more.isEmpty()) return base;
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.putAll(more);
+        return Collections.unmodifiableMap(all);
+    }
+
+    ApiFamily family() { return family; }
+
+    String method() { return method; }
+
+    String endpoint() { return endpoint; }
+
+    String label() { return label; }
+
+    boolean acceptGzip() { return acceptGzip; }
+
+    /** The form body ({@code application/x-www-form-urlencoded}), or empty when the request has no form fields. */
+    Optional<String> formBody() {
+        return form.isEmpty() ? Optional.empty() : Optional.of(formBody(form));
     }
 
     /** The full URI: root (with any path prefix it has), path, encoded query. */
@@ -38,6 +120,7 @@ record ApiRequest(ApiFamily family, String method, URI root, String path, Map<St
         return root.getPort() < 0 ? root.getHost() : root.getHost() + ":" + root.getPort();
     }
 
+    /** A query parameter, else a form field, by name. */
     Optional<String> param(String name) {
         String v = query.get(name);
         if (v == null) v = form.get(name);
@@ -45,7 +128,7 @@ record ApiRequest(ApiFamily family, String method, URI root, String path, Map<St
     }
 
     /** {@code a=1&b=x%20y}: spaces as %20 in URLs, so that every server decodes them alike. */
-    static String encode(Map<String, String> params) {
+    private static String encode(Map<String, String> params) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : params.entrySet()) {
             if (sb.length() > 0) sb.append('&');
@@ -54,12 +137,12 @@ record ApiRequest(ApiFamily family, String method, URI root, String path, Map<St
         return sb.toString();
     }
 
-    static String component(String s) {
+    private static String component(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** application/x-www-form-urlencoded body. */
-    static String formBody(Map<String, String> params) {
+    private static String formBody(Map<String, String> params) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : params.entrySet()) {
             if (sb.length() > 0) sb.append('&');

@@ -50,9 +50,4 @@ public record ClientSettings(Credentials credentials, Region region,
      * serves both from one host, and so does a sandbox or proxy), else the region's host.
      */
     public URI appRoot() { return appBaseUrl.or(() -> apiBaseUrl).orElse(region.appRoot()); }
-
-    public ClientSettings withRetryPolicy(RetryPolicy policy) {
-        return new ClientSettings(credentials, region, apiBaseUrl, exportBaseUrl, appBaseUrl,
-                requestTimeout, maxConcurrentRequests, userAgent, policy);
-    }
 }

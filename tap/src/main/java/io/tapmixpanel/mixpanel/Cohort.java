@@ -11,6 +11,4 @@ public record Cohort(ObjectNode raw) {
         JsonNode id = raw.get("id");
         return id != null && id.canConvertToLong() ? OptionalLong.of(id.asLong()) : OptionalLong.empty();
     }
-
-    public String name() { return raw.path("name").asText(""); }
 }

@@ -48,8 +48,6 @@ public sealed interface Credentials permits Credentials.ServiceAccount, Credenti
             Objects.requireNonNull(projectId, "projectId");
         }
 
-        public ProjectSecret(String secret) { this(secret, OptionalLong.empty()); }
-
         @Override public OptionalLong knownProjectId() { return projectId; }
 
         @Override public String authorizationHeader() { return basic(secret + ":"); }

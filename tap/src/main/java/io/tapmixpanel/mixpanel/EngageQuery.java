@@ -21,11 +21,6 @@ public record EngageQuery(Optional<String> where, List<String> outputProperties,
         if (page < 0) throw new IllegalArgumentException("page must be >= 0: " + page);
     }
 
-    /** Page 0 of every profile, Mixpanel's default page size. */
-    public static EngageQuery firstPage() {
-        return new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
-    }
-
     /** The same filters, for page {@code page} of session {@code sessionId}. */
     public EngageQuery page(int page, String sessionId) {
         return new EngageQuery(where, outputProperties, Optional.of(sessionId), page, pageSize, filterByCohort);

@@ -1,17 +1,15 @@
 package io.tapmixpanel.mixpanel;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The one ObjectMapper (and its JsonFactory) of the client: thread-safe, made once, so that its caches are reused. */
+/** The one ObjectMapper of the client (JSON answers, error bodies, query parameters): thread-safe, made once, so that its caches are reused. */
 final class MixpanelJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static final JsonFactory FACTORY = MAPPER.getFactory();
 
     static {
-        // The client closes response streams itself (it may have to abort the connection instead of draining it).
-        FACTORY.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        // The transport closes response streams itself (it may have to abort the connection instead of draining it).
+        MAPPER.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     }
 
     private MixpanelJson() {}

@@ -1,7 +1,6 @@
 package io.tapmixpanel.mixpanel;
 
 import java.net.URI;
-import java.util.Locale;
 
 /**
  * Mixpanel's data-residency clusters. A credential belongs to one cluster and gets 401 on the others, so the
@@ -28,13 +27,4 @@ public enum Region {
 
     /** Host root of the app API ({@code /api/app/...}); the same host as the query API. */
     public URI appRoot() { return apiRoot; }
-
-    /** {@code us}, {@code EU}, {@code In}...: case-insensitive; anything else is an IllegalArgumentException. */
-    public static Region parse(String name) {
-        String n = name.trim().toUpperCase(Locale.ROOT);
-        for (Region r : values()) {
-            if (r.name().equals(n)) return r;
-        }
-        throw new IllegalArgumentException("unknown region '" + name + "' (expected US, EU or IN)");
-    }
 }

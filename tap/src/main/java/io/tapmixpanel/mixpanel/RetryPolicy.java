@@ -26,11 +26,6 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(15));
     }
 
-    /** No retries at all: the first failure is final. */
-    public static RetryPolicy none() {
-        return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-    }
-
     /**
      * The wait before retry number {@code retry} (1 = the first retry): the exponential step capped at
      * {@code maxBackoff}, with "equal jitter" (half fixed, half random) so that parallel workers spread out

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonParser;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +21,9 @@ class ExportLargeBodyTest {
     private static final LocalDate DAY = LocalDate.of(2024, 1, 1);
 
     private static MixpanelClient client(StreamingServer server) {
-        return new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s"), Region.US, Optional.empty(),
+        return new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s", OptionalLong.empty()), Region.US, Optional.empty(),
                 Optional.of(server.base()), Optional.empty(), Duration.ofSeconds(10), 2, "ua",
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1))));
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1))), HttpListener.NOOP);
     }
 
     private static void usedHeapAfterGc(MemoryMXBean memory, AtomicLong max) {

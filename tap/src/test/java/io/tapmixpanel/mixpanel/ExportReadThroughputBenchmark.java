@@ -1,7 +1,5 @@
 package io.tapmixpanel.mixpanel;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,13 +7,14 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Not a test: measures the raw export read throughput of the client (HTTP + gzip + Jackson + the reader, with a
- * consumer that only walks the tokens). Run with
+ * Not a test: measures the raw export read throughput of the client (HTTP + gzip + the byte-level
+ * {@link ExportScanner}, with a consumer that only touches each field's bounds). Run with
  * {@code mvn -B -q test -Dtest=ExportReadThroughputBenchmark -Dbench=true -Dsurefire.failIfNoSpecifiedTests=false}
  * and read target/surefire-reports/io.tapmixpanel.mixpanel.ExportReadThroughputBenchmark-output.txt.
  */
@@ -81,9 +80,9 @@ class ExportReadThroughputBenchmark {
             for (int round = 1; round <= ROUNDS; round++) {
                 for (boolean gz : new boolean[] {false, true}) {
                     StreamingServer server = gz ? gzipped : plain;
-                    try (MixpanelClient client = new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s"),
+                    try (MixpanelClient client = new MixpanelClient(new ClientSettings(new Credentials.ProjectSecret("s", OptionalLong.empty()),
                             Region.US, Optional.empty(), Optional.of(server.base()), Optional.empty(), Duration.ofSeconds(30),
-                            2, "bench", RetryPolicy.none()))) {
+                            2, "bench", new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO)), HttpListener.NOOP)) {
                         TokenWalker w = new TokenWalker();
                         long start = System.nanoTime();
                         client.export(new ExportQuery(DAY, DAY, java.util.List.of(), Optional.empty(), gz), w);
