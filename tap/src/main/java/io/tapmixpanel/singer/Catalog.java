@@ -54,7 +54,7 @@ public final class Catalog {
         String name = file.toString();
         JsonNode root;
         try {
-            root = Json.readFile(file).orElseThrow(() -> new CatalogException(name, "the file is empty"));
+            root = Json.readSingerFile(file).orElseThrow(() -> new CatalogException(name, "the file is empty"));
         } catch (Json.Problem p) {
             throw new CatalogException(name, p.getMessage());
         }

@@ -78,7 +78,7 @@ public final class State {
     public static State read(Path file) {
         String name = file.toString();
         try {
-            Optional<JsonNode> root = Json.readFile(file);
+            Optional<JsonNode> root = Json.readSingerFile(file);
             return root.isEmpty() ? new State() : parse(root.get(), name);
         } catch (Json.Problem p) {
             throw new StateException(name, p.getMessage());

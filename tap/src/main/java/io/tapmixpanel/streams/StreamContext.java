@@ -24,7 +24,7 @@ public record StreamContext(TapConfig config, ZoneId zone, LocalDate endDay, Mix
     public String stream() { return entry.tapStreamId(); }
 
     /** The day a stream starts from when it has no bookmark. */
-    public LocalDate startDay() { return config.startDate().localDate(zone); }
+    public LocalDate startDay() { return config.windows().startDate().localDate(zone); }
 
     /** Whether the catalog asked for INCREMENTAL replication (for streams where it is a choice). */
     public boolean incremental() {

@@ -22,6 +22,7 @@ import io.tapmixpanel.streams.StreamSync;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,10 +61,10 @@ final class SyncRunner {
         if (selected.isEmpty()) {
             Log.warning("no stream is selected in the catalog: nothing to sync (set \"selected\": true in a stream's [] metadata)");
         }
-        LocalDate endDay = config.endDate().map(d -> d.localDate(config.projectTimezone().orElseThrow()))
-                .orElseGet(() -> LocalDate.now(config.projectTimezone().orElseThrow()));
+        ZoneId zone = config.windows().projectTimezone().orElseThrow();
+        LocalDate endDay = config.windows().endDate().map(d -> d.localDate(zone)).orElseGet(() -> LocalDate.now(zone));
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(config.maxConcurrentRequests(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(config.http().maxConcurrentRequests(), r -> {
             Thread t = new Thread(r, "tap-mixpanel-fetch-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -94,7 +95,7 @@ final class SyncRunner {
                 || id.forcedReplicationMethod().map(m -> m.equals("INCREMENTAL")).orElse(false);
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
-        StreamContext ctx = new StreamContext(config, config.projectTimezone().orElseThrow(), endDay, client, entry,
+        StreamContext ctx = new StreamContext(config, config.windows().projectTimezone().orElseThrow(), endDay, client, entry,
                 state, emitter, pool, progress::position);
         String outcome = "ok";
         try {
@@ -151,7 +152,7 @@ final class SyncRunner {
 
     /** A bookmark that is not a date is an error now (exit 2), never a silent full resync later. */
     private void checkBookmarks(State state, String file) {
-        java.time.ZoneId zone = config.projectTimezone().orElseThrow();
+        ZoneId zone = config.windows().projectTimezone().orElseThrow();
         for (String stream : state.streams()) {
             List<String> values = new ArrayList<>();
             state.bookmark(stream).ifPresent(values::add);
