@@ -36,10 +36,9 @@ public final class Catalog {
         return streams.stream().filter(CatalogEntry::isSelected).toList();
     }
 
-    /** Marks every stream selected (a sync run without {@code --catalog} syncs everything discovered). */
+    /** This catalog with every stream selected (a sync run without {@code --catalog} syncs everything discovered). */
     public Catalog selectAll() {
-        for (CatalogEntry e : streams) e.setSelected(true);
-        return this;
+        return new Catalog(streams.stream().map(e -> e.withSelected(true)).toList());
     }
 
     public ObjectNode toJson() {

@@ -10,6 +10,7 @@ import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.CatalogException;
+import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
@@ -91,22 +92,21 @@ final class SyncRunner {
         metrics.startStream(name);
         progress.start(name);
         state.setCurrentlySyncing(Optional.of(name));
-        boolean incremental = entry.replicationMethod().map(m -> m.equalsIgnoreCase("INCREMENTAL")).orElse(false)
-                || id.forcedReplicationMethod().map(m -> m.equals("INCREMENTAL")).orElse(false);
+        boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
         StreamContext ctx = new StreamContext(config, config.windows().projectTimezone().orElseThrow(), endDay, client, entry,
                 state, emitter, pool, progress::position);
-        String outcome = "ok";
+        StreamOutcome outcome = StreamOutcome.OK;
         try {
             emitter.ensureSchema();
             out.writeState(state.toJson());
             stream.sync(ctx);
         } catch (PaymentRequiredException e) {
-            outcome = "skipped (402)";
+            outcome = StreamOutcome.SKIPPED_PAYMENT_REQUIRED;
             Log.warning("stream %s skipped: Mixpanel answered 402, your plan does not include this API (%s)", name, e.getMessage());
         } catch (RuntimeException e) {
-            outcome = "failed";
+            outcome = StreamOutcome.FAILED;
             throw e;
         } finally {
             progress.stop();
