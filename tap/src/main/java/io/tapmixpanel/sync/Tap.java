@@ -33,7 +33,7 @@ public final class Tap {
         this.retryPolicy = retryPolicy;
     }
 
-    public ClientSettings clientSettings() {
+    private ClientSettings clientSettings() {
         AuthAndHosts auth = config.authAndHosts();
         HttpOptions http = config.http();
         return new ClientSettings(auth.credentials(), auth.region(), auth.apiBaseUrl(), auth.exportBaseUrl(),
