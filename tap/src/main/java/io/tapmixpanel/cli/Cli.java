@@ -30,10 +30,6 @@ import java.util.Optional;
  * failures while running, each with a {@code CRITICAL <message>} line and no stack trace unless debug logging.
  */
 public final class Cli {
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_USAGE = 2;
-
     private final OutputStream stdout;
     private final Map<String, String> env;
 
@@ -59,17 +55,20 @@ public final class Cli {
         return o;
     }
 
+    /** Runs the command line; returns the process exit code. */
     public int run(String[] args) {
+        ExitCode code;
         try {
-            return dispatch(args);
+            code = dispatch(args);
         } catch (UsageException | ConfigException e) {
-            return fail(EXIT_USAGE, e.getMessage(), e);
+            code = fail(ExitCode.USAGE, e.getMessage(), e);
         } catch (RuntimeException e) {
-            return ErrorReport.handle(e);
+            code = ErrorReport.handle(e);
         }
+        return code.code();
     }
 
-    private int dispatch(String[] args) {
+    private ExitCode dispatch(String[] args) {
         applyLogLevel(Optional.ofNullable(env.get("TAP_MIXPANEL_LOG_LEVEL")), "TAP_MIXPANEL_LOG_LEVEL");
         CommandLine cmd;
         try {
@@ -84,11 +83,11 @@ public final class Cli {
 
         if (cmd.hasOption("help")) {
             print(help());
-            return EXIT_OK;
+            return ExitCode.OK;
         }
         if (cmd.hasOption("version")) {
             print(About.NAME + " " + TapVersion.get() + "\n");
-            return EXIT_OK;
+            return ExitCode.OK;
         }
         if (cmd.hasOption("about")) {
             String format = cmd.getOptionValue("format", "json").toLowerCase(Locale.ROOT);
@@ -97,7 +96,7 @@ public final class Cli {
                 case "markdown", "md" -> print(About.markdown());
                 default -> throw new UsageException("--format: '" + format + "' is not one of json, markdown");
             }
-            return EXIT_OK;
+            return ExitCode.OK;
         }
         if (cmd.hasOption("format")) throw new UsageException("--format only goes with --about");
         String[] configs = cmd.getOptionValues("config");
@@ -113,9 +112,11 @@ public final class Cli {
         Optional<Path> state = Optional.ofNullable(cmd.getOptionValue("state")).map(Path::of);
         if (cmd.hasOption("discover")) {
             if (state.isPresent()) Log.warning("--state is ignored with --discover");
-            return Commands.discover(config, stdout);
+            Commands.discover(config, stdout);
+        } else {
+            Commands.sync(config, catalog, state, stdout);
         }
-        return Commands.sync(config, catalog, state, stdout);
+        return ExitCode.OK;
     }
 
     private void applyLogLevel(Optional<String> value, String where) {
@@ -157,7 +158,7 @@ public final class Cli {
         }
     }
 
-    static int fail(int code, String message, Throwable cause) {
+    static ExitCode fail(ExitCode code, String message, Throwable cause) {
         Log.critical("%s", message);
         if (Log.isDebug() && cause != null) {
             StringWriter sw = new StringWriter();

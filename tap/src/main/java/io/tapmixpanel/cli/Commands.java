@@ -11,13 +11,11 @@ import java.util.Optional;
 final class Commands {
     private Commands() {}
 
-    static int discover(TapConfig config, OutputStream stdout) {
+    static void discover(TapConfig config, OutputStream stdout) {
         new Tap(config).discover(stdout);
-        return Cli.EXIT_OK;
     }
 
-    static int sync(TapConfig config, Optional<Path> catalog, Optional<Path> state, OutputStream stdout) {
+    static void sync(TapConfig config, Optional<Path> catalog, Optional<Path> state, OutputStream stdout) {
         new Tap(config).sync(catalog, state, stdout);
-        return Cli.EXIT_OK;
     }
 }

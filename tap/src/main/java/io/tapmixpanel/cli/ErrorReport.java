@@ -14,18 +14,18 @@ import java.io.UncheckedIOException;
 final class ErrorReport {
     private ErrorReport() {}
 
-    static int handle(RuntimeException e) {
-        if (e instanceof CatalogException c) return Cli.fail(Cli.EXIT_USAGE, "catalog " + c.getMessage(), e);
-        if (e instanceof StateException s) return Cli.fail(Cli.EXIT_USAGE, "state " + s.getMessage(), e);
+    static ExitCode handle(RuntimeException e) {
+        if (e instanceof CatalogException c) return Cli.fail(ExitCode.USAGE, "catalog " + c.getMessage(), e);
+        if (e instanceof StateException s) return Cli.fail(ExitCode.USAGE, "state " + s.getMessage(), e);
         if (e instanceof TargetClosedException) {
-            return Cli.fail(Cli.EXIT_FAILURE, "the target closed its input (broken pipe): stopping; the last STATE written is safe to resume from", e);
+            return Cli.fail(ExitCode.FAILURE, "the target closed its input (broken pipe): stopping; the last STATE written is safe to resume from", e);
         }
-        if (e instanceof MixpanelApiException) return Cli.fail(Cli.EXIT_FAILURE, oneLine(e.getMessage()), e);
+        if (e instanceof MixpanelApiException) return Cli.fail(ExitCode.FAILURE, oneLine(e.getMessage()), e);
         if (e instanceof UncheckedIOException io) {
-            return Cli.fail(Cli.EXIT_FAILURE, "I/O error: " + oneLine(io.getCause().getMessage()), e);
+            return Cli.fail(ExitCode.FAILURE, "I/O error: " + oneLine(io.getCause().getMessage()), e);
         }
         String what = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + oneLine(e.getMessage());
-        return Cli.fail(Cli.EXIT_FAILURE, "internal error: " + what + " (run with --log-level debug for the stack trace)", e);
+        return Cli.fail(ExitCode.FAILURE, "internal error: " + what + " (run with --log-level debug for the stack trace)", e);
     }
 
     private static String oneLine(String s) {

@@ -6,13 +6,9 @@ package io.tapmixpanel.config;
  */
 public class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final String file;
-    private final String key;
 
     public ConfigException(String file, String key, String problem) {
         super(format(file, key, problem));
-        this.file = file;
-        this.key = key;
     }
 
     private static String format(String file, String key, String problem) {
@@ -20,8 +16,4 @@ public class ConfigException extends RuntimeException {
         if (key != null && !key.isEmpty()) sb.append(key).append(": ");
         return sb.append(problem).toString();
     }
-
-    public String file() { return file; }
-
-    public String key() { return key; }
 }

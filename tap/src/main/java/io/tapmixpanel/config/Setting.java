@@ -1,12 +1,15 @@
 package io.tapmixpanel.config;
 
+import io.tapmixpanel.mixpanel.Region;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Every config key the tap understands, with its type, default and description. This one list drives
- * parsing, {@code --about} (json and markdown) and the README settings table, so they cannot drift apart.
+ * parsing, {@code --about} (json and markdown), the README settings table and README's Meltano block, so they
+ * cannot drift apart.
  */
 public enum Setting {
     SERVICE_ACCOUNT_USERNAME("service_account_username", Type.STRING, null,
@@ -28,7 +31,8 @@ public enum Setting {
                     + "allow it, else UTC with a warning."),
     REGION("region", Type.STRING, "US",
             "Data residency of the project: US, EU or IN. The legacy keys eu_residency / eu_residency_server = "
-                    + "true mean EU."),
+                    + "true mean EU.",
+            Arrays.stream(Region.values()).map(Region::name).toList()),
     ATTRIBUTION_WINDOW("attribution_window", Type.INTEGER, "5",
             "Days re-read before the bookmark on every run, to pick up late events."),
     DATE_WINDOW_SIZE("date_window_size", Type.INTEGER, "30",
@@ -46,7 +50,7 @@ public enum Setting {
             "Ask the export endpoint for a gzip-compressed body (less network, a little more CPU)."),
     REQUEST_TIMEOUT("request_timeout", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
-    MAX_CONCURRENT_REQUESTS("max_concurrent_requests", Type.INTEGER, String.valueOf(TapConfig.DEFAULT_MAX_CONCURRENT_REQUESTS),
+    MAX_CONCURRENT_REQUESTS("max_concurrent_requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
             "Parallel requests (export windows, engage pages), always within Mixpanel's per-project limits."),
     USER_AGENT("user_agent", Type.STRING, "tap-mixpanel/<version>",
             "User-Agent header sent to Mixpanel."),
@@ -57,9 +61,9 @@ public enum Setting {
     APP_BASE_URL("app_base_url", Type.STRING, "by region",
             "Override for the app API host root (Lexicon, annotations v2, /me)."),
     EU_RESIDENCY("eu_residency", Type.BOOLEAN, "false",
-            "Legacy (singer-io): true means region EU."),
+            "Legacy (singer-io): true means region EU.", true),
     EU_RESIDENCY_SERVER("eu_residency_server", Type.BOOLEAN, "false",
-            "Legacy (Airbyte/singer-io): true means region EU.");
+            "Legacy (Airbyte/singer-io): true means region EU.", true);
 
     /** The value types a setting can have, as shown by --about. */
     public enum Type {
@@ -77,24 +81,49 @@ public enum Setting {
     private final Type type;
     private final String defaultValue;
     private final String description;
+    private final List<String> options;
+    private final boolean legacy;
 
     Setting(String key, Type type, String defaultValue, String description) {
+        this(key, type, defaultValue, description, List.of(), false);
+    }
+
+    Setting(String key, Type type, String defaultValue, String description, List<String> options) {
+        this(key, type, defaultValue, description, options, false);
+    }
+
+    Setting(String key, Type type, String defaultValue, String description, boolean legacy) {
+        this(key, type, defaultValue, description, List.of(), legacy);
+    }
+
+    Setting(String key, Type type, String defaultValue, String description, List<String> options, boolean legacy) {
         this.key = key;
         this.type = type;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.options = options;
+        this.legacy = legacy;
     }
 
     public String key() { return key; }
 
     public Type type() { return type; }
 
-    /** The default as a user would read it; empty when the setting has none. */
+    /**
+     * The default as a user would read it; empty when the setting has none. For integer and boolean settings it
+     * is the literal value the config reader falls back to ({@code "30"}, {@code "true"}).
+     */
     public Optional<String> defaultValue() { return Optional.ofNullable(defaultValue); }
 
     public String description() { return description; }
 
     public boolean isSecret() { return type == Type.SECRET; }
+
+    /** The only values the setting accepts, when it is a choice (region); empty otherwise. */
+    public List<String> options() { return options; }
+
+    /** A key kept for configs of other taps (eu_residency...): read, but not offered to new users (README "Meltano"). */
+    public boolean isLegacy() { return legacy; }
 
     public boolean isRequired() { return this == START_DATE; }
 

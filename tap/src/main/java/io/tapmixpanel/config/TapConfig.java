@@ -1,53 +1,31 @@
 package io.tapmixpanel.config;
 
-import io.tapmixpanel.mixpanel.Credentials;
-import io.tapmixpanel.mixpanel.Region;
-
-import java.net.URI;
-import java.time.Duration;
 import java.time.ZoneId;
-import java.util.List;
-import java.util.Optional;
 
 /**
- * The validated, typed config of one run (README "Configuration"). Built only by {@link ConfigLoader}, so every value here
- * has already been checked; {@code source} names the file(s) it came from, for messages.
+ * The validated, typed config of one run (README "Configuration"), in parts that each read their own settings
+ * of {@link Setting}: adding a key means a {@link Setting} constant and a field in one of the parts. Built only by
+ * {@link ConfigLoader}, so every value here has already been checked; {@code source} names the file(s) it came
+ * from, for messages.
+ *
+ * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
  */
-public record TapConfig(
-        String source,
-        Credentials credentials,
-        Region region,
-        DateBound startDate,
-        Optional<DateBound> endDate,
-        Optional<ZoneId> projectTimezone,
-        int attributionWindow,
-        int dateWindowSize,
-        boolean selectPropertiesByDefault,
-        List<String> exportEvents,
-        Optional<String> exportWhere,
-        boolean exportTimeInProjectTimezone,
-        boolean exportGzip,
-        Duration requestTimeout,
-        int maxConcurrentRequests,
-        String userAgent,
-        Optional<URI> apiBaseUrl,
-        Optional<URI> exportBaseUrl,
-        Optional<URI> appBaseUrl) {
+public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,
+                        HttpOptions http, boolean selectPropertiesByDefault) {
 
-    /**
-     * Chosen by measurement (bench/export.sh with --delay-ms): see README "Performance". Mixpanel allows 5
-     * concurrent query requests and 100 concurrent exports per project, so this stays well inside both.
-     */
-    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
-
-    public TapConfig {
-        exportEvents = List.copyOf(exportEvents);
+    static TapConfig read(RawConfig c) {
+        // The order of the reads is the order in which problems are reported: credentials first.
+        AuthAndHosts auth = AuthAndHosts.read(c);
+        Windows windows = Windows.read(c);
+        HttpOptions http = HttpOptions.read(c);
+        boolean selectByDefault = c.bool(Setting.SELECT_PROPERTIES_BY_DEFAULT);
+        ExportOptions export = ExportOptions.read(c);
+        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault);
     }
 
     /** A copy with the project timezone resolved (from /api/app/me or the UTC fallback). */
     public TapConfig withProjectTimezone(ZoneId zone) {
-        return new TapConfig(source, credentials, region, startDate, endDate, Optional.of(zone), attributionWindow,
-                dateWindowSize, selectPropertiesByDefault, exportEvents, exportWhere, exportTimeInProjectTimezone,
-                exportGzip, requestTimeout, maxConcurrentRequests, userAgent, apiBaseUrl, exportBaseUrl, appBaseUrl);
+        return new TapConfig(source, authAndHosts, windows.withProjectTimezone(zone), export, http,
+                selectPropertiesByDefault);
     }
 }

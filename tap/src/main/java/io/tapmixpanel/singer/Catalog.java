@@ -36,10 +36,9 @@ public final class Catalog {
         return streams.stream().filter(CatalogEntry::isSelected).toList();
     }
 
-    /** Marks every stream selected (a sync run without {@code --catalog} syncs everything discovered). */
+    /** This catalog with every stream selected (a sync run without {@code --catalog} syncs everything discovered). */
     public Catalog selectAll() {
-        for (CatalogEntry e : streams) e.setSelected(true);
-        return this;
+        return new Catalog(streams.stream().map(e -> e.withSelected(true)).toList());
     }
 
     public ObjectNode toJson() {
@@ -54,7 +53,7 @@ public final class Catalog {
         String name = file.toString();
         JsonNode root;
         try {
-            root = Json.readFile(file).orElseThrow(() -> new CatalogException(name, "the file is empty"));
+            root = Json.readSingerFile(file).orElseThrow(() -> new CatalogException(name, "the file is empty"));
         } catch (Json.Problem p) {
             throw new CatalogException(name, p.getMessage());
         }

@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * One stream of a Singer catalog, with the selection rules of singer-python / the Meltano SDK:
@@ -22,6 +21,8 @@ import java.util.function.Predicate;
  *       and its inclusion is not {@code automatic}; properties without metadata are kept.</li>
  * </ul>
  * Only top-level properties are selected or dropped; nested breadcrumbs are carried but not interpreted.
+ * Immutable: the schema and metadata are copied in and handed out as copies, so one entry read by several
+ * streams' threads cannot change under them; {@link #withSelected} makes a changed copy.
  *
  * @param topLevelReplicationKey    the optional top-level {@code replication_key} some catalogs carry
  * @param topLevelReplicationMethod the optional top-level {@code replication_method} some catalogs carry
@@ -31,7 +32,9 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
                            Optional<String> topLevelReplicationMethod) {
 
     public CatalogEntry {
+        schema = schema.deepCopy();
         keyProperties = List.copyOf(keyProperties);
+        metadata = metadata.copy();
     }
 
     /** An entry as discovery makes it: stream name = tap_stream_id, no top-level replication fields. */
@@ -45,9 +48,24 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
         return schema.path("selected").asBoolean(false);
     }
 
-    /** Marks the stream selected (or not) in its stream-level metadata. */
-    public void setSelected(boolean selected) {
-        metadata.streamLevel().put(Metadata.SELECTED, selected);
+    /** A copy of the schema (the entry's own cannot be changed). */
+    @Override
+    public ObjectNode schema() {
+        return schema.deepCopy();
+    }
+
+    /** A copy of the metadata (the entry's own cannot be changed). */
+    @Override
+    public Metadata metadata() {
+        return metadata.copy();
+    }
+
+    /** This entry with the stream marked selected (or not) in its stream-level metadata. */
+    public CatalogEntry withSelected(boolean selected) {
+        Metadata md = metadata.copy();
+        md.streamLevel().put(Metadata.SELECTED, selected);
+        return new CatalogEntry(tapStreamId, stream, schema, keyProperties, md, topLevelReplicationKey,
+                topLevelReplicationMethod);
     }
 
     public boolean isPropertySelected(String name) {
@@ -73,12 +91,6 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
         return names;
     }
 
-    /** True for a top-level property name that may be emitted (including names the catalog does not know). */
-    public Predicate<String> propertyFilter() {
-        Set<String> dropped = Set.copyOf(deselectedProperties());
-        return name -> !dropped.contains(name);
-    }
-
     /**
      * The schema to announce in SCHEMA messages: a copy without the deselected properties (also removed from
      * {@code required}) and without the legacy {@code selected} flag.
@@ -97,28 +109,16 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
     }
 
     /**
-     * Stream-level {@code replication-method}, else {@code forced-replication-method}, else the top-level
-     * {@code replication_method}.
+     * The catalog's method: stream-level {@code replication-method}, else {@code forced-replication-method}, else
+     * the top-level {@code replication_method}; the first one given decides, and one this tap does not know
+     * counts as none. Which method a stream really uses is the streams' rule (README "Streams").
      */
-    public Optional<String> replicationMethod() {
+    public Optional<ReplicationMethod> replicationMethod() {
         ObjectNode s = metadata.get(Metadata.STREAM).orElse(Json.NODES.objectNode());
         return text(s.get(Metadata.REPLICATION_METHOD))
                 .or(() -> text(s.get(Metadata.FORCED_REPLICATION_METHOD)))
-                .or(this::topLevelReplicationMethod);
-    }
-
-    /**
-     * Stream-level {@code replication-key}, else the top-level {@code replication_key}, else the first of
-     * {@code valid-replication-keys}.
-     */
-    public Optional<String> replicationKey() {
-        ObjectNode s = metadata.get(Metadata.STREAM).orElse(Json.NODES.objectNode());
-        return text(s.get(Metadata.REPLICATION_KEY))
-                .or(this::topLevelReplicationKey)
-                .or(() -> {
-                    JsonNode valid = s.get(Metadata.VALID_REPLICATION_KEYS);
-                    return valid != null && valid.isArray() && !valid.isEmpty() ? text(valid.get(0)) : Optional.empty();
-                });
+                .or(this::topLevelReplicationMethod)
+                .flatMap(ReplicationMethod::parse);
     }
 
     /** The Singer layout, fields in a fixed order. */
@@ -164,7 +164,7 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
             keys = tkp == null || tkp.isNull() ? List.of()
                     : stringList(tkp, path + ".metadata[breadcrumb=[]].table-key-properties", fail);
         }
-        return new CatalogEntry(id, stream, (ObjectNode) schema.deepCopy(), keys, md,
+        return new CatalogEntry(id, stream, (ObjectNode) schema, keys, md,
                 optionalString(node, "replication_key", path, fail),
                 optionalString(node, "replication_method", path, fail));
     }

@@ -15,8 +15,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The one ObjectMapper of the singer package, and the file reading shared by catalog and state. */
-final class Json {
+/**
+ * The one ObjectMapper of the singer package, and the one reader of JSON files of the tap: catalog and state
+ * here, and the config files of the {@code config} package. It lives here because {@code singer} depends on
+ * nothing of the tap, so every package may use it without a cycle; each caller words the failures its own way
+ * (README "Command line": one line naming the file).
+ */
+public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // writeTree on the message generator must not flush stdout once per message
@@ -25,29 +30,34 @@ final class Json {
 
     private Json() {}
 
-    /** Thrown by {@link #readFile}: a problem, worded for "file: problem" messages. */
+    /** Thrown by {@link #readSingerFile}: a problem, worded for "file: problem" messages. */
     static final class Problem extends Exception {
         private static final long serialVersionUID = 1L;
         Problem(String message) { super(message, null, false, false); }
     }
 
-    /** Reads and parses a JSON file; empty (or blank) file gives an empty Optional. */
-    static Optional<JsonNode> readFile(Path file) throws Problem {
-        byte[] bytes;
+    /**
+     * Reads and parses a JSON file (one value, nothing after it); an empty or blank file gives an empty
+     * Optional. Failures are the JDK's and Jackson's own: {@link java.nio.file.NoSuchFileException},
+     * {@link AccessDeniedException}, {@link JsonProcessingException} (malformed JSON, with its location), or
+     * another {@link IOException}.
+     */
+    public static Optional<JsonNode> readFile(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return Optional.empty();
+        return Optional.of(MAPPER.readTree(bytes));
+    }
+
+    /** {@link #readFile} with the failures worded as catalog and state messages say them. */
+    static Optional<JsonNode> readSingerFile(Path file) throws Problem {
         try {
-            bytes = Files.readAllBytes(file);
+            return readFile(file);
+        } catch (JsonProcessingException e) {
+            throw new Problem(malformed(e));
         } catch (NoSuchFileException e) {
             throw new Problem("cannot read the file: no such file");
         } catch (AccessDeniedException e) {
             throw new Problem("cannot read the file: permission denied");
-        } catch (IOException e) {
-            throw new Problem("cannot read the file: " + describe(e));
-        }
-        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return Optional.empty();
-        try {
-            return Optional.of(MAPPER.readTree(bytes));
-        } catch (JsonProcessingException e) {
-            throw new Problem(malformed(e));
         } catch (IOException e) {
             throw new Problem("cannot read the file: " + describe(e));
         }

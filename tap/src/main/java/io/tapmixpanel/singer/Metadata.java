@@ -32,7 +32,6 @@ public final class Metadata {
     public static final String VALID_REPLICATION_KEYS = "valid-replication-keys";
     public static final String FORCED_REPLICATION_METHOD = "forced-replication-method";
     public static final String REPLICATION_METHOD = "replication-method";
-    public static final String REPLICATION_KEY = "replication-key";
 
     private final Map<List<String>, ObjectNode> entries;
 
@@ -52,12 +51,12 @@ public final class Metadata {
      * {@code selected-by-default: true}.
      */
     public static Metadata forStream(ObjectNode schema, List<String> keyProperties,
-                                     List<String> validReplicationKeys, Optional<String> forcedReplicationMethod) {
+                                     List<String> validReplicationKeys, Optional<ReplicationMethod> forcedReplicationMethod) {
         Metadata md = new Metadata();
         ObjectNode stream = md.at(STREAM);
         stream.set(TABLE_KEY_PROPERTIES, strings(keyProperties));
         if (!validReplicationKeys.isEmpty()) stream.set(VALID_REPLICATION_KEYS, strings(validReplicationKeys));
-        forcedReplicationMethod.ifPresent(m -> stream.put(FORCED_REPLICATION_METHOD, m));
+        forcedReplicationMethod.ifPresent(m -> stream.put(FORCED_REPLICATION_METHOD, m.name()));
         stream.put(INCLUSION, AVAILABLE);
         stream.put(SELECTED_BY_DEFAULT, true);
 

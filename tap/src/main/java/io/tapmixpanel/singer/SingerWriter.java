@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.Flushable;
 import java.io.IOException;
@@ -20,21 +19,19 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes Singer messages (SCHEMA, RECORD, STATE, ACTIVATE_VERSION), one JSON object per line, UTF-8, through
+ * Writes Singer messages (SCHEMA, RECORD, STATE), one JSON object per line, UTF-8, through
  * one Jackson generator over one large buffer. Each message ends with its own {@code \n} (rather than Jackson's
  * root-value separator, which would only be written before the <em>next</em> message), so a flushed stream
  * always ends on a whole line and spool files produced by other writers can be appended as they are.
  *
- * <p>Not thread-safe: one writer thread. Parallel producers render into their own {@code SingerWriter} over a
- * spool (file or byte array) and the single stdout writer appends those spools in order with
- * {@link #appendFile(Path)} / {@link #appendRaw(InputStream)}.
+ * <p>Not thread-safe: one writer thread. Parallel producers render whole message lines into spool files, and
+ * the single stdout writer appends those spools in order with {@link #appendFile(Path)}.
  *
  * <p>A failed write to a reader that went away (broken pipe) becomes {@link TargetClosedException}; other
  * I/O failures become {@link UncheckedIOException}.
@@ -67,14 +64,6 @@ public final class SingerWriter implements Flushable, Closeable {
         gen.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
     }
 
-    /**
-     * A writer over the process's real stdout. {@code System.out} is a PrintStream, which swallows I/O errors
-     * (a closed pipe would go unnoticed), so this goes to the file descriptor directly.
-     */
-    public static SingerWriter toStdout() {
-        return new SingerWriter(new FileOutputStream(FileDescriptor.out));
-    }
-
     // ---------------------------------------------------------------- messages
 
     public void writeSchema(String stream, ObjectNode schema, List<String> keyProperties,
@@ -95,11 +84,7 @@ public final class SingerWriter implements Flushable, Closeable {
         }
     }
 
-    public void writeRecord(String stream, ObjectNode record, Instant timeExtracted) {
-        writeRecord(stream, record, TimeExtracted.format(timeExtracted));
-    }
-
-    /** As {@link #writeRecord(String, ObjectNode, Instant)} with an already formatted {@code time_extracted}. */
+    /** A RECORD message; {@code timeExtractedIso} is {@link TimeExtracted}'s text, null to omit it. */
     public void writeRecord(String stream, ObjectNode record, String timeExtractedIso) {
         JsonGenerator g = beginRecord(stream);
         try {
@@ -155,38 +140,16 @@ public final class SingerWriter implements Flushable, Closeable {
         }
     }
 
-    public void writeActivateVersion(String stream, long version) {
-        try {
-            gen.writeStartObject();
-            gen.writeStringField("type", "ACTIVATE_VERSION");
-            gen.writeStringField("stream", stream);
-            gen.writeNumberField("version", version);
-            endLine();
-        } catch (IOException e) {
-            throw failure(e);
-        }
-    }
-
     // ---------------------------------------------------------------- raw appends
 
     /**
-     * Appends whole message lines rendered elsewhere (by another SingerWriter, so already newline-terminated).
-     * Messages written before are flushed first, so the order on the output is the order of the calls.
+     * Appends whole message lines rendered elsewhere (already newline-terminated). Messages written before are
+     * flushed first, so the order on the output is the order of the calls.
      */
-    public void appendRaw(InputStream in) {
+    private void appendRaw(InputStream in) {
         try {
             gen.flush();
             in.transferTo(buffered);
-        } catch (IOException e) {
-            throw failure(e);
-        }
-    }
-
-    /** Appends bytes already serialized as whole message lines. */
-    public void appendRaw(byte[] bytes, int offset, int length) {
-        try {
-            gen.flush();
-            buffered.write(bytes, offset, length);
         } catch (IOException e) {
             throw failure(e);
         }
@@ -252,11 +215,6 @@ public final class SingerWriter implements Flushable, Closeable {
         } catch (IOException e) {
             throw failure(e);
         }
-    }
-
-    /** The generator, for callers that want to check state; writing on it outside a record breaks the format. */
-    public JsonGenerator generator() {
-        return gen;
     }
 
     /**

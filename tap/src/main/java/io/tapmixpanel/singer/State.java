@@ -58,13 +58,6 @@ public final class State {
     private static final class StreamState {
         Mark mark; // null: no stream-level bookmark
         final List<Partition> partitions = new ArrayList<>();
-
-        StreamState copy() {
-            StreamState s = new StreamState();
-            s.mark = mark;
-            for (Partition p : partitions) s.partitions.add(new Partition(p.context.deepCopy(), p.mark));
-            return s;
-        }
     }
 
     private final Map<String, StreamState> streams = new LinkedHashMap<>();
@@ -78,7 +71,7 @@ public final class State {
     public static State read(Path file) {
         String name = file.toString();
         try {
-            Optional<JsonNode> root = Json.readFile(file);
+            Optional<JsonNode> root = Json.readSingerFile(file);
             return root.isEmpty() ? new State() : parse(root.get(), name);
         } catch (Json.Problem p) {
             throw new StateException(name, p.getMessage());
@@ -190,12 +183,6 @@ public final class State {
         return s == null || s.mark == null ? Optional.empty() : Optional.of(s.mark.value.asText());
     }
 
-    /** The replication key stored with the stream-level bookmark, when the state said which. */
-    public synchronized Optional<String> bookmarkKey(String stream) {
-        StreamState s = streams.get(stream);
-        return s == null || s.mark == null ? Optional.empty() : s.mark.key;
-    }
-
     /**
      * The bookmark of one partition of a stream. Contexts are compared as JSON values: {@code {"funnel_id": 7}}
      * matches 7 as an int, a long or a JSON number, whatever the key order. No fallback to the stream-level
@@ -233,11 +220,6 @@ public final class State {
         }
     }
 
-    /** Forgets a stream's bookmarks (stream-level and partitions). */
-    public synchronized void clear(String stream) {
-        streams.remove(stream);
-    }
-
     public synchronized Optional<String> currentlySyncing() {
         return currentlySyncing;
     }
@@ -249,10 +231,6 @@ public final class State {
     /** Streams that have any bookmark, in order. */
     public synchronized List<String> streams() {
         return List.copyOf(streams.keySet());
-    }
-
-    public synchronized boolean isEmpty() {
-        return streams.isEmpty() && currentlySyncing.isEmpty();
     }
 
     // ---------------------------------------------------------------- writing
@@ -282,13 +260,6 @@ public final class State {
     private static void putMark(ObjectNode o, Mark m) {
         m.key.ifPresent(k -> o.put(KEY, k));
         o.set(VALUE, m.value);
-    }
-
-    public synchronized State copy() {
-        State c = new State();
-        streams.forEach((k, v) -> c.streams.put(k, v.copy()));
-        c.currentlySyncing = currentlySyncing;
-        return c;
     }
 
     @Override

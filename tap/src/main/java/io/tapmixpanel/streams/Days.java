@@ -11,8 +11,8 @@ final class Days {
 
     static List<DateWindow> windows(StreamContext ctx, Optional<String> bookmark) {
         Optional<LocalDate> day = bookmark.flatMap(b -> Bookmarks.day(b, ctx.zone()));
-        return DateWindow.plan(ctx.startDay(), day, ctx.endDay(), ctx.config().attributionWindow(),
-                ctx.config().dateWindowSize());
+        return DateWindow.plan(ctx.startDay(), day, ctx.endDay(), ctx.config().windows().attributionWindow(),
+                ctx.config().windows().dateWindowSize());
     }
 
     /** The start of a project day as an RFC 3339 UTC instant: the {@code datetime} of funnels and revenue. */

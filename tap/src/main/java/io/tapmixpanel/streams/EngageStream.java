@@ -35,13 +35,13 @@ final class EngageStream implements StreamSync {
         Optional<Instant> since = Optional.empty();
         if (incremental) {
             since = ctx.state().bookmark(ctx.stream()).flatMap(b -> Bookmarks.instant(b, ctx.zone()))
-                    .or(() -> Optional.of(ctx.config().startDate().toInstant(ctx.zone())));
+                    .or(() -> Optional.of(ctx.config().windows().startDate().toInstant(ctx.zone())));
         }
         Optional<String> where = since.map(t -> "properties[\"$last_seen\"] >= \"" + WHERE_FORMAT.format(t) + "\"");
         EngageQuery q = new EngageQuery(where, List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
         String[] maxSeen = {since.map(t -> new Rfc3339().toString(t.toEpochMilli())).orElse(null)};
         SchemaGuard guard = ctx.emitter().guard();
-        EngagePages.forEach(ctx.client(), q, ctx.pool(), ctx.config().maxConcurrentRequests(), ctx.position(), page -> {
+        EngagePages.forEach(ctx.client(), q, ctx.pool(), ctx.config().http().maxConcurrentRequests(), ctx.position(), page -> {
             for (ObjectNode profile : page) {
                 ObjectNode r = shape(profile, guard);
                 JsonNode seen = r.get(LAST_SEEN);

@@ -28,10 +28,10 @@ final class ExportStream implements StreamSync {
         Optional<Instant> bookmarkTime = bookmark.flatMap(b -> Bookmarks.instant(b, ctx.zone()));
         Optional<LocalDate> bookmarkDay = bookmarkTime.map(t -> t.atZone(ctx.zone()).toLocalDate());
         List<DateWindow> windows = DateWindow.plan(ctx.startDay(), bookmarkDay, ctx.endDay(),
-                ctx.config().attributionWindow(), ctx.config().dateWindowSize());
-        Optional<java.time.ZoneId> legacy = ctx.config().exportTimeInProjectTimezone() ? Optional.of(ctx.zone()) : Optional.empty();
+                ctx.config().windows().attributionWindow(), ctx.config().windows().dateWindowSize());
+        Optional<java.time.ZoneId> legacy = ctx.config().export().timeInProjectTimezone() ? Optional.of(ctx.zone()) : Optional.empty();
         Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
-        int ahead = ctx.config().maxConcurrentRequests();
+        int ahead = ctx.config().http().maxConcurrentRequests();
         long latest = bookmarkTime.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
 
         // A new window is fetched as soon as a fetch ends (not once the head window is appended), so the cores stay
@@ -46,8 +46,8 @@ final class ExportStream implements StreamSync {
                 while (fetches.poll() != null) running--;
                 while (next < windows.size() && running < ahead && next - done <= ahead) {
                     DateWindow w = windows.get(next++);
-                    ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().exportEvents(),
-                            ctx.config().exportWhere(), ctx.config().exportGzip());
+                    ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().export().events(),
+                            ctx.config().export().where(), ctx.config().export().gzip());
                     inFlight.add(fetches.submit(() -> render(ctx, q, legacy, spoolDir)));
                     running++;
                 }

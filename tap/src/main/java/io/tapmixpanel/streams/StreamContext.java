@@ -3,11 +3,11 @@ package io.tapmixpanel.streams;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.singer.CatalogEntry;
+import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.State;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -24,12 +24,11 @@ public record StreamContext(TapConfig config, ZoneId zone, LocalDate endDay, Mix
     public String stream() { return entry.tapStreamId(); }
 
     /** The day a stream starts from when it has no bookmark. */
-    public LocalDate startDay() { return config.startDate().localDate(zone); }
+    public LocalDate startDay() { return config.windows().startDate().localDate(zone); }
 
-    /** Whether the catalog asked for INCREMENTAL replication (for streams where it is a choice). */
+    /** Whether the stream replicates INCREMENTAL (see {@link StreamId#replicationMethod}). */
     public boolean incremental() {
-        Optional<String> m = entry.replicationMethod();
-        return m.isPresent() && m.get().equalsIgnoreCase("INCREMENTAL");
+        return StreamId.of(stream()).orElseThrow().replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
     }
 
     /** Writes the current state (after the records it covers). */

@@ -16,28 +16,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RunMetrics implements HttpListener {
     /** Counters of one stream. */
-    public static final class StreamStats {
+    static final class StreamStats {
         final AtomicLong records = new AtomicLong();
         final AtomicLong requests = new AtomicLong();
         final AtomicLong retries = new AtomicLong();
         volatile long startNanos;
         volatile long endNanos;
-        volatile String outcome = "not selected";
+        volatile StreamOutcome outcome = StreamOutcome.NOT_SELECTED;
 
-        public long records() { return records.get(); }
+        long records() { return records.get(); }
 
-        public long requests() { return requests.get(); }
+        long requests() { return requests.get(); }
 
-        public long retries() { return retries.get(); }
-
-        public String outcome() { return outcome; }
+        long retries() { return retries.get(); }
     }
 
     private final Map<String, StreamStats> streams = new ConcurrentHashMap<>();
     private final Map<String, StreamStats> order = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile String current = "discovery";
 
-    public StreamStats stats(String stream) {
+    StreamStats stats(String stream) {
         return streams.computeIfAbsent(stream, s -> {
             StreamStats st = new StreamStats();
             order.put(s, st);
@@ -49,10 +47,10 @@ public final class RunMetrics implements HttpListener {
         current = stream;
         StreamStats s = stats(stream);
         s.startNanos = System.nanoTime();
-        s.outcome = "running";
+        s.outcome = StreamOutcome.RUNNING;
     }
 
-    public void endStream(String stream, String outcome) {
+    void endStream(String stream, StreamOutcome outcome) {
         StreamStats s = stats(stream);
         s.endNanos = System.nanoTime();
         s.outcome = outcome;
@@ -87,12 +85,6 @@ public final class RunMetrics implements HttpListener {
                 double secs = s.startNanos == 0 ? 0 : ((s.endNanos == 0 ? System.nanoTime() : s.endNanos) - s.startNanos) / 1e9;
                 Log.info(String.format(Locale.ROOT, "  %-16s %10d %9d %8d %8.1fs  %s", e.getKey(), s.records(), s.requests(), s.retries(), secs, s.outcome));
             }
-        }
-    }
-
-    public Map<String, StreamStats> all() {
-        synchronized (order) {
-            return new LinkedHashMap<>(order);
         }
     }
 }

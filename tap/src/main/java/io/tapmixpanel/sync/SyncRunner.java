@@ -10,6 +10,7 @@ import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.CatalogException;
+import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
@@ -22,6 +23,7 @@ import io.tapmixpanel.streams.StreamSync;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,10 +62,10 @@ final class SyncRunner {
         if (selected.isEmpty()) {
             Log.warning("no stream is selected in the catalog: nothing to sync (set \"selected\": true in a stream's [] metadata)");
         }
-        LocalDate endDay = config.endDate().map(d -> d.localDate(config.projectTimezone().orElseThrow()))
-                .orElseGet(() -> LocalDate.now(config.projectTimezone().orElseThrow()));
+        ZoneId zone = config.windows().projectTimezone().orElseThrow();
+        LocalDate endDay = config.windows().endDate().map(d -> d.localDate(zone)).orElseGet(() -> LocalDate.now(zone));
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(config.maxConcurrentRequests(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(config.http().maxConcurrentRequests(), r -> {
             Thread t = new Thread(r, "tap-mixpanel-fetch-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -90,22 +92,21 @@ final class SyncRunner {
         metrics.startStream(name);
         progress.start(name);
         state.setCurrentlySyncing(Optional.of(name));
-        boolean incremental = entry.replicationMethod().map(m -> m.equalsIgnoreCase("INCREMENTAL")).orElse(false)
-                || id.forcedReplicationMethod().map(m -> m.equals("INCREMENTAL")).orElse(false);
+        boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
-        StreamContext ctx = new StreamContext(config, config.projectTimezone().orElseThrow(), endDay, client, entry,
+        StreamContext ctx = new StreamContext(config, config.windows().projectTimezone().orElseThrow(), endDay, client, entry,
                 state, emitter, pool, progress::position);
-        String outcome = "ok";
+        StreamOutcome outcome = StreamOutcome.OK;
         try {
             emitter.ensureSchema();
             out.writeState(state.toJson());
             stream.sync(ctx);
         } catch (PaymentRequiredException e) {
-            outcome = "skipped (402)";
+            outcome = StreamOutcome.SKIPPED_PAYMENT_REQUIRED;
             Log.warning("stream %s skipped: Mixpanel answered 402, your plan does not include this API (%s)", name, e.getMessage());
         } catch (RuntimeException e) {
-            outcome = "failed";
+            outcome = StreamOutcome.FAILED;
             throw e;
         } finally {
             progress.stop();
@@ -151,7 +152,7 @@ final class SyncRunner {
 
     /** A bookmark that is not a date is an error now (exit 2), never a silent full resync later. */
     private void checkBookmarks(State state, String file) {
-        java.time.ZoneId zone = config.projectTimezone().orElseThrow();
+        ZoneId zone = config.windows().projectTimezone().orElseThrow();
         for (String stream : state.streams()) {
             List<String> values = new ArrayList<>();
             state.bookmark(stream).ifPresent(values::add);

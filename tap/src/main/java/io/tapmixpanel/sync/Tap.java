@@ -1,6 +1,8 @@
 package io.tapmixpanel.sync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tapmixpanel.config.AuthAndHosts;
+import io.tapmixpanel.config.HttpOptions;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
@@ -31,9 +33,11 @@ public final class Tap {
         this.retryPolicy = retryPolicy;
     }
 
-    public ClientSettings clientSettings() {
-        return new ClientSettings(config.credentials(), config.region(), config.apiBaseUrl(), config.exportBaseUrl(),
-                config.appBaseUrl(), config.requestTimeout(), config.maxConcurrentRequests(), config.userAgent(), retryPolicy);
+    private ClientSettings clientSettings() {
+        AuthAndHosts auth = config.authAndHosts();
+        HttpOptions http = config.http();
+        return new ClientSettings(auth.credentials(), auth.region(), auth.apiBaseUrl(), auth.exportBaseUrl(),
+                auth.appBaseUrl(), http.requestTimeout(), http.maxConcurrentRequests(), http.userAgent(), retryPolicy);
     }
 
     public void discover(OutputStream out) {
@@ -60,7 +64,7 @@ public final class Tap {
 
     /** project_timezone as configured, else the project's own from /api/app/me, else UTC with a warning. */
     TapConfig resolveTimezone(MixpanelClient client) {
-        if (config.projectTimezone().isPresent()) return config;
+        if (config.windows().projectTimezone().isPresent()) return config;
         Optional<ProjectInfo> me = Optional.empty();
         if (client.hasProjectId()) {
             try {
@@ -73,9 +77,9 @@ public final class Tap {
             try {
                 ZoneId zone = ZoneId.of(me.get().timezone());
                 Log.info("project_timezone not set: using the project's timezone %s from /api/app/me", zone);
-                if (me.get().region() != config.region() && config.apiBaseUrl().isEmpty()) {
+                if (me.get().region() != config.authAndHosts().region() && config.authAndHosts().apiBaseUrl().isEmpty()) {
                     Log.warning("the project's data lives in region %s but region is %s: set region to %s",
-                            me.get().region(), config.region(), me.get().region());
+                            me.get().region(), config.authAndHosts().region(), me.get().region());
                 }
                 return config.withProjectTimezone(zone);
             } catch (DateTimeException e) {

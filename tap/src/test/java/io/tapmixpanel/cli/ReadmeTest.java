@@ -6,9 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.tapmixpanel.testing.RepoRoot;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** README is the user's manual: its settings table is the one --about --format markdown prints. */
+/**
+ * README is the user's manual: its settings table is the one --about --format markdown prints, and its Meltano
+ * block is the one {@link About#meltanoYaml()} generates from the same settings.
+ */
 class ReadmeTest {
     @Test
     void readmeEmbedsTheSettingsTableOfAboutMarkdown() throws Exception {
@@ -16,6 +20,29 @@ class ReadmeTest {
         String table = About.settingsTable();
         assertTrue(readme.contains(table),
                 "README.md's settings table differs from `bin/tap-mixpanel --about --format markdown`; paste it again:\n" + table);
+    }
+
+    @Test
+    void readmeMeltanoBlockIsTheOneGeneratedFromTheSettings() throws Exception {
+        String readme = Files.readString(RepoRoot.resolve("README.md"));
+        int section = readme.indexOf("\n## Meltano\n");
+        assertTrue(section >= 0, "README.md has no \"## Meltano\" section");
+        int start = readme.indexOf("```yaml\n", section);
+        int end = readme.indexOf("```", start + 1);
+        assertTrue(start >= 0 && end > start, "README.md's Meltano section has no ```yaml block");
+        String block = readme.substring(start + "```yaml\n".length(), end);
+        assertEquals(About.meltanoYaml(), block,
+                "README.md's Meltano block differs from About.meltanoYaml(); paste it again:\n" + About.meltanoYaml());
+    }
+
+    @Test
+    void meltanoBlockOffersEveryNonLegacySettingWithItsKindAndDefault() {
+        String yaml = About.meltanoYaml();
+        assertTrue(yaml.contains("- {name: api_secret, kind: password, sensitive: true}\n"), yaml);
+        assertTrue(yaml.contains("- {name: region, kind: options, options: [{label: US, value: US}, {label: EU, value: EU}, {label: IN, value: IN}]}\n"), yaml);
+        assertTrue(yaml.contains("- {name: attribution_window, kind: integer, value: 5}\n"), yaml);
+        assertTrue(yaml.contains("- {name: end_date, kind: date_iso8601}\n"), yaml);
+        assertTrue(!yaml.contains("eu_residency"), "legacy keys are read but not offered: " + yaml);
     }
 
     @Test

@@ -40,19 +40,19 @@ class ConfigLoaderTest {
     @Test
     void minimalProjectSecretConfigGetsEveryDefault() throws IOException {
         TapConfig c = load("{\"api_secret\":\"s3cr3t\",\"start_date\":\"2024-01-01T00:00:00Z\"}");
-        assertTrue(c.credentials() instanceof Credentials.ProjectSecret);
-        assertEquals(Region.US, c.region());
-        assertEquals(5, c.attributionWindow());
-        assertEquals(30, c.dateWindowSize());
+        assertTrue(c.authAndHosts().credentials() instanceof Credentials.ProjectSecret);
+        assertEquals(Region.US, c.authAndHosts().region());
+        assertEquals(5, c.windows().attributionWindow());
+        assertEquals(30, c.windows().dateWindowSize());
         assertTrue(c.selectPropertiesByDefault());
-        assertFalse(c.exportTimeInProjectTimezone());
-        assertTrue(c.exportGzip());
-        assertEquals(Duration.ofSeconds(300), c.requestTimeout());
-        assertEquals(TapConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, c.maxConcurrentRequests());
-        assertTrue(c.userAgent().startsWith("tap-mixpanel/"));
-        assertTrue(c.projectTimezone().isEmpty());
-        assertTrue(c.endDate().isEmpty());
-        assertEquals(List.of(), c.exportEvents());
+        assertFalse(c.export().timeInProjectTimezone());
+        assertTrue(c.export().gzip());
+        assertEquals(Duration.ofSeconds(300), c.http().requestTimeout());
+        assertEquals(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS, c.http().maxConcurrentRequests());
+        assertTrue(c.http().userAgent().startsWith("tap-mixpanel/"));
+        assertTrue(c.windows().projectTimezone().isEmpty());
+        assertTrue(c.windows().endDate().isEmpty());
+        assertEquals(List.of(), c.export().events());
     }
 
     @Test
@@ -60,20 +60,20 @@ class ConfigLoaderTest {
         TapConfig c = load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"attribution_window\":\"7\","
                 + "\"date_window_size\":\"10\",\"select_properties_by_default\":\"false\",\"request_timeout\":\"60\","
                 + "\"export_time_in_project_timezone\":\"TRUE\",\"project_id\":\"42\",\"max_concurrent_requests\":\"3\"}");
-        assertEquals(7, c.attributionWindow());
-        assertEquals(10, c.dateWindowSize());
+        assertEquals(7, c.windows().attributionWindow());
+        assertEquals(10, c.windows().dateWindowSize());
         assertFalse(c.selectPropertiesByDefault());
-        assertTrue(c.exportTimeInProjectTimezone());
-        assertEquals(Duration.ofSeconds(60), c.requestTimeout());
-        assertEquals(3, c.maxConcurrentRequests());
-        assertEquals(42L, ((Credentials.ProjectSecret) c.credentials()).projectId().getAsLong());
-        assertEquals(LocalDate.of(2024, 1, 1), c.startDate().localDate(ZoneId.of("UTC")));
+        assertTrue(c.export().timeInProjectTimezone());
+        assertEquals(Duration.ofSeconds(60), c.http().requestTimeout());
+        assertEquals(3, c.http().maxConcurrentRequests());
+        assertEquals(42L, ((Credentials.ProjectSecret) c.authAndHosts().credentials()).projectId().getAsLong());
+        assertEquals(LocalDate.of(2024, 1, 1), c.windows().startDate().localDate(ZoneId.of("UTC")));
     }
 
     @Test
     void serviceAccountNeedsProjectId() throws IOException {
         TapConfig c = load("{\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"project_id\":7,\"start_date\":\"2024-01-01\"}");
-        assertEquals(new Credentials.ServiceAccount("u", "p", 7), c.credentials());
+        assertEquals(new Credentials.ServiceAccount("u", "p", 7), c.authAndHosts().credentials());
         ConfigException e = error("{\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"start_date\":\"2024-01-01\"}");
         assertEquals("config " + dir.resolve("c.json") + ": project_id: required with a service account", e.getMessage());
     }
@@ -146,8 +146,8 @@ class ConfigLoaderTest {
         Path a = write("a.json", "{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"date_window_size\":10}");
         Path b = write("b.json", "{\"date_window_size\":\"2\",\"region\":\"eu\"}");
         TapConfig c = ConfigLoader.load(List.of(a, b));
-        assertEquals(2, c.dateWindowSize());
-        assertEquals(Region.EU, c.region());
+        assertEquals(2, c.windows().dateWindowSize());
+        assertEquals(Region.EU, c.authAndHosts().region());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(List.of(a, write("d.json", "{\"region\":\"XX\"}"))));
         assertTrue(e.getMessage().startsWith("config " + dir.resolve("d.json") + ": region:"), e.getMessage());
@@ -155,22 +155,22 @@ class ConfigLoaderTest {
 
     @Test
     void legacyEuResidencyMeansEu() throws IOException {
-        assertEquals(Region.EU, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency\":\"true\"}").region());
-        assertEquals(Region.EU, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency_server\":true}").region());
-        assertEquals(Region.US, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency\":false}").region());
+        assertEquals(Region.EU, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency\":\"true\"}").authAndHosts().region());
+        assertEquals(Region.EU, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency_server\":true}").authAndHosts().region());
+        assertEquals(Region.US, load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"eu_residency\":false}").authAndHosts().region());
     }
 
     @Test
     void exportEventsAcceptListOrCommaString() throws IOException {
-        assertEquals(List.of("A", "B c"), load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"export_events\":\"A, B c\"}").exportEvents());
-        assertEquals(List.of("A", "B"), load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"export_events\":[\"A\",\"B\"]}").exportEvents());
+        assertEquals(List.of("A", "B c"), load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"export_events\":\"A, B c\"}").export().events());
+        assertEquals(List.of("A", "B"), load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"export_events\":[\"A\",\"B\"]}").export().events());
     }
 
     @Test
     void emptyStringsMeanNotSet() throws IOException {
         TapConfig c = load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"end_date\":\"\",\"project_timezone\":\"\",\"service_account_username\":\"\"}");
-        assertTrue(c.endDate().isEmpty());
-        assertTrue(c.projectTimezone().isEmpty());
+        assertTrue(c.windows().endDate().isEmpty());
+        assertTrue(c.windows().projectTimezone().isEmpty());
     }
 
     @Test

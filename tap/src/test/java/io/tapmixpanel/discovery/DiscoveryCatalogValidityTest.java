@@ -13,6 +13,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.tapmixpanel.cli.Cli;
+import io.tapmixpanel.cli.ExitCode;
 import io.tapmixpanel.config.ConfigLoader;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
@@ -113,7 +114,7 @@ class DiscoveryCatalogValidityTest extends DiscoveryWireMockSupport {
         stubTopProperties("{}");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = new Cli(out, Map.of()).run(new String[]{"--config", config("\"api_secret\":\"bad\"").toString(), "--discover"});
-        assertEquals(Cli.EXIT_FAILURE, code);
+        assertEquals(ExitCode.FAILURE.code(), code);
         assertEquals("", out.toString(StandardCharsets.UTF_8), "no partial catalog on stdout");
         List<String> critical = log().lines().filter(l -> l.contains("CRITICAL")).toList();
         assertEquals(1, critical.size(), log());

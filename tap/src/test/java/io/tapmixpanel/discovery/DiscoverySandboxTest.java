@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.cli.Cli;
+import io.tapmixpanel.cli.ExitCode;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
@@ -74,7 +75,7 @@ class DiscoverySandboxTest {
     byte[] runCli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = new Cli(out, Map.of()).run(args);
-        assertEquals(Cli.EXIT_OK, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals(ExitCode.OK.code(), code, err.toString(StandardCharsets.UTF_8));
         return out.toByteArray();
     }
 

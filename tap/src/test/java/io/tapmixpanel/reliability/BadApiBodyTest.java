@@ -2,6 +2,7 @@ package io.tapmixpanel.reliability;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.tapmixpanel.cli.ExitCode;
 import io.tapmixpanel.config.ConfigLoader;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.sync.Tap;
@@ -87,7 +88,7 @@ class BadApiBodyTest {
             Class<?> report = Class.forName("io.tapmixpanel.cli.ErrorReport");
             Method handle = report.getDeclaredMethod("handle", RuntimeException.class);
             handle.setAccessible(true);
-            int code = (int) handle.invoke(null, failure);
+            int code = ((ExitCode) handle.invoke(null, failure)).code();
             return Map.entry(code, err.toString(StandardCharsets.UTF_8).lines().toList());
         } finally {
             Log.redirect(System.err);

@@ -28,7 +28,7 @@ class CatalogTest {
                 + "'date':{'type':'string','format':'date'},'steps':{'type':['null','array'],'items':{'type':'object'}}}}");
         return new Catalog(List.of(
                 new CatalogEntry("export", export, List.of(),
-                        Metadata.forStream(export, List.of(), List.of("time"), Optional.of("INCREMENTAL"))),
+                        Metadata.forStream(export, List.of(), List.of("time"), Optional.of(ReplicationMethod.INCREMENTAL))),
                 new CatalogEntry("funnels", funnels, List.of("funnel_id", "date"),
                         Metadata.forStream(funnels, List.of("funnel_id", "date"), List.of("date"), Optional.empty()))));
     }
@@ -85,8 +85,7 @@ class CatalogTest {
                 + "'key_properties':['id'],'metadata':[],'replication_key':'updated','replication_method':'INCREMENTAL'}]}"), "c.json");
         CatalogEntry e = c.streams().get(0);
         assertEquals("a_table", e.stream());
-        assertEquals(Optional.of("updated"), e.replicationKey());
-        assertEquals(Optional.of("INCREMENTAL"), e.replicationMethod());
+        assertEquals(Optional.of(ReplicationMethod.INCREMENTAL), e.replicationMethod());
         assertEquals(obj("{'tap_stream_id':'a','stream':'a_table','schema':{},'key_properties':['id'],'metadata':[],"
                 + "'replication_key':'updated','replication_method':'INCREMENTAL'}"), c.toJson().get("streams").get(0));
     }
@@ -214,31 +213,48 @@ class CatalogTest {
         assertTrue(e.isPropertySelected("e"), "no metadata: kept");
         assertTrue(e.isPropertySelected("new_property"), "unknown to the catalog: kept");
         assertEquals(Set.of("a", "c", "d", "ghost"), e.deselectedProperties());
-        assertTrue(e.propertyFilter().test("e"));
-        assertFalse(e.propertyFilter().test("a"));
         assertEquals(List.of("id", "b", "e"), iterable(e.selectedSchema().get("properties").fieldNames()));
         assertEquals(6, e.schema().get("properties").size(), "the entry's schema is untouched");
     }
 
     @Test
-    void replicationMethodAndKeyComeFromMetadataFirst() {
+    void replicationMethodComesFromMetadataFirstInAnyCaseAndAnUnknownOneCountsAsNone() {
         CatalogEntry e = entry("[{'breadcrumb':[],'metadata':{'replication-method':'INCREMENTAL',"
                 + "'forced-replication-method':'FULL_TABLE','replication-key':'b','valid-replication-keys':['a','b']}}]", SCHEMA);
-        assertEquals(Optional.of("INCREMENTAL"), e.replicationMethod());
-        assertEquals(Optional.of("b"), e.replicationKey());
+        assertEquals(Optional.of(ReplicationMethod.INCREMENTAL), e.replicationMethod());
         CatalogEntry forced = entry("[{'breadcrumb':[],'metadata':{'forced-replication-method':'FULL_TABLE',"
                 + "'valid-replication-keys':['a','b']}}]", SCHEMA);
-        assertEquals(Optional.of("FULL_TABLE"), forced.replicationMethod());
-        assertEquals(Optional.of("a"), forced.replicationKey(), "first valid replication key");
+        assertEquals(Optional.of(ReplicationMethod.FULL_TABLE), forced.replicationMethod());
+        CatalogEntry lower = entry("[{'breadcrumb':[],'metadata':{'replication-method':'incremental'}}]", SCHEMA);
+        assertEquals(Optional.of(ReplicationMethod.INCREMENTAL), lower.replicationMethod());
+        CatalogEntry unknown = entry("[{'breadcrumb':[],'metadata':{'replication-method':'LOG_BASED',"
+                + "'forced-replication-method':'INCREMENTAL'}}]", SCHEMA);
+        assertEquals(Optional.empty(), unknown.replicationMethod(), "the first method given decides, even unknown");
         CatalogEntry none = entry("[]", SCHEMA);
         assertEquals(Optional.empty(), none.replicationMethod());
-        assertEquals(Optional.empty(), none.replicationKey());
     }
 
     @Test
-    void selectAllMarksEveryStreamSelected() {
-        Catalog c = discovered().selectAll();
+    void selectAllMarksEveryStreamSelectedInANewCatalog() {
+        Catalog discovered = discovered();
+        Catalog c = discovered.selectAll();
         assertEquals(2, c.selected().size());
         assertTrue(c.toJson().get("streams").get(1).get("metadata").get(0).get("metadata").get("selected").asBoolean());
+        assertEquals(List.of(), discovered.selected(), "the discovered catalog is unchanged");
+    }
+
+    @Test
+    void anEntryCannotBeChangedThroughWhatItHandsOutOrWasBuiltFrom() {
+        ObjectNode schema = obj("{'type':'object','properties':{'a':{'type':'string'}}}");
+        Metadata md = Metadata.forStream(schema, List.of(), List.of(), Optional.empty());
+        CatalogEntry e = new CatalogEntry("s", schema, List.of(), md);
+        schema.putObject("properties").put("b", 1);
+        md.streamLevel().put("selected", true);
+        e.schema().remove("properties");
+        e.metadata().streamLevel().put("selected", true);
+        assertEquals(obj("{'type':'object','properties':{'a':{'type':'string'}}}"), e.schema());
+        assertFalse(e.isSelected());
+        assertTrue(e.withSelected(true).isSelected());
+        assertFalse(e.isSelected(), "withSelected makes a copy");
     }
 }

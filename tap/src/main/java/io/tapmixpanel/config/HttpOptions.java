@@ -1,0 +1,19 @@
+package io.tapmixpanel.config;
+
+import java.time.Duration;
+
+/** How the tap's HTTP requests behave (README "Reliability", "Performance"): timeout, parallelism, User-Agent. */
+public record HttpOptions(Duration requestTimeout, int maxConcurrentRequests, String userAgent) {
+
+    /**
+     * Chosen by measurement (bench/export.sh with --delay-ms): see README "Performance". Mixpanel allows 5
+     * concurrent query requests and 100 concurrent exports per project, so this stays well inside both.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
+
+    static HttpOptions read(RawConfig c) {
+        return new HttpOptions(Duration.ofSeconds(c.integer(Setting.REQUEST_TIMEOUT, 1, 86_400)),
+                c.integer(Setting.MAX_CONCURRENT_REQUESTS, 1, 100),
+                c.string(Setting.USER_AGENT).orElse("tap-mixpanel/" + TapVersion.get()));
+    }
+}

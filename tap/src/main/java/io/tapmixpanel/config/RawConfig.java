@@ -1,0 +1,164 @@
+package io.tapmixpanel.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The merged raw values of the config files (later files win, key by key) and the typed readers every part of
+ * {@link TapConfig} reads its settings with (README "Configuration"): each reader accepts a value's JSON form or
+ * its string form, treats null and blank strings as "not set", and turns a bad value into a one-line
+ * {@link ConfigException} naming the file it came from and the key.
+ */
+final class RawConfig {
+    /** A raw value and the file it came from. */
+    record Entry(JsonNode value, String file) {}
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final String source;
+
+    RawConfig(String source) {
+        this.source = source;
+    }
+
+    void put(String key, JsonNode value, String file) {
+        entries.put(key, new Entry(value, file));
+    }
+
+    /** The file name(s) of the whole config, for messages about no key in particular. */
+    String source() { return source; }
+
+    /** Every key given, with the file it came from, in order. */
+    Map<String, Entry> entries() { return entries; }
+
+    /** The file a setting came from; the whole config's name when it was not set. */
+    String fileOf(Setting s) {
+        Entry e = entries.get(s.key());
+        return e == null ? source : e.file();
+    }
+
+    private Optional<JsonNode> raw(Setting s) {
+        Entry e = entries.get(s.key());
+        if (e == null || e.value().isNull()) return Optional.empty();
+        if (e.value().isTextual() && e.value().asText().isBlank()) return Optional.empty();
+        return Optional.of(e.value());
+    }
+
+    ConfigException invalid(Setting s, JsonNode v, String expected) {
+        String shown = s.isSecret() ? "(hidden)" : "'" + abbreviate(v.isTextual() ? v.asText() : v.toString()) + "'";
+        return new ConfigException(fileOf(s), s.key(), shown + " is not " + expected);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    Optional<String> string(Setting s) {
+        return raw(s).map(v -> {
+            if (!v.isValueNode()) throw invalid(s, v, "a string");
+            return v.asText();
+        });
+    }
+
+    /** An integer setting, its default being {@link Setting#defaultValue()}. */
+    int integer(Setting s, int min, int max) {
+        Optional<JsonNode> v = raw(s);
+        if (v.isEmpty()) return Integer.parseInt(s.defaultValue().orElseThrow());
+        long n = parseLong(s, v.get());
+        if (n < min || n > max) {
+            throw new ConfigException(fileOf(s), s.key(), "'" + v.get().asText() + "' is out of range (" + min + " to " + max + ")");
+        }
+        return (int) n;
+    }
+
+    OptionalLong optionalLong(Setting s) {
+        Optional<JsonNode> v = raw(s);
+        if (v.isEmpty()) return OptionalLong.empty();
+        long n = parseLong(s, v.get());
+        if (n <= 0) throw new ConfigException(fileOf(s), s.key(), "'" + v.get().asText() + "' must be a positive number");
+        return OptionalLong.of(n);
+    }
+
+    private long parseLong(Setting s, JsonNode v) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) return v.asLong();
+        if (v.isNumber() && v.asDouble() == Math.rint(v.asDouble())) return (long) v.asDouble();
+        if (v.isTextual()) {
+            try {
+                return Long.parseLong(v.asText().trim());
+            } catch (NumberFormatException ignored) {
+                // fall through to the error below
+            }
+        }
+        throw invalid(s, v, "a whole number");
+    }
+
+    /** A boolean setting, its default being {@link Setting#defaultValue()}. */
+    boolean bool(Setting s) {
+        Optional<JsonNode> v = raw(s);
+        if (v.isEmpty()) return Boolean.parseBoolean(s.defaultValue().orElseThrow());
+        if (v.get().isBoolean()) return v.get().asBoolean();
+        if (v.get().isTextual()) {
+            switch (v.get().asText().trim().toLowerCase(Locale.ROOT)) {
+                case "true": return true;
+                case "false": return false;
+                default: break;
+            }
+        }
+        throw invalid(s, v.get(), "true or false");
+    }
+
+    Optional<DateBound> date(Setting s) {
+        return raw(s).map(v -> {
+            if (!v.isTextual()) throw invalid(s, v, "a date (RFC 3339 date-time or yyyy-mm-dd)");
+            DateBound d = DateBound.parse(v.asText()).orElseThrow(
+                    () -> invalid(s, v, "an RFC 3339 date-time (2024-01-01T00:00:00Z) or a yyyy-mm-dd date"));
+            if (d.localDate(ZoneId.of("UTC")).getYear() < 2000) {
+                throw new ConfigException(fileOf(s), s.key(), "'" + v.asText() + "' is before 2000, which Mixpanel refuses");
+            }
+            return d;
+        });
+    }
+
+    List<String> list(Setting s) {
+        Optional<JsonNode> v = raw(s);
+        if (v.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>();
+        if (v.get().isArray()) {
+            for (JsonNode item : v.get()) {
+                if (!item.isTextual() || item.asText().isBlank()) throw invalid(s, v.get(), "a list of event names");
+                out.add(item.asText());
+            }
+        } else if (v.get().isTextual()) {
+            for (String part : v.get().asText().split(",")) {
+                if (!part.isBlank()) out.add(part.trim());
+            }
+        } else {
+            throw invalid(s, v.get(), "a list of event names or a comma-separated string");
+        }
+        return out;
+    }
+
+    Optional<URI> url(Setting s) {
+        return string(s).map(u -> {
+            try {
+                URI uri = new URI(u.trim().replaceAll("/+$", ""));
+                if (uri.getScheme() == null || uri.getHost() == null
+                        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                    throw new URISyntaxException(u, "not http(s)");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new ConfigException(fileOf(s), s.key(), "'" + abbreviate(u) + "' is not an http(s) URL");
+            }
+        });
+    }
+}

@@ -1,0 +1,20 @@
+package io.tapmixpanel.sync;
+
+/** How a stream's part of a run ended, as the summary table shows it (README "Observability"). */
+enum StreamOutcome {
+    /** Known to the metrics (it made requests, e.g. during discovery) but not synced. */
+    NOT_SELECTED("not selected"),
+    RUNNING("running"),
+    OK("ok"),
+    /** Mixpanel answered 402: the plan lacks this API; the run goes on without the stream. */
+    SKIPPED_PAYMENT_REQUIRED("skipped (402)"),
+    FAILED("failed");
+
+    private final String label;
+
+    StreamOutcome(String label) { this.label = label; }
+
+    /** The word of the summary table. */
+    @Override
+    public String toString() { return label; }
+}
