@@ -3,13 +3,9 @@ package io.tapmixpanel.streams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.EngagePage;
 import io.tapmixpanel.mixpanel.EngageQuery;
-import io.tapmixpanel.mixpanel.MixpanelClient;
 
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -18,50 +14,49 @@ import java.util.function.Consumer;
  * query limit) and handed over in page order. Without a total, pages are read one by one until a short page.
  */
 public final class EngagePages {
+    /** Where pages come from: {@code MixpanelClient::engage} in a sync, a fake in tests. */
+    @FunctionalInterface
+    public interface Source {
+        EngagePage fetch(EngageQuery query);
+    }
+
     private EngagePages() {}
 
-    public static void forEach(MixpanelClient client, EngageQuery first, ExecutorService pool, int concurrency,
+    public static void forEach(Source source, EngageQuery first, ExecutorService pool, int concurrency,
                                Consumer<String> position, Consumer<List<ObjectNode>> pageConsumer) {
-        EngagePage page0 = client.engage(first);
+        EngagePage page0 = source.fetch(first);
         pageConsumer.accept(page0.results());
         if (!page0.isFull() || page0.sessionId().isEmpty()) return;
         String session = page0.sessionId().get();
         if (page0.total().isPresent() && page0.pageSize() > 0) {
             long total = page0.total().getAsLong();
             int pages = (int) ((total + page0.pageSize() - 1) / page0.pageSize());
-            ArrayDeque<Future<EngagePage>> inFlight = new ArrayDeque<>();
-            int next = 1;
-            int lastFull = 1;
+            int[] lastFull = {1};
             try {
-                while (next < pages || !inFlight.isEmpty()) {
-                    while (next < pages && inFlight.size() < concurrency) {
-                        EngageQuery q = first.page(next++, session);
-                        inFlight.add(pool.submit(() -> client.engage(q)));
-                    }
-                    EngagePage p = inFlight.poll().get();
-                    position.accept("page " + (p.page() + 1) + "/" + pages);
-                    pageConsumer.accept(p.results());
-                    if (p.isFull()) lastFull = p.page() + 1;
-                }
+                // Task i reads page i + 1: page 0 is already read.
+                new OrderedPipeline<EngagePage>(pool, concurrency, concurrency).run(Math.max(0, pages - 1),
+                        i -> source.fetch(first.page(i + 1, session)),
+                        (i, p) -> {
+                            position.accept("page " + (p.page() + 1) + "/" + pages);
+                            pageConsumer.accept(p.results());
+                            if (p.isFull()) lastFull[0] = p.page() + 1;
+                        },
+                        p -> { });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while reading engage pages", e);
-            } catch (ExecutionException e) {
-                throw Futures.unwrap(e);
-            } finally {
-                inFlight.forEach(f -> f.cancel(true));
             }
             // The total may have grown while we read: keep going one page at a time past the planned end.
-            if (lastFull == pages) sequential(client, first, session, pages, position, pageConsumer);
+            if (lastFull[0] == pages) sequential(source, first, session, pages, position, pageConsumer);
             return;
         }
-        sequential(client, first, session, 1, position, pageConsumer);
+        sequential(source, first, session, 1, position, pageConsumer);
     }
 
-    private static void sequential(MixpanelClient client, EngageQuery first, String session, int from,
+    private static void sequential(Source source, EngageQuery first, String session, int from,
                                    Consumer<String> position, Consumer<List<ObjectNode>> pageConsumer) {
         for (int n = from; ; n++) {
-            EngagePage p = client.engage(first.page(n, session));
+            EngagePage p = source.fetch(first.page(n, session));
             position.accept("page " + (n + 1));
             pageConsumer.accept(p.results());
             if (!p.isFull()) return;

@@ -41,7 +41,7 @@ final class EngageStream implements StreamSync {
         EngageQuery q = new EngageQuery(where, List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
         String[] maxSeen = {since.map(t -> new Rfc3339().toString(t.toEpochMilli())).orElse(null)};
         SchemaGuard guard = ctx.emitter().guard();
-        EngagePages.forEach(ctx.client(), q, ctx.pool(), ctx.config().http().maxConcurrentRequests(), ctx.position(), page -> {
+        EngagePages.forEach(ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(), ctx.position(), page -> {
             for (ObjectNode profile : page) {
                 ObjectNode r = shape(profile, guard);
                 JsonNode seen = r.get(LAST_SEEN);

@@ -3,16 +3,13 @@ package io.tapmixpanel.streams;
 import io.tapmixpanel.mixpanel.ExportQuery;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.Future;
 
 /**
  * export: raw events, append-only (README "Streams" and "State"). Date windows of date_window_size days of the project's
@@ -32,65 +29,50 @@ final class ExportStream implements StreamSync {
         Optional<java.time.ZoneId> legacy = ctx.config().export().timeInProjectTimezone() ? Optional.of(ctx.zone()) : Optional.empty();
         Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
         int ahead = ctx.config().http().maxConcurrentRequests();
-        long latest = bookmarkTime.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
 
         // A new window is fetched as soon as a fetch ends (not once the head window is appended), so the cores stay
         // busy while finished windows wait for their turn; at most max_concurrent_requests + 1 windows are unappended.
-        ExecutorCompletionService<ExportRenderer.Rendered> fetches = new ExecutorCompletionService<>(ctx.pool());
-        ArrayDeque<Future<ExportRenderer.Rendered>> inFlight = new ArrayDeque<>();
-        int running = 0;
-        int next = 0;
-        int done = 0;
+        OrderedPipeline<ExportRenderer.Rendered> fetches = new OrderedPipeline<>(ctx.pool(), ahead, ahead + 1);
+        long[] latest = {bookmarkTime.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)};
+        if (!windows.isEmpty()) ctx.position().accept(position(windows, 0));
         try {
-            while (done < windows.size()) {
-                while (fetches.poll() != null) running--;
-                while (next < windows.size() && running < ahead && next - done <= ahead) {
-                    DateWindow w = windows.get(next++);
-                    ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().export().events(),
-                            ctx.config().export().where(), ctx.config().export().gzip());
-                    inFlight.add(fetches.submit(() -> render(ctx, q, legacy, spoolDir)));
-                    running++;
-                }
-                DateWindow w = windows.get(done);
-                ctx.position().accept("window " + (done + 1) + "/" + windows.size() + " (" + w + ")");
-                if (!inFlight.peek().isDone()) {
-                    fetches.take(); // some fetch ended: maybe the head, maybe room for the next window
-                    running--;
-                    continue;
-                }
-                ExportRenderer.Rendered r = inFlight.peek().get();
-                inFlight.poll();
+            fetches.run(windows.size(), i -> {
+                DateWindow w = windows.get(i);
+                ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().export().events(),
+                        ctx.config().export().where(), ctx.config().export().gzip());
+                return render(ctx, q, legacy, spoolDir);
+            }, (i, r) -> {
+                DateWindow w = windows.get(i);
                 try {
                     ctx.emitter().appendSpool(r.spool(), r.records());
                 } finally {
-                    Files.deleteIfExists(r.spool());
+                    deleteSpool(r);
                 }
                 long windowEnd = w.to().plusDays(1).atStartOfDay(ctx.zone()).toInstant().toEpochMilli() - 1000;
                 long reached = r.records() > 0 ? Math.min(r.maxTimeMillis(), windowEnd)
                         : w.to().atStartOfDay(ctx.zone()).toInstant().toEpochMilli();
-                if (reached > latest) latest = reached;
-                if (latest != Long.MIN_VALUE) {
-                    ctx.state().setBookmark(ctx.stream(), "time", new Rfc3339().toString(latest));
+                if (reached > latest[0]) latest[0] = reached;
+                if (latest[0] != Long.MIN_VALUE) {
+                    ctx.state().setBookmark(ctx.stream(), "time", new Rfc3339().toString(latest[0]));
                 }
                 ctx.checkpoint();
-                done++;
-            }
+                if (i + 1 < windows.size()) ctx.position().accept(position(windows, i + 1));
+            }, ExportStream::deleteSpool);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading export windows", e);
-        } catch (ExecutionException e) {
-            throw Futures.unwrap(e);
+        }
+    }
+
+    private static String position(List<DateWindow> windows, int i) {
+        return "window " + (i + 1) + "/" + windows.size() + " (" + windows.get(i) + ")";
+    }
+
+    private static void deleteSpool(ExportRenderer.Rendered r) {
+        try {
+            Files.deleteIfExists(r.spool());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            for (Future<ExportRenderer.Rendered> f : inFlight) {
-                f.cancel(true);
-                try {
-                    if (f.isDone() && !f.isCancelled()) Files.deleteIfExists(f.get().spool());
-                } catch (Exception ignored) {
-                    // the failure being reported matters more than a leftover temp file
-                }
-            }
+            throw new UncheckedIOException(e);
         }
     }
 

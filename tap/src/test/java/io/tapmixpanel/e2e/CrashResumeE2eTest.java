@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static io.tapmixpanel.e2e.E2e.JSON;
+import static io.tapmixpanel.testing.TapHarness.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,18 +43,18 @@ class CrashResumeE2eTest {
         Map<String, Object> settings = Map.of("date_window_size", 2, "attribution_window", 0, "max_concurrent_requests", 1);
         // The fault-free reference, from a quick sandbox; the killed and resumed runs use a slow one of the same seed.
         Path catalog;
-        E2e.Run reference;
+        TapHarness.Messages reference;
         try (Sandbox quick = Sandbox.start(fast)) {
-            Path config = E2e.write(dir, "config.json", E2e.config(quick, settings));
-            catalog = E2e.write(dir, "catalog.json", E2e.select(E2e.discover(config), "export"));
-            reference = E2e.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid();
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(quick, settings));
+            catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(config), "export"));
+            reference = TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid();
         }
         assertEquals(1500, reference.records("export").size());
         try (Sandbox sandbox = Sandbox.start(fast.toBuilder().delayMs(200).build())) {
             // attribution_window 0: the resumed run starts at the bookmark, so it is the bookmark that must be right.
-            Path config = E2e.write(dir, "config.json", E2e.config(sandbox, settings));
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(sandbox, settings));
 
-            E2e.Run killed = runAndKillAfterFirstExportState(config, catalog);
+            TapHarness.Messages killed = runAndKillAfterFirstExportState(config, catalog);
             ObjectNode lastState = killed.lastState();
             String bookmark = lastState.get("bookmarks").get("export").get("replication_key_value").asText();
             LocalDate bookmarkDay = Instant.parse(bookmark).atZone(ZONE).toLocalDate();
@@ -62,33 +63,33 @@ class CrashResumeE2eTest {
 
             // The window of the bookmark (and every one before it) is finished: all its events were written.
             Map<LocalDate, Integer> perDay = new HashMap<>();
-            for (ObjectNode r : first) perDay.merge(E2e.day(r, ZONE), 1, Integer::sum);
-            for (Map.Entry<LocalDate, Integer> e : E2e.eventsPerDay(sandbox).entrySet()) {
+            for (ObjectNode r : first) perDay.merge(TapHarness.day(r, ZONE), 1, Integer::sum);
+            for (Map.Entry<LocalDate, Integer> e : TapHarness.eventsPerDay(sandbox).entrySet()) {
                 if (!e.getKey().isAfter(bookmarkDay)) {
                     assertEquals(e.getValue(), perDay.getOrDefault(e.getKey(), 0), "finished window " + e.getKey() + " incomplete before its STATE");
                 }
             }
 
-            E2e.Run resumed = E2e.tap("--config", config.toString(), "--catalog", catalog.toString(),
-                    "--state", E2e.write(dir, "state.json", lastState).toString()).assertSingerValid();
+            TapHarness.Messages resumed = TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString(),
+                    "--state", TapHarness.write(dir, "state.json", lastState).toString()).assertSingerValid();
             List<ObjectNode> union = new ArrayList<>(first);
             union.addAll(resumed.records("export"));
-            Map<String, Integer> have = E2e.multiset(union);
-            Map<String, Integer> want = E2e.multiset(reference.records("export"));
+            Map<String, Integer> have = TapHarness.multiset(union);
+            Map<String, Integer> want = TapHarness.multiset(reference.records("export"));
             List<String> missing = new ArrayList<>();
             want.forEach((k, n) -> {
                 if (have.getOrDefault(k, 0) < n) missing.add(k);
             });
             assertTrue(missing.isEmpty(), missing.size() + " events lost across the kill, e.g. " + (missing.isEmpty() ? "" : missing.get(0)));
             // It restarts on the bookmark's day (re-reading that day: export is append-only), not before.
-            assertEquals(E2e.eventsFrom(sandbox, bookmarkDay, LocalDate.of(2024, 1, 10)), resumed.records("export").size());
+            assertEquals(TapHarness.eventsFrom(sandbox, bookmarkDay, LocalDate.of(2024, 1, 10)), resumed.records("export").size());
             assertTrue(resumed.records("export").size() < 1500, "the resumed run re-read everything: the bookmark was not used");
             assertTrue(resumed.lastState().get("currently_syncing").isNull());
         }
     }
 
     /** Runs the tap as a subprocess, SIGKILLs it as soon as a STATE with an export bookmark is on its stdout. */
-    private E2e.Run runAndKillAfterFirstExportState(Path config, Path catalog) throws Exception {
+    private TapHarness.Messages runAndKillAfterFirstExportState(Path config, Path catalog) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.tapmixpanel.cli.Main",
                 "--config", config.toString(), "--catalog", catalog.toString())
@@ -118,6 +119,6 @@ class CrashResumeE2eTest {
         }
         assertTrue(killedOnState, "no STATE with an export bookmark before the tap ended");
         assertFalse(p.exitValue() == 0, "the tap was expected to die of SIGKILL");
-        return E2e.Run.parse(seen.toString(StandardCharsets.UTF_8), true);
+        return TapHarness.Messages.parse(seen.toString(StandardCharsets.UTF_8), true);
     }
 }

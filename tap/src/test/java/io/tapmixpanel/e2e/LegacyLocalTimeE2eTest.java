@@ -3,6 +3,7 @@ package io.tapmixpanel.e2e;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class LegacyLocalTimeE2eTest {
         try (Sandbox s = Sandbox.start(legacyOptions)) {
             assertTrue(s.startDate().isBefore(LocalDate.of(2024, 3, 10)), "the range must span the DST change");
             legacy = run(s, true);
-            expectedPerDay = E2e.eventsPerDay(s);
+            expectedPerDay = TapHarness.eventsPerDay(s);
         }
         try (Sandbox s = Sandbox.start(legacyOptions.toBuilder().legacyLocalTime(false).build())) {
             modern = run(s, false);
@@ -75,9 +76,9 @@ class LegacyLocalTimeE2eTest {
     }
 
     private List<ObjectNode> run(Sandbox s, boolean legacy) {
-        Path config = E2e.write(dir, "config.json", E2e.config(s, Map.of(
+        Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of(
                 "export_time_in_project_timezone", legacy, "date_window_size", 5)));
-        Path catalog = E2e.write(dir, "catalog.json", E2e.select(E2e.discover(config), "export"));
-        return E2e.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid().records("export");
+        Path catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(config), "export"));
+        return TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid().records("export");
     }
 }

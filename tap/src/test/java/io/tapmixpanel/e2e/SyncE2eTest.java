@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import static io.tapmixpanel.e2e.E2e.JSON;
+import static io.tapmixpanel.testing.TapHarness.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,15 +46,15 @@ class SyncE2eTest {
     static JsonNode stats;
     static ObjectNode catalog;
     /** The reference run: every stream, 2-day windows. */
-    static E2e.Run full;
+    static TapHarness.Messages full;
 
     @BeforeAll
     static void syncEverything() throws Exception {
         sandbox = Sandbox.start(SandboxOptions.builder().port(0).events(2000).days(7).endDate(END).profiles(300)
                 .timezone(ZONE).build());
-        stats = E2e.stats(sandbox);
-        catalog = E2e.discover(config(Map.of()));
-        full = sync(Map.of("date_window_size", 2), E2e.select(catalog, E2e.STREAMS.toArray(String[]::new)), null);
+        stats = TapHarness.stats(sandbox);
+        catalog = TapHarness.discover(config(Map.of()));
+        full = sync(Map.of("date_window_size", 2), TapHarness.select(catalog, TapHarness.STREAMS.toArray(String[]::new)), null);
     }
 
     @AfterAll
@@ -62,14 +63,14 @@ class SyncE2eTest {
     }
 
     static Path config(Map<String, Object> extra) {
-        return E2e.write(dir, "config.json", E2e.config(sandbox, extra));
+        return TapHarness.write(dir, "config.json", TapHarness.config(sandbox, extra));
     }
 
-    static E2e.Run sync(Map<String, Object> extra, JsonNode catalog, JsonNode state) {
+    static TapHarness.Messages sync(Map<String, Object> extra, JsonNode catalog, JsonNode state) {
         List<String> args = new ArrayList<>(List.of("--config", config(extra).toString()));
-        if (catalog != null) args.addAll(List.of("--catalog", E2e.write(dir, "catalog.json", catalog).toString()));
-        if (state != null) args.addAll(List.of("--state", E2e.write(dir, "state.json", state).toString()));
-        return E2e.tap(args.toArray(String[]::new)).assertSingerValid();
+        if (catalog != null) args.addAll(List.of("--catalog", TapHarness.write(dir, "catalog.json", catalog).toString()));
+        if (state != null) args.addAll(List.of("--state", TapHarness.write(dir, "state.json", state).toString()));
+        return TapHarness.tap(args.toArray(String[]::new)).assertSingerValid();
     }
 
     // ---- counts ----
@@ -90,14 +91,14 @@ class SyncE2eTest {
     @Test
     void exportEventsPerDayOfTheProjectTimezoneMatchTheSandbox() {
         Map<LocalDate, Integer> perDay = new TreeMap<>();
-        E2e.eventsPerDay(sandbox).keySet().forEach(d -> perDay.put(d, 0));
-        for (ObjectNode r : full.records("export")) perDay.merge(E2e.day(r, ZONE), 1, Integer::sum);
-        assertEquals(E2e.eventsPerDay(sandbox), perDay);
+        TapHarness.eventsPerDay(sandbox).keySet().forEach(d -> perDay.put(d, 0));
+        for (ObjectNode r : full.records("export")) perDay.merge(TapHarness.day(r, ZONE), 1, Integer::sum);
+        assertEquals(TapHarness.eventsPerDay(sandbox), perDay);
     }
 
     @Test
     void aSyncWithoutCatalogSyncsEveryStream() {
-        E2e.Run run = E2e.tap("--config", config(Map.of()).toString()).assertSingerValid();
+        TapHarness.Messages run = TapHarness.tap("--config", config(Map.of()).toString()).assertSingerValid();
         assertEquals(full.recordCounts(), run.recordCounts());
     }
 
@@ -108,7 +109,7 @@ class SyncE2eTest {
         Map<String, List<String>> keys = Map.of("export", List.of(), "engage", List.of("distinct_id"),
                 "funnels", List.of("funnel_id", "date"), "revenue", List.of("date"), "annotations", List.of("id"),
                 "cohorts", List.of("id"), "cohort_members", List.of("cohort_id", "distinct_id"));
-        for (String s : E2e.STREAMS) {
+        for (String s : TapHarness.STREAMS) {
             ObjectNode schema = full.schema(s);
             List<String> k = new ArrayList<>();
             schema.get("key_properties").forEach(n -> k.add(n.asText()));
@@ -121,7 +122,7 @@ class SyncE2eTest {
 
     @Test
     void theValidatorReallyAssertsDateTimeFormatsAndTypes() {
-        JsonSchema export = E2e.schema(full.schema("export").get("schema"));
+        JsonSchema export = TapHarness.schema(full.schema("export").get("schema"));
         ObjectNode good = full.records("export").get(0).deepCopy();
         assertTrue(export.validate(good).isEmpty());
         ObjectNode badTime = good.deepCopy().put("time", "2024-01-04 00:11:45");
@@ -131,7 +132,7 @@ class SyncE2eTest {
         ObjectNode badType = good.deepCopy();
         badType.set("mp_reserved_insert_id", JSON.createObjectNode().put("x", 1));
         assertFalse(export.validate(badType).isEmpty(), "an object in a string column must be rejected");
-        JsonSchema revenue = E2e.schema(full.schema("revenue").get("schema"));
+        JsonSchema revenue = TapHarness.schema(full.schema("revenue").get("schema"));
         ObjectNode badDatetime = full.records("revenue").get(0).deepCopy().put("datetime", "2024-01-04T00:00:00");
         assertFalse(revenue.validate(badDatetime).isEmpty(), "a date-time without offset must be rejected");
     }
@@ -167,7 +168,7 @@ class SyncE2eTest {
      */
     @Test
     void exportRecordsCarryEveryRawPropertyRenamedWithJsonTextInStringColumns() {
-        List<ObjectNode> raw = E2e.rawExport(sandbox);
+        List<ObjectNode> raw = TapHarness.rawExport(sandbox);
         assertEquals(stats.get("events").asInt(), raw.size());
         Map<String, ObjectNode> byInsertId = new HashMap<>();
         int withoutInsertId = 0;
@@ -260,7 +261,7 @@ class SyncE2eTest {
 
     @Test
     void funnelsAndRevenueRecordsHaveTheShapeOfSpec4() {
-        Set<LocalDate> days = E2e.eventsPerDay(sandbox).keySet();
+        Set<LocalDate> days = TapHarness.eventsPerDay(sandbox).keySet();
         for (ObjectNode r : full.records("funnels")) {
             for (String f : List.of("funnel_id", "name", "date", "datetime", "steps", "analysis")) assertTrue(r.hasNonNull(f), f + ": " + r);
             assertTrue(days.contains(LocalDate.parse(r.get("date").asText())), "funnel date " + r.get("date"));
@@ -333,12 +334,12 @@ class SyncE2eTest {
     @Test
     void aSecondRunWithTheFinalStateReReadsOnlyTheAttributionWindow() {
         int window = 2;
-        E2e.Run second = sync(Map.of("attribution_window", window), E2e.select(catalog, "export", "funnels", "revenue"),
+        TapHarness.Messages second = sync(Map.of("attribution_window", window), TapHarness.select(catalog, "export", "funnels", "revenue"),
                 full.lastState());
         LocalDate from = END.minusDays(window);
         List<ObjectNode> export = second.records("export");
-        for (ObjectNode r : export) assertFalse(E2e.day(r, ZONE).isBefore(from), "re-read before the window: " + r.get("time"));
-        assertEquals(E2e.eventsFrom(sandbox, from, END), export.size(), "every event of the re-read days, again");
+        for (ObjectNode r : export) assertFalse(TapHarness.day(r, ZONE).isBefore(from), "re-read before the window: " + r.get("time"));
+        assertEquals(TapHarness.eventsFrom(sandbox, from, END), export.size(), "every event of the re-read days, again");
         for (ObjectNode r : second.records("revenue")) assertFalse(LocalDate.parse(r.get("date").asText()).isBefore(from), r.toString());
         assertEquals(window + 1, second.records("revenue").size());
         for (ObjectNode r : second.records("funnels")) assertFalse(LocalDate.parse(r.get("date").asText()).isBefore(from), r.toString());
@@ -349,9 +350,9 @@ class SyncE2eTest {
     @Test
     void aRunWithEndDateStopsThere() {
         LocalDate end = END.minusDays(3);
-        E2e.Run run = sync(Map.of("end_date", end.toString()), E2e.select(catalog, "export", "funnels", "revenue"), null);
-        for (ObjectNode r : run.records("export")) assertFalse(E2e.day(r, ZONE).isAfter(end), r.get("time").asText());
-        assertEquals(E2e.eventsFrom(sandbox, sandbox.startDate(), end), run.records("export").size());
+        TapHarness.Messages run = sync(Map.of("end_date", end.toString()), TapHarness.select(catalog, "export", "funnels", "revenue"), null);
+        for (ObjectNode r : run.records("export")) assertFalse(TapHarness.day(r, ZONE).isAfter(end), r.get("time").asText());
+        assertEquals(TapHarness.eventsFrom(sandbox, sandbox.startDate(), end), run.records("export").size());
         for (ObjectNode r : run.records("revenue")) assertFalse(LocalDate.parse(r.get("date").asText()).isAfter(end));
         assertEquals(4, run.records("revenue").size());
         assertEquals(4 * stats.get("funnels").asInt(), run.records("funnels").size());
@@ -362,12 +363,12 @@ class SyncE2eTest {
     @Test
     void aSingerIoStateFileIsAcceptedAndTheRunRestartsFromIt() throws Exception {
         JsonNode legacy = JSON.readTree("{\"bookmarks\": {\"export\": \"2024-01-09T00:00:00.000000Z\", \"revenue\": \"2024-01-09\"}}");
-        E2e.Run run = sync(Map.of("attribution_window", 0), E2e.select(catalog, "export", "revenue"), legacy);
+        TapHarness.Messages run = sync(Map.of("attribution_window", 0), TapHarness.select(catalog, "export", "revenue"), legacy);
         // The bookmark is an instant; its day in the project's timezone is where the export restarts.
         LocalDate from = Instant.parse("2024-01-09T00:00:00Z").atZone(ZONE).toLocalDate();
         List<ObjectNode> export = run.records("export");
-        for (ObjectNode r : export) assertFalse(E2e.day(r, ZONE).isBefore(from), r.get("time").asText());
-        assertEquals(E2e.eventsFrom(sandbox, from, END), export.size());
+        for (ObjectNode r : export) assertFalse(TapHarness.day(r, ZONE).isBefore(from), r.get("time").asText());
+        assertEquals(TapHarness.eventsFrom(sandbox, from, END), export.size());
         List<String> revenueDates = run.records("revenue").stream().map(r -> r.get("date").asText()).toList();
         assertEquals(List.of("2024-01-09", "2024-01-10"), revenueDates);
         JsonNode b = run.lastState().get("bookmarks");
@@ -381,12 +382,12 @@ class SyncE2eTest {
     void aDeselectedPropertyIsRemovedFromRecords() {
         assertTrue(full.records("export").stream().anyMatch(r -> r.has("mp_reserved_browser")));
         assertTrue(full.records("engage").stream().anyMatch(r -> r.has("plan")));
-        ObjectNode c = E2e.select(catalog, "export", "engage");
-        E2e.propertyMetadata(E2e.entry(c, "export"), "mp_reserved_browser").put("selected", false);
-        E2e.propertyMetadata(E2e.entry(c, "engage"), "plan").put("selected", false);
+        ObjectNode c = TapHarness.select(catalog, "export", "engage");
+        TapHarness.propertyMetadata(TapHarness.entry(c, "export"), "mp_reserved_browser").put("selected", false);
+        TapHarness.propertyMetadata(TapHarness.entry(c, "engage"), "plan").put("selected", false);
         // An automatic property stays even when deselected.
-        E2e.propertyMetadata(E2e.entry(c, "engage"), "distinct_id").put("selected", false);
-        E2e.Run run = sync(Map.of(), c, null);
+        TapHarness.propertyMetadata(TapHarness.entry(c, "engage"), "distinct_id").put("selected", false);
+        TapHarness.Messages run = sync(Map.of(), c, null);
         assertEquals(stats.get("events").asInt(), run.records("export").size());
         assertTrue(run.records("export").stream().noneMatch(r -> r.has("mp_reserved_browser")));
         assertTrue(run.records("engage").stream().noneMatch(r -> r.has("plan")));
@@ -396,15 +397,15 @@ class SyncE2eTest {
 
     @Test
     void withSelectPropertiesByDefaultFalsePropertiesNotInTheCatalogAreDropped() {
-        ObjectNode c = E2e.discover(config(Map.of("select_properties_by_default", false)));
-        c = E2e.select(c, "export", "engage");
-        ObjectNode exportSchema = (ObjectNode) E2e.entry(c, "export").get("schema");
+        ObjectNode c = TapHarness.discover(config(Map.of("select_properties_by_default", false)));
+        c = TapHarness.select(c, "export", "engage");
+        ObjectNode exportSchema = (ObjectNode) TapHarness.entry(c, "export").get("schema");
         assertTrue(exportSchema.get("properties").has("referrer"));
         ((ObjectNode) exportSchema.get("properties")).remove("referrer");
-        ObjectNode engageSchema = (ObjectNode) E2e.entry(c, "engage").get("schema");
+        ObjectNode engageSchema = (ObjectNode) TapHarness.entry(c, "engage").get("schema");
         ((ObjectNode) engageSchema.get("properties")).remove("plan");
         assertTrue(full.records("export").stream().anyMatch(r -> r.has("referrer")));
-        E2e.Run run = sync(Map.of("select_properties_by_default", false), c, null);
+        TapHarness.Messages run = sync(Map.of("select_properties_by_default", false), c, null);
         assertEquals(stats.get("events").asInt(), run.records("export").size());
         Set<String> allowed = new HashSet<>();
         exportSchema.get("properties").fieldNames().forEachRemaining(allowed::add);
@@ -417,11 +418,11 @@ class SyncE2eTest {
 
     @Test
     void cohortMembersAloneStillWorks() {
-        E2e.Run run = sync(Map.of(), E2e.select(catalog, "cohort_members"), null);
+        TapHarness.Messages run = sync(Map.of(), TapHarness.select(catalog, "cohort_members"), null);
         assertEquals(Map.of("cohort_members", stats.get("cohort_members").asInt()), run.recordCounts());
         assertTrue(run.messages().stream().filter(m -> m.get("type").asText().equals("SCHEMA"))
                 .allMatch(m -> m.get("stream").asText().equals("cohort_members")), "SCHEMA of an unselected stream");
-        assertEquals(E2e.multiset(full.records("cohort_members")), E2e.multiset(run.records("cohort_members")));
+        assertEquals(TapHarness.multiset(full.records("cohort_members")), TapHarness.multiset(run.records("cohort_members")));
     }
 
     @Test
@@ -429,11 +430,11 @@ class SyncE2eTest {
         List<String> seen = new ArrayList<>(full.records("engage").stream().map(r -> r.get("mp_reserved_last_seen").asText()).sorted().toList());
         String bookmark = seen.get(seen.size() / 2);
         long expected = seen.stream().filter(s -> Instant.parse(s).compareTo(Instant.parse(bookmark)) >= 0).count();
-        ObjectNode c = E2e.select(catalog, "engage");
-        E2e.streamMetadata(E2e.entry(c, "engage")).put("replication-method", "INCREMENTAL");
+        ObjectNode c = TapHarness.select(catalog, "engage");
+        TapHarness.streamMetadata(TapHarness.entry(c, "engage")).put("replication-method", "INCREMENTAL");
         ObjectNode state = JSON.createObjectNode();
         state.putObject("bookmarks").putObject("engage").put("replication_key", "mp_reserved_last_seen").put("replication_key_value", bookmark);
-        E2e.Run run = sync(Map.of(), c, state);
+        TapHarness.Messages run = sync(Map.of(), c, state);
         List<ObjectNode> profiles = run.records("engage");
         assertTrue(profiles.size() < seen.size(), "incremental engage read every profile");
         for (ObjectNode p : profiles) {

@@ -6,6 +6,7 @@ import io.tapmixpanel.cli.ExitCode;
 import io.tapmixpanel.config.ConfigLoader;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.sync.Tap;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,21 +66,21 @@ class BadApiBodyTest {
 
     /** Syncs one stream against the fake server; returns the exit code and stderr lines of the Cli's mapping. */
     private Map.Entry<Integer, List<String>> syncOne(String stream, String base) throws Exception {
-        ObjectNode c = Support.JSON.createObjectNode();
+        ObjectNode c = TapHarness.JSON.createObjectNode();
         c.put("api_secret", "s3cr3t-api-DO-NOT-PRINT");
         c.put("start_date", "2024-01-01");
         c.put("end_date", "2024-01-02");
         c.put("project_timezone", "UTC");
         for (String k : List.of("api_base_url", "export_base_url", "app_base_url")) c.put(k, base);
-        ObjectNode catalog = (ObjectNode) Support.JSON.readTree("{\"streams\":[{\"tap_stream_id\":\"" + stream + "\",\"stream\":\""
+        ObjectNode catalog = (ObjectNode) TapHarness.JSON.readTree("{\"streams\":[{\"tap_stream_id\":\"" + stream + "\",\"stream\":\""
                 + stream + "\",\"schema\":{\"type\":\"object\",\"properties\":{}},\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
-        Tap tap = new Tap(ConfigLoader.load(List.of(Support.write(dir, "c.json", c))), Support.FAST);
+        Tap tap = new Tap(ConfigLoader.load(List.of(TapHarness.write(dir, "c.json", c))), TapHarness.FAST);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Log.redirect(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             RuntimeException failure = null;
             try {
-                tap.sync(Optional.of(Support.write(dir, "catalog.json", catalog)), Optional.empty(), new ByteArrayOutputStream());
+                tap.sync(Optional.of(TapHarness.write(dir, "catalog.json", catalog)), Optional.empty(), new ByteArrayOutputStream());
             } catch (RuntimeException e) {
                 failure = e;
             }
@@ -102,7 +103,7 @@ class BadApiBodyTest {
         assertTrue(line.startsWith("CRITICAL "), line);
         for (String f : fragments) assertTrue(line.contains(f), () -> "'" + f + "' in: " + line);
         assertFalse(line.contains("s3cr3t") || line.contains("internal error"), line);
-        Support.figure("bad-api-body " + line);
+        TapHarness.figure("bad-api-body " + line);
         return line;
     }
 
@@ -113,7 +114,7 @@ class BadApiBodyTest {
         String body = String.format(EVENT, 1) + String.format(EVENT, 2) + "{\"event\":\"Signup\",\"properties\":oops}\n" + String.format(EVENT, 3);
         var r = syncOne("export", serve("/api/2.0/export", "application/json", body));
         check(r, "export 2024-01-01..", "line 3");
-        assertEquals(Support.FAST.maxAttempts(), hits.get(), "retried with its window");
+        assertEquals(TapHarness.FAST.maxAttempts(), hits.get(), "retried with its window");
     }
 
     @Test

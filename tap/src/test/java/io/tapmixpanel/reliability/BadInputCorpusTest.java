@@ -4,6 +4,7 @@ import io.tapmixpanel.cli.Cli;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -51,14 +52,14 @@ class BadInputCorpusTest {
     }
 
     static Path validConfig() {
-        var c = Support.JSON.createObjectNode();
+        var c = TapHarness.JSON.createObjectNode();
         c.put("service_account_username", "sandbox-user");
         c.put("service_account_secret", "s3cr3t-sa-DO-NOT-PRINT");
         c.put("project_id", 1234);
         c.put("start_date", "2024-01-01");
         c.put("project_timezone", "UTC");
         for (String k : List.of("api_base_url", "export_base_url", "app_base_url")) c.put(k, "http://127.0.0.1:9");
-        return Support.write(dir, "valid-config.json", c);
+        return TapHarness.write(dir, "valid-config.json", c);
     }
 
     /** Runs the Cli in-process; returns exit code and the stderr lines. */
@@ -107,16 +108,16 @@ class BadInputCorpusTest {
 
     @AfterAll
     static void report() {
-        Support.figure("bad-inputs tried=" + tried.get() + " (all exit 2, one CRITICAL line naming the file)");
+        TapHarness.figure("bad-inputs tried=" + tried.get() + " (all exit 2, one CRITICAL line naming the file)");
     }
 
     @Test
     void aLikelyTypoOfAKnownKeyWarnsOnceAndTheRunGoesOn() throws IOException {
         try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(50).days(2).profiles(5).build())) {
-            var c = Support.config(s, s.baseUrl());
+            var c = TapHarness.config(s, s.baseUrl(), TapHarness.ONE_DAY_WINDOWS);
             c.put("atribution_window", 3);             // typo: warned about
             c.put("target_schema", "analytics");       // another tool's key: silently ignored
-            var r = cli("--config", Support.write(dir, "typo.json", c).toString(), "--discover");
+            var r = cli("--config", TapHarness.write(dir, "typo.json", c).toString(), "--discover");
             assertEquals(0, r.getKey(), () -> String.join("\n", r.getValue()));
             List<String> warnings = r.getValue().stream().filter(l -> l.startsWith("WARNING ")).toList();
             assertEquals(1, warnings.size(), warnings::toString);

@@ -2,6 +2,7 @@ package io.tapmixpanel.reliability;
 
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class ClosedPipeTest {
     @Test
     void targetClosingThePipeEndsTheTapPromptlyWithOneLine() throws Exception {
         try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(100_000).days(4).profiles(50).build())) {
-            Path config = Support.write(dir, "config.json", Support.config(s, s.baseUrl()));
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, s.baseUrl(), TapHarness.ONE_DAY_WINDOWS));
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "io.tapmixpanel.cli.Main", "--config", config.toString()));
             Path err = dir.resolve("stderr.txt");
@@ -48,7 +49,7 @@ class ClosedPipeTest {
             assertEquals(1, critical.size(), all);
             assertTrue(critical.get(0).contains("broken pipe"), critical.get(0));
             assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), all);
-            Support.figure("closed-pipe exit=" + p.exitValue() + " ended_ms_after_close=" + ms + " stderr_lines=" + lines.size()
+            TapHarness.figure("closed-pipe exit=" + p.exitValue() + " ended_ms_after_close=" + ms + " stderr_lines=" + lines.size()
                     + " critical=\"" + critical.get(0) + "\"");
         }
     }

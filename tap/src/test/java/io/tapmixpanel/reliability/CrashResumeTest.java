@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,9 +54,9 @@ class CrashResumeTest {
     void killedRepeatedlyAndResumedFromTheLastStateLosesNothing() throws Exception {
         TreeMap<String, Integer> baseline;
         try (Sandbox s = Sandbox.start(project().build())) {
-            Support.Run run = Support.sync(Support.write(dir, "base.json", config(s)), Support.FAST, Optional.empty(), Optional.empty());
+            TapHarness.SyncRun run = TapHarness.sync(TapHarness.write(dir, "base.json", config(s)), TapHarness.FAST, Optional.empty(), Optional.empty());
             assertNull(run.failure(), () -> String.valueOf(run.failure()));
-            baseline = Support.records(run.stdout());
+            baseline = TapHarness.records(run.stdout());
         }
         Random rnd = new Random(20240611L);
         Map<String, Integer> union = new HashMap<>();
@@ -65,10 +66,10 @@ class CrashResumeTest {
         List<String> trace = new ArrayList<>();
         Optional<JsonNode> state = Optional.empty();
         try (Sandbox s = Sandbox.start(project().delayMs(60).build())) {
-            Path config = Support.write(dir, "slow.json", config(s));
+            Path config = TapHarness.write(dir, "slow.json", config(s));
             while (true) {
                 assertTrue(runs < KILLS + 4, "did not complete: " + trace);
-                Optional<Path> stateFile = state.map(st -> Support.write(dir, "state-" + System.nanoTime() + ".json", st));
+                Optional<Path> stateFile = state.map(st -> TapHarness.write(dir, "state-" + System.nanoTime() + ".json", st));
                 if (stateFile.isPresent()) resumedRuns++;
                 boolean kill = killed < KILLS;
                 // alternate kill triggers: after the k-th STATE line, or after a random delay
@@ -78,7 +79,7 @@ class CrashResumeTest {
                 runs++;
                 o.records().forEach((k, v) -> union.merge(k, v, Integer::sum));
                 trace.add((o.killed() ? "killed" : "exit " + o.exitCode()) + " after " + o.stateLines() + " STATE lines, "
-                        + Support.total(o.records()) + " records");
+                        + TapHarness.total(o.records()) + " records");
                 if (o.lastState().isPresent()) state = o.lastState();
                 if (o.killed()) {
                     killed++;
@@ -91,15 +92,15 @@ class CrashResumeTest {
         int lost = 0;
         for (String r : baseline.keySet()) if (!union.containsKey(r)) lost++;
         int lostFinal = lost;
-        Support.figure(String.format("crash-resume runs=%d killed=%d resumed=%d baseline_records=%d union_records=%d records_lost=%d trace=%s",
-                runs, killed, resumedRuns, Support.total(baseline), Support.total(union), lost, trace));
+        TapHarness.figure(String.format("crash-resume runs=%d killed=%d resumed=%d baseline_records=%d union_records=%d records_lost=%d trace=%s",
+                runs, killed, resumedRuns, TapHarness.total(baseline), TapHarness.total(union), lost, trace));
         assertTrue(killed >= 3, () -> "too few kills landed: " + trace);
         assertEquals(0, lostFinal, () -> lostFinal + " records of the fault-free run are missing; " + trace);
         for (String r : union.keySet()) assertTrue(baseline.containsKey(r), () -> "a record not in the fault-free run: " + r);
     }
 
     private ObjectNode config(Sandbox s) {
-        ObjectNode c = Support.config(s, s.baseUrl());
+        ObjectNode c = TapHarness.config(s, s.baseUrl(), TapHarness.ONE_DAY_WINDOWS);
         c.put("attribution_window", 0);
         c.put("max_concurrent_requests", 2);
         return c;
@@ -148,12 +149,12 @@ class CrashResumeTest {
             while ((line = readLine(in, killed)) != null) {
                 JsonNode msg;
                 try {
-                    msg = Support.JSON.readTree(line);
+                    msg = TapHarness.JSON.readTree(line);
                 } catch (IOException e) {
                     continue; // a line cut by SIGKILL: a target would drop it too
                 }
                 String type = msg.path("type").asText();
-                if (type.equals("RECORD")) Support.addRecord(records, line);
+                if (type.equals("RECORD")) TapHarness.addRecord(records, line);
                 if (type.equals("STATE")) {
                     states++;
                     last = Optional.of(msg.get("value"));

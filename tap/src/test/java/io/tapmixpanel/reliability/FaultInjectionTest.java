@@ -3,6 +3,7 @@ package io.tapmixpanel.reliability;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +40,13 @@ class FaultInjectionTest {
     @BeforeAll
     static void faultFreeRun() throws IOException {
         try (Sandbox s = Sandbox.start(project().build())) {
-            Support.Run run = Support.sync(Support.write(dir, "base.json", Support.config(s, s.baseUrl())), Support.FAST,
+            TapHarness.SyncRun run = TapHarness.sync(TapHarness.write(dir, "base.json", TapHarness.config(s, s.baseUrl(), TapHarness.ONE_DAY_WINDOWS)), TapHarness.FAST,
                     Optional.empty(), Optional.empty());
             assertNull(run.failure(), () -> "fault-free run failed: " + run.failure() + "\n" + String.join("\n", run.log()));
             assertTrue(run.retries().isEmpty(), () -> "fault-free run retried: " + run.retries());
-            baseline = Support.records(run.stdout());
+            baseline = TapHarness.records(run.stdout());
             assertTrue(s.statsJson().contains("\"events\":3000"));
-            assertTrue(Support.total(baseline) > 3000, "baseline has " + Support.total(baseline) + " records");
+            assertTrue(TapHarness.total(baseline) > 3000, "baseline has " + TapHarness.total(baseline) + " records");
         }
     }
 
@@ -56,16 +57,16 @@ class FaultInjectionTest {
         try (Sandbox s = Sandbox.start(faults.apply(project()).build());
              DelayingProxy proxy = proxyEvery > 0 ? new DelayingProxy(s.baseUrl(), proxyEvery, 1500) : null) {
             String base = proxy != null ? proxy.baseUrl() : s.baseUrl();
-            Path config = Support.write(dir, name + ".json", cfg.apply(Support.config(s, base)));
-            Support.Run run = Support.sync(config, Support.FAST, Optional.empty(), Optional.empty());
+            Path config = TapHarness.write(dir, name + ".json", cfg.apply(TapHarness.config(s, base, TapHarness.ONE_DAY_WINDOWS)));
+            TapHarness.SyncRun run = TapHarness.sync(config, TapHarness.FAST, Optional.empty(), Optional.empty());
             assertNull(run.failure(), () -> name + ": sync failed: " + run.failure() + "\n" + String.join("\n", run.log()));
-            TreeMap<String, Integer> got = Support.records(run.stdout());
-            assertEquals(Support.total(baseline), Support.total(got), () -> name + ": " + Support.diff(baseline, got));
-            assertEquals(baseline, got, () -> name + ": " + Support.diff(baseline, got));
+            TreeMap<String, Integer> got = TapHarness.records(run.stdout());
+            assertEquals(TapHarness.total(baseline), TapHarness.total(got), () -> name + ": " + TapHarness.diff(baseline, got));
+            assertEquals(baseline, got, () -> name + ": " + TapHarness.diff(baseline, got));
             Map<String, Integer> kinds = new TreeMap<>();
             for (String r : run.retries()) kinds.merge(kind(r), 1, Integer::sum);
-            Support.figure(String.format("faults scenario=%s faults_retried=%d by_kind=%s records=%d delayed_by_proxy=%d elapsed_ms=%d",
-                    name, run.retries().size(), kinds, Support.total(got), proxy == null ? 0 : proxy.delayed.get(),
+            TapHarness.figure(String.format("faults scenario=%s faults_retried=%d by_kind=%s records=%d delayed_by_proxy=%d elapsed_ms=%d",
+                    name, run.retries().size(), kinds, TapHarness.total(got), proxy == null ? 0 : proxy.delayed.get(),
                     (System.nanoTime() - t0) / 1_000_000));
             return kinds;
         }

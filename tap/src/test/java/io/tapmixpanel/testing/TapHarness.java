@@ -1,4 +1,4 @@
-package io.tapmixpanel.e2e;
+package io.tapmixpanel.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,18 +10,26 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.tapmixpanel.cli.Cli;
+import io.tapmixpanel.config.ConfigLoader;
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.RetryPolicy;
 import io.tapmixpanel.sandbox.Sandbox;
+import io.tapmixpanel.sync.Tap;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -33,6 +41,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,29 +52,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * What the end-to-end tests share: configs and catalogs written to files, the tap run in-process through its
- * command line, its stdout read back as Singer messages, and the checks every run must pass (SCHEMA before
- * RECORD, every RECORD valid against the latest SCHEMA of its stream with formats asserted, keys present and
- * unique, time_extracted present).
+ * What the end-to-end and reliability tests share: configs and catalogs written to files, the tap run in-process
+ * through its command line ({@link #tap}) or its {@code Tap} with a test retry policy ({@link #sync}), its stdout
+ * read back as Singer messages, the checks every run must pass (SCHEMA before RECORD, every RECORD valid against
+ * the latest SCHEMA of its stream with formats asserted, keys present and unique, time_extracted present), record
+ * multisets to compare runs, and the figures the reliability suite reports.
  */
-final class E2e {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final List<String> STREAMS = List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members");
+public final class TapHarness {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final List<String> STREAMS = List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members");
     private static final AtomicInteger FILES = new AtomicInteger();
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
     private static final SchemaValidatorsConfig FORMATS_ON = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
-    private E2e() {}
+    private TapHarness() {}
 
-    /** A config for the sandbox (service account), plus the given keys. */
-    static ObjectNode config(Sandbox sandbox, Map<String, Object> extra) {
+    /** A config for the sandbox (service account), covering exactly its days, plus the given keys. */
+    public static ObjectNode config(Sandbox sandbox, Map<String, Object> extra) {
+        return config(sandbox, sandbox.baseUrl(), extra);
+    }
+
+    /** The same, with every host at {@code baseUrl} (e.g. a proxy in front of the sandbox). */
+    public static ObjectNode config(Sandbox sandbox, String baseUrl, Map<String, Object> extra) {
         ObjectNode c = JSON.createObjectNode();
         c.put("service_account_username", "sandbox-user");
         c.put("service_account_secret", "sandbox-password");
         c.put("project_id", 1234);
-        c.put("api_base_url", sandbox.baseUrl());
-        c.put("export_base_url", sandbox.baseUrl());
-        c.put("app_base_url", sandbox.baseUrl());
+        c.put("api_base_url", baseUrl);
+        c.put("export_base_url", baseUrl);
+        c.put("app_base_url", baseUrl);
         c.put("start_date", sandbox.startDate().toString());
         c.put("end_date", sandbox.endDate().toString());
         c.put("project_timezone", sandbox.options().timezone.getId());
@@ -73,7 +88,7 @@ final class E2e {
         return c;
     }
 
-    static Path write(Path dir, String name, JsonNode node) {
+    public static Path write(Path dir, String name, JsonNode node) {
         Path p = dir.resolve(FILES.incrementAndGet() + "-" + name);
         try {
             Files.write(p, JSON.writeValueAsBytes(node));
@@ -84,14 +99,14 @@ final class E2e {
     }
 
     /** Runs {@code tap-mixpanel args...} in-process; fails the test on a non-zero exit. */
-    static Run tap(String... args) {
+    public static Messages tap(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = new Cli(out, Map.of()).run(args);
         assertEquals(0, code, () -> "tap-mixpanel " + String.join(" ", args) + " exited " + code);
-        return Run.parse(out.toString(StandardCharsets.UTF_8), false);
+        return Messages.parse(out.toString(StandardCharsets.UTF_8), false);
     }
 
-    static ObjectNode discover(Path config) {
+    public static ObjectNode discover(Path config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = new Cli(out, Map.of()).run(new String[]{"--config", config.toString(), "--discover"});
         assertEquals(0, code, "discovery failed");
@@ -103,7 +118,7 @@ final class E2e {
     }
 
     /** The catalog with exactly these streams selected. */
-    static ObjectNode select(ObjectNode catalog, String... streams) {
+    public static ObjectNode select(ObjectNode catalog, String... streams) {
         ObjectNode c = catalog.deepCopy();
         Set<String> wanted = Set.of(streams);
         for (JsonNode s : c.get("streams")) {
@@ -112,19 +127,19 @@ final class E2e {
         return c;
     }
 
-    static ObjectNode entry(ObjectNode catalog, String stream) {
+    public static ObjectNode entry(ObjectNode catalog, String stream) {
         for (JsonNode s : catalog.get("streams")) {
             if (s.get("tap_stream_id").asText().equals(stream)) return (ObjectNode) s;
         }
         throw new AssertionError("no stream " + stream + " in the catalog");
     }
 
-    static ObjectNode streamMetadata(JsonNode entry) {
+    public static ObjectNode streamMetadata(JsonNode entry) {
         return propertyMetadata(entry, null);
     }
 
     /** The metadata object of a property (or of the stream when {@code property} is null). */
-    static ObjectNode propertyMetadata(JsonNode entry, String property) {
+    public static ObjectNode propertyMetadata(JsonNode entry, String property) {
         for (JsonNode m : entry.get("metadata")) {
             ArrayNode b = (ArrayNode) m.get("breadcrumb");
             boolean match = property == null ? b.isEmpty() : b.size() == 2 && b.get(1).asText().equals(property);
@@ -133,7 +148,7 @@ final class E2e {
         throw new AssertionError("no metadata for " + property + " in " + entry.get("tap_stream_id"));
     }
 
-    static JsonNode stats(Sandbox sandbox) {
+    public static JsonNode stats(Sandbox sandbox) {
         try {
             return JSON.readTree(sandbox.statsJson());
         } catch (IOException e) {
@@ -142,30 +157,56 @@ final class E2e {
     }
 
     /** Expected events per day of the sandbox's timezone, as the sandbox itself counts them. */
-    static Map<LocalDate, Integer> eventsPerDay(Sandbox sandbox) {
+    public static Map<LocalDate, Integer> eventsPerDay(Sandbox sandbox) {
         Map<LocalDate, Integer> m = new TreeMap<>();
         stats(sandbox).get("events_per_day").fields().forEachRemaining(e -> m.put(LocalDate.parse(e.getKey()), e.getValue().asInt()));
         return m;
     }
 
-    static int eventsFrom(Sandbox sandbox, LocalDate from, LocalDate to) {
+    public static int eventsFrom(Sandbox sandbox, LocalDate from, LocalDate to) {
         return eventsPerDay(sandbox).entrySet().stream().filter(e -> !e.getKey().isBefore(from) && !e.getKey().isAfter(to))
                 .mapToInt(Map.Entry::getValue).sum();
     }
 
     /** The sandbox's raw export of its whole range, read directly (not through the tap). */
-    static List<ObjectNode> rawExport(Sandbox sandbox) {
-        String url = sandbox.baseUrl() + "/api/2.0/export?from_date=" + sandbox.startDate() + "&to_date=" + sandbox.endDate();
+    public static List<ObjectNode> rawExport(Sandbox sandbox) {
+        String body = get(sandbox, "/api/2.0/export?from_date=" + sandbox.startDate() + "&to_date=" + sandbox.endDate());
+        List<ObjectNode> events = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (!line.isBlank()) events.add((ObjectNode) readTree(line));
+        }
+        return events;
+    }
+
+    /**
+     * The distinct ids engage lists, in its order, read directly from the sandbox in one page (not through the
+     * tap): every profile, or the members of cohort {@code cohort} when given.
+     */
+    public static List<String> rawProfileIds(Sandbox sandbox, Optional<Long> cohort) {
+        String query = "page_size=100000" + cohort.map(id -> "&filter_by_cohort="
+                + URLEncoder.encode("{\"id\":" + id + "}", StandardCharsets.UTF_8)).orElse("");
+        JsonNode results = readTree(get(sandbox, "/api/2.0/engage?" + query)).get("results");
+        assertTrue(results.size() < 100_000, "more profiles than one page holds");
+        List<String> ids = new ArrayList<>();
+        results.forEach(r -> ids.add(r.get("$distinct_id").asText()));
+        return ids;
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String get(Sandbox sandbox, String pathAndQuery) {
         String auth = Base64.getEncoder().encodeToString((sandbox.options().apiSecret + ":").getBytes(StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + pathAndQuery))
                     .header("Authorization", "Basic " + auth).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
-            List<ObjectNode> events = new ArrayList<>();
-            for (String line : r.body().split("\n")) {
-                if (!line.isBlank()) events.add((ObjectNode) JSON.readTree(line));
-            }
-            return events;
+            return r.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -174,17 +215,17 @@ final class E2e {
         }
     }
 
-    static LocalDate day(JsonNode record, ZoneId zone) {
+    public static LocalDate day(JsonNode record, ZoneId zone) {
         return Instant.parse(record.get("time").asText()).atZone(zone).toLocalDate();
     }
 
-    static JsonSchema schema(JsonNode schema) {
+    public static JsonSchema schema(JsonNode schema) {
         return SCHEMAS.getSchema(schema, FORMATS_ON);
     }
 
     /** Singer messages of one run, in order. */
-    record Run(List<ObjectNode> messages) {
-        static Run parse(String stdout, boolean dropPartialLastLine) {
+    public record Messages(List<ObjectNode> messages) {
+        public static Messages parse(String stdout, boolean dropPartialLastLine) {
             List<ObjectNode> msgs = new ArrayList<>();
             String[] lines = stdout.split("\n", -1);
             int n = lines.length;
@@ -199,10 +240,10 @@ final class E2e {
                 }
             }
             if (!dropPartialLastLine && !lines[lines.length - 1].isEmpty()) fail("stdout does not end with a newline");
-            return new Run(msgs);
+            return new Messages(msgs);
         }
 
-        List<ObjectNode> records(String stream) {
+        public List<ObjectNode> records(String stream) {
             List<ObjectNode> r = new ArrayList<>();
             for (ObjectNode m : messages) {
                 if (m.get("type").asText().equals("RECORD") && m.get("stream").asText().equals(stream)) r.add((ObjectNode) m.get("record"));
@@ -210,7 +251,7 @@ final class E2e {
             return r;
         }
 
-        Map<String, Integer> recordCounts() {
+        public Map<String, Integer> recordCounts() {
             Map<String, Integer> c = new TreeMap<>();
             for (ObjectNode m : messages) {
                 if (m.get("type").asText().equals("RECORD")) c.merge(m.get("stream").asText(), 1, Integer::sum);
@@ -218,18 +259,18 @@ final class E2e {
             return c;
         }
 
-        List<ObjectNode> states() {
+        public List<ObjectNode> states() {
             return messages.stream().filter(m -> m.get("type").asText().equals("STATE")).map(m -> (ObjectNode) m.get("value")).toList();
         }
 
-        ObjectNode lastState() {
+        public ObjectNode lastState() {
             List<ObjectNode> s = states();
             assertTrue(!s.isEmpty(), "no STATE message");
             return s.get(s.size() - 1);
         }
 
         /** The latest SCHEMA message of a stream. */
-        ObjectNode schema(String stream) {
+        public ObjectNode schema(String stream) {
             ObjectNode last = null;
             for (ObjectNode m : messages) {
                 if (m.get("type").asText().equals("SCHEMA") && m.get("stream").asText().equals(stream)) last = m;
@@ -243,7 +284,7 @@ final class E2e {
          * against its stream's latest SCHEMA (draft 7, formats asserted), time_extracted an RFC 3339 UTC
          * instant, key properties present and unique per stream.
          */
-        Run assertSingerValid() {
+        public Messages assertSingerValid() {
             Map<String, JsonSchema> current = new HashMap<>();
             Map<String, List<String>> keys = new HashMap<>();
             Map<String, Set<List<JsonNode>>> seen = new HashMap<>();
@@ -254,7 +295,7 @@ final class E2e {
                 switch (type) {
                     case "SCHEMA" -> {
                         String s = m.get("stream").asText();
-                        current.put(s, E2e.schema(m.get("schema")));
+                        current.put(s, TapHarness.schema(m.get("schema")));
                         List<String> k = new ArrayList<>();
                         m.get("key_properties").forEach(n -> k.add(n.asText()));
                         keys.put(s, k);
@@ -288,7 +329,7 @@ final class E2e {
     }
 
     /** A record minus nothing: its canonical text, for multiset comparisons. */
-    static String canonical(JsonNode record) {
+    public static String canonical(JsonNode record) {
         try {
             return JSON.writeValueAsString(sorted(record));
         } catch (IOException e) {
@@ -308,9 +349,90 @@ final class E2e {
         return o;
     }
 
-    static Map<String, Integer> multiset(List<ObjectNode> records) {
+    public static Map<String, Integer> multiset(List<ObjectNode> records) {
         Map<String, Integer> m = new LinkedHashMap<>();
         for (ObjectNode r : records) m.merge(canonical(r), 1, Integer::sum);
         return m;
+    }
+
+    // ---- in-process syncs with a retry policy, record multisets of raw output, figures ----
+
+    /** One-day export windows: many windows out of a few days of data, as the reliability suite wants. */
+    public static final Map<String, Object> ONE_DAY_WINDOWS = Map.of("date_window_size", 1);
+    /** Short backoffs so that fault-injection runs take seconds, enough attempts for every-Nth faults. */
+    public static final RetryPolicy FAST = new RetryPolicy(8, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(30));
+
+    /** What an in-process sync wrote: stdout bytes and the log lines, and what it threw. */
+    public record SyncRun(String stdout, List<String> log, RuntimeException failure) {
+        public List<String> retries() {
+            return log.stream().filter(l -> l.startsWith("WARNING ") && l.matches(".*, retry \\d+/\\d+ in .*")).toList();
+        }
+    }
+
+    /** Runs {@code new Tap(config, policy).sync(...)} in-process, capturing stdout and the log. */
+    public static SyncRun sync(Path config, RetryPolicy policy, Optional<Path> catalog, Optional<Path> state) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(err, true, StandardCharsets.UTF_8));
+        RuntimeException failure = null;
+        try {
+            new Tap(ConfigLoader.load(List.of(config)), policy).sync(catalog, state, out);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            Log.redirect(System.err);
+        }
+        return new SyncRun(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).lines().toList(), failure);
+    }
+
+    /** The RECORD messages of a Singer output as a multiset: "stream record-without-time_extracted" → count. */
+    public static TreeMap<String, Integer> records(String singerOutput) {
+        TreeMap<String, Integer> m = new TreeMap<>();
+        singerOutput.lines().forEach(line -> addRecord(m, line));
+        return m;
+    }
+
+    public static void addRecord(Map<String, Integer> m, String line) {
+        if (line.isBlank()) return;
+        try {
+            JsonNode msg = JSON.readTree(line);
+            if (!"RECORD".equals(msg.path("type").asText())) return;
+            m.merge(msg.get("stream").asText() + " " + msg.get("record").toString(), 1, Integer::sum);
+        } catch (IOException e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
+    }
+
+    public static int total(Map<String, Integer> multiset) {
+        return multiset.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** A short description of how two multisets differ, for assertion messages. */
+    public static String diff(Map<String, Integer> expected, Map<String, Integer> actual) {
+        List<String> out = new ArrayList<>();
+        for (var e : expected.entrySet()) {
+            int a = actual.getOrDefault(e.getKey(), 0);
+            if (a != e.getValue()) out.add("expected x" + e.getValue() + " got x" + a + ": " + abbreviate(e.getKey()));
+        }
+        for (var e : actual.entrySet()) {
+            if (!expected.containsKey(e.getKey())) out.add("unexpected x" + e.getValue() + ": " + abbreviate(e.getKey()));
+        }
+        return out.size() + " differences; first: " + out.subList(0, Math.min(5, out.size()));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /** Appends a line of measured figures to target/reliability-figures.txt and stderr. */
+    public static synchronized void figure(String line) {
+        System.err.println("RELIABILITY " + line);
+        try {
+            Path f = Path.of("target", "reliability-figures.txt");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
