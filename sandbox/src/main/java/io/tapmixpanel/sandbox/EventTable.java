@@ -51,16 +51,22 @@ final class EventTable {
     @FunctionalInterface
     interface Draw { void draw(SplittableRandom r, EventDraw x); }
 
-    @FunctionalInterface
-    interface Presence { boolean present(SplittableRandom r); }
+    /**
+     * Whether a property is written: always (no draw), or by one draw in [0, 100) compared with
+     * {@code percent}. A record rather than a lambda per row keeps the generator's hot loop free of a
+     * polymorphic call here.
+     */
+    record Presence(int percent, boolean presentBelow) {
+        boolean present(SplittableRandom r) { return percent < 0 || (Project.ri(r, 100) < percent) == presentBelow; }
+    }
 
-    static final Presence ALWAYS = r -> true;
+    static final Presence ALWAYS = new Presence(-1, true);
 
     /** Present in {@code pct}% of the events: when a draw in [0, 100) is below {@code pct}. */
-    static Presence inPercent(int pct) { return r -> Project.ri(r, 100) < pct; }
+    static Presence inPercent(int pct) { return new Presence(pct, true); }
 
     /** Missing in {@code pct}% of the events: when a draw in [0, 100) is below {@code pct}. */
-    static Presence missingInPercent(int pct) { return r -> Project.ri(r, 100) >= pct; }
+    static Presence missingInPercent(int pct) { return new Presence(pct, false); }
 
     /**
      * One event property. {@code before} (may be null) draws facts later rows share, whether or not this
