@@ -127,7 +127,21 @@ final class EventTable {
 
     private static void bool(ByteBuf o, boolean b) { o.raw(b ? TRUE : FALSE); }
 
-    private static void quotedUuid(ByteBuf o, SplittableRandom r) { o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
+    // The common kinds of values; rows share them (fewer distinct writers also keep the generator's loop fast).
+    /** One of {@code values}, uniformly. */
+    static ValueWriter oneOf(byte[][] values) { return (o, r, x) -> o.raw(values[Project.ri(r, values.length)]); }
+
+    /** An integer in [from, from + count). */
+    static ValueWriter intIn(int from, int count) { return (o, r, x) -> o.num(from + Project.ri(r, count)); }
+
+    /** A number with two decimals, in hundredths in [from, from + count). */
+    static ValueWriter centsIn(int from, int count) { return (o, r, x) -> o.cents(from + Project.ri(r, count)); }
+
+    /** true or false, even odds. */
+    static final ValueWriter COIN = (o, r, x) -> bool(o, r.nextBoolean());
+
+    /** A random UUID, as a JSON string. */
+    static final ValueWriter RANDOM_UUID = (o, r, x) -> o.b('"').uuid(r.nextLong(), r.nextLong()).b('"');
 
     // ---- the table ------------------------------------------------------------------------------------------
     /**
@@ -144,35 +158,35 @@ final class EventTable {
             if (x.profiles.isEmpty() || Project.ri(r, 100) < 8) o.b('"').ascii("$device:").uuid(r.nextLong(), r.nextLong()).b('"');
             else o.raw(x.profiles.get(Project.ri(r, x.profiles.size())).distinctIdJson);
         }),
-        prop("$insert_id", JsonType.STRING, missingInPercent(5), (o, r, x) -> quotedUuid(o, r)),
+        prop("$insert_id", JsonType.STRING, missingInPercent(5), RANDOM_UUID),
         prop("mp_processing_time_ms", JsonType.INTEGER, (o, r, x) -> o.num(x.utcMs + r.nextLong(60_001))),
-        prop("$browser", JsonType.STRING, (o, r, x) -> o.raw(pick(BROWSERS, r))),
+        prop("$browser", JsonType.STRING, oneOf(BROWSERS)),
         prop("$city", JsonType.STRING, inPercent(85), (o, r, x) -> o.raw(CITIES[x.city]))
             .drawingFirst((r, x) -> x.city = Project.ri(r, CITIES.length)),
-        prop("$current_url", JsonType.STRING, (o, r, x) -> o.raw(pick(URLS, r))),
-        prop("$os", JsonType.STRING, (o, r, x) -> o.raw(pick(OSES, r))),
+        prop("$current_url", JsonType.STRING, oneOf(URLS)),
+        prop("$os", JsonType.STRING, oneOf(OSES)),
         prop("$screen_width", JsonType.INTEGER, inPercent(30), (o, r, x) -> o.num(320 + 160L * Project.ri(r, 12))),
         prop("mp_country_code", JsonType.STRING, inPercent(60), (o, r, x) -> o.raw(COUNTRIES[x.city])),
         prop("mp_lib", JsonType.STRING, (o, r, x) -> o.ascii("\"web\"")),
-        prop("$lib_version", JsonType.STRING, inPercent(20), (o, r, x) -> o.raw(pick(LIB_VERSIONS, r))),
-        prop("$device_id", JsonType.STRING, inPercent(20), (o, r, x) -> quotedUuid(o, r)),
-        prop("utm_source", JsonType.STRING, inPercent(20), (o, r, x) -> o.raw(pick(UTMS, r))));
+        prop("$lib_version", JsonType.STRING, inPercent(20), oneOf(LIB_VERSIONS)),
+        prop("$device_id", JsonType.STRING, inPercent(20), RANDOM_UUID),
+        prop("utm_source", JsonType.STRING, inPercent(20), oneOf(UTMS)));
 
     /** The event names, their weights, and their own properties. */
     static final List<EventSpec> EVENTS = List.of(
         new EventSpec("Viewed Page", 38, List.of(
-            prop("page_title", JsonType.STRING, (o, r, x) -> o.raw(pick(TITLES, r))),
-            prop("referrer", JsonType.STRING, (o, r, x) -> o.raw(pick(REFERRERS, r))),
-            prop("noninteraction", JsonType.BOOLEAN, (o, r, x) -> bool(o, r.nextBoolean())),
-            prop("load_time_ms", JsonType.INTEGER, (o, r, x) -> o.num(50 + Project.ri(r, 3000))))),
+            prop("page_title", JsonType.STRING, oneOf(TITLES)),
+            prop("referrer", JsonType.STRING, oneOf(REFERRERS)),
+            prop("noninteraction", JsonType.BOOLEAN, COIN),
+            prop("load_time_ms", JsonType.INTEGER, intIn(50, 3000)))),
         new EventSpec("Logged In", 12, List.of(
-            prop("method", JsonType.STRING, (o, r, x) -> o.raw(pick(METHODS, r))),
+            prop("method", JsonType.STRING, oneOf(METHODS)),
             prop("is_returning", JsonType.BOOLEAN, (o, r, x) -> bool(o, Project.ri(r, 10) < 7)),
             prop("last_login", JsonType.STRING, (o, r, x) -> Project.iso(o, x.utcMs / 1000 - 3600L - Project.ri(r, 30 * 86400), true)),
-            prop("attempts", JsonType.INTEGER, (o, r, x) -> o.num(1 + Project.ri(r, 3))))),
+            prop("attempts", JsonType.INTEGER, intIn(1, 3)))),
         new EventSpec("Searched", 12, List.of(
-            prop("query", JsonType.STRING, (o, r, x) -> o.raw(pick(QUERIES, r))),
-            prop("results_count", JsonType.INTEGER, (o, r, x) -> o.num(Project.ri(r, 500))),
+            prop("query", JsonType.STRING, oneOf(QUERIES)),
+            prop("results_count", JsonType.INTEGER, intIn(0, 500)),
             prop("filters", JsonType.OBJECT, (o, r, x) -> {
                 o.ascii("{\"category\":").raw(pick(CATEGORIES, r)).ascii(",\"price_max\":").cents(1000 + Project.ri(r, 50_000))
                     .ascii(",\"in_stock\":");
@@ -180,9 +194,9 @@ final class EventTable {
                 o.b('}');
             }))),
         new EventSpec("Added To Cart", 10, List.of(
-            prop("item_id", JsonType.INTEGER, (o, r, x) -> o.num(10_000 + Project.ri(r, 90_000))),
-            prop("price", JsonType.NUMBER, (o, r, x) -> o.cents(99 + Project.ri(r, 30_000))),
-            prop("quantity", JsonType.INTEGER, (o, r, x) -> o.num(1 + Project.ri(r, 4))),
+            prop("item_id", JsonType.INTEGER, intIn(10_000, 90_000)),
+            prop("price", JsonType.NUMBER, centsIn(99, 30_000)),
+            prop("quantity", JsonType.INTEGER, intIn(1, 4)),
             prop("categories", JsonType.ARRAY, (o, r, x) -> o.b('[').raw(pick(CATEGORIES, r)).b(',').raw(pick(CATEGORIES, r)).b(']')),
             prop("coupon", JsonType.NULLABLE_STRING, (o, r, x) -> {
                 if (Project.ri(r, 3) == 0) o.raw(pick(COUPONS, r)); else o.ascii("null");
@@ -200,13 +214,13 @@ final class EventTable {
                 for (int i = 0; i < x.lines; i++) { if (i > 0) o.b(','); o.ascii("\"sku-").num(Project.ri(r, 5000)).b('"'); }
                 o.b(']');
             }),
-            prop("currency", JsonType.STRING, (o, r, x) -> o.raw(pick(CURRENCIES, r))),
+            prop("currency", JsonType.STRING, oneOf(CURRENCIES)),
             prop("revenue", JsonType.NUMBER, (o, r, x) -> o.cents(x.totalCents)),
             prop("first_purchase", JsonType.BOOLEAN, (o, r, x) -> bool(o, Project.ri(r, 4) == 0)),
             prop("paid_at", JsonType.STRING, (o, r, x) -> Project.iso(o, x.utcMs / 1000, true)))),
         new EventSpec("Signed Up", 4, List.of(
-            prop("plan", JsonType.STRING, (o, r, x) -> o.raw(pick(PLANS, r))),
-            prop("signup_method", JsonType.STRING, (o, r, x) -> o.raw(pick(METHODS, r))),
+            prop("plan", JsonType.STRING, oneOf(PLANS)),
+            prop("signup_method", JsonType.STRING, oneOf(METHODS)),
             prop("referral_code", JsonType.NULLABLE_STRING, (o, r, x) -> {
                 if (r.nextBoolean()) o.ascii("\"REF-").num(Project.ri(r, 99_999)).b('"'); else o.ascii("null");
             }),
@@ -215,14 +229,14 @@ final class EventTable {
                 o.b('"').ascii(LocalDate.ofEpochDay(Math.floorDiv(x.utcMs, 86_400_000L)).toString()).b('"')))),
         new EventSpec("Played Video", 11, List.of(
             prop("video_id", JsonType.STRING, (o, r, x) -> o.ascii("\"vid_").num(Project.ri(r, 10_000)).b('"')),
-            prop("duration_s", JsonType.NUMBER, (o, r, x) -> o.cents(500 + Project.ri(r, 360_000))),
-            prop("autoplay", JsonType.BOOLEAN, (o, r, x) -> bool(o, r.nextBoolean())),
+            prop("duration_s", JsonType.NUMBER, centsIn(500, 360_000)),
+            prop("autoplay", JsonType.BOOLEAN, COIN),
             prop("tags", JsonType.ARRAY, (o, r, x) -> o.b('[').raw(pick(VIDEO_TAGS, r)).b(']')),
-            prop("position_pct", JsonType.INTEGER, (o, r, x) -> o.num(Project.ri(r, 101))))),
+            prop("position_pct", JsonType.INTEGER, intIn(0, 101)))),
         new EventSpec("Shared Item", 7, List.of(
-            prop("channel", JsonType.STRING, (o, r, x) -> o.raw(pick(CHANNELS, r))),
-            prop("message", JsonType.STRING, (o, r, x) -> o.raw(pick(MESSAGES, r))),
-            prop("recipients", JsonType.INTEGER, (o, r, x) -> o.num(1 + Project.ri(r, 10))))));
+            prop("channel", JsonType.STRING, oneOf(CHANNELS)),
+            prop("message", JsonType.STRING, oneOf(MESSAGES)),
+            prop("recipients", JsonType.INTEGER, intIn(1, 10)))));
 
     // ---- derived lookups (built once; the generator's hot loop only indexes arrays) --------------------------
     /** Every property once, common ones first: a property's index here is its id in the per-day counts. */
