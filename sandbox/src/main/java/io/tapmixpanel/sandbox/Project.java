@@ -17,97 +17,12 @@ import java.util.stream.IntStream;
 /**
  * The generated project: events (cached export bodies per day, raw and deflated), profiles, funnels, revenue,
  * annotations and cohorts. Everything derives from the options (seed first), so the same options always give
- * byte-identical bodies. Days are days of the sandbox timezone.
+ * byte-identical bodies. Days are days of the sandbox timezone. The events' names and properties, and how
+ * each value is drawn, are the rows of {@link EventTable}.
  */
 final class Project {
     static final DateTimeFormatter PROFILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     static final DateTimeFormatter ANNOTATION_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-
-    // ---- event vocabulary -------------------------------------------------------------------------------
-    static final String[] EVENT_NAMES = {"Viewed Page", "Logged In", "Searched", "Added To Cart", "Purchase",
-        "Signed Up", "Played Video", "Shared Item"};
-    private static final int[] EVENT_WEIGHTS = {38, 12, 12, 10, 6, 4, 11, 7};
-    private static final byte[] TRUE = ByteBuf.utf8("true");
-    private static final byte[] FALSE = ByteBuf.utf8("false");
-    private static final byte[][] EVENT_PREFIX = new byte[EVENT_NAMES.length][];
-
-    // property ids; names and JSON Schema types below
-    static final String[] PROP_NAMES = {
-        "time", "distinct_id", "$insert_id", "mp_processing_time_ms", "$browser", "$browser_version", "$city",
-        "$current_url", "$os", "$screen_width", "mp_country_code", "mp_lib", "$lib_version", "$device_id",
-        "utm_source",
-        // Viewed Page 15..
-        "page_title", "referrer", "noninteraction", "load_time_ms",
-        // Logged In 19..
-        "method", "is_returning", "last_login", "attempts",
-        // Searched 23..
-        "query", "results_count", "filters",
-        // Added To Cart 26..
-        "item_id", "price", "quantity", "categories", "coupon",
-        // Purchase 31..
-        "order", "items", "currency", "revenue", "first_purchase", "paid_at",
-        // Signed Up 37..
-        "plan", "signup_method", "referral_code", "accepted_terms", "signup_date",
-        // Played Video 42..
-        "video_id", "duration_s", "autoplay", "tags", "position_pct",
-        // Shared Item 47..
-        "channel", "message", "recipients"};
-    static final Object[] PROP_TYPES = {
-        "integer", "string", "string", "integer", "string", "number", "string",
-        "string", "string", "integer", "string", "string", "string", "string",
-        "string",
-        "string", "string", "boolean", "integer",
-        "string", "boolean", "string", "integer",
-        "string", "integer", "object",
-        "integer", "number", "integer", "array", new String[] {"string", "null"},
-        "object", "array", "string", "number", "boolean", "string",
-        "string", "string", new String[] {"string", "null"}, "boolean", "string",
-        "string", "number", "boolean", "array", "integer",
-        "string", "string", "integer"};
-    /** Property ids of each event name (for Lexicon schemas). */
-    static final int[][] EVENT_PROPS = {
-        {15, 16, 17, 18}, {19, 20, 21, 22}, {23, 24, 25}, {26, 27, 28, 29, 30}, {31, 32, 33, 34, 35, 36},
-        {37, 38, 39, 40, 41}, {42, 43, 44, 45, 46}, {47, 48, 49}};
-    private static final byte[][] KEY = new byte[PROP_NAMES.length][];
-
-    private static final byte[][] BROWSERS = enc("Chrome", "Safari", "Firefox", "Edge", "Mobile Safari", "Chrome iOS", "Samsung Internet");
-    private static final byte[][] OSES = enc("Windows", "Mac OS X", "iOS", "Android", "Linux");
-    private static final byte[][] CITIES = enc("San Francisco", "New York", "London", "Paris", "Berlin", "Tokyo",
-        "São Paulo", "Zürich", "Montréal", "Kraków", "大阪", "Bengaluru");
-    private static final byte[][] COUNTRIES = enc("US", "US", "GB", "FR", "DE", "JP", "BR", "CH", "CA", "PL", "JP", "IN");
-    private static final byte[][] URLS = enc("https://example.com/", "https://example.com/pricing",
-        "https://example.com/products/", "https://example.com/blog/", "https://example.com/docs/getting-started",
-        "https://example.com/checkout", "https://example.com/account/settings", "https://example.com/search");
-    private static final byte[][] TITLES = enc("Home", "Pricing — Plans & features", "Café menu: été 2024", "日本語のページ",
-        "Blog 🎉 New release", "Docs \"Getting started\"", "Checkout", "Account\nsettings");
-    private static final byte[][] REFERRERS = enc("$direct", "https://www.google.com/", "https://news.ycombinator.com/",
-        "https://t.co/abc123", "https://www.bing.com/search?q=sandbox");
-    private static final byte[][] QUERIES = enc("red shoes", "café crème", "東京 hotels", "line one\nline two",
-        "tab\tseparated", "emoji 🚀 rockets", "size 42 \"wide\"", "winter jacket", "back\\slash");
-    private static final byte[][] MESSAGES = enc("Look at this 😀\nso good", "Regardez ça — très bien", "これを見て！",
-        "plain message", "two\nline\nbreaks");
-    private static final byte[][] PLANS = enc("free", "starter", "pro", "enterprise");
-    private static final byte[][] CURRENCIES = enc("USD", "EUR", "JPY", "GBP");
-    private static final byte[][] CHANNELS = enc("email", "twitter", "whatsapp", "copy_link");
-    private static final byte[][] METHODS = enc("password", "google", "sso", "magic_link");
-    private static final byte[][] CATEGORIES = enc("shoes", "sale", "outdoor", "kids", "électronique", "家電");
-    private static final byte[][] UTMS = enc("google", "newsletter", "twitter", "partner");
-    private static final byte[][] VIDEO_TAGS = enc("tutorial", "product", "webinar", "🎬 trailer");
-    private static final byte[][] LIB_VERSIONS = enc("2.47.0", "2.48.1", "2.49.0");
-    private static final byte[][] COUPONS = enc("SAVE10", "WELCOME", "BLACKFRIDAY");
-    private static final byte[][] SHIPPING = enc("standard", "express", "pickup");
-
-    static {
-        for (int i = 0; i < EVENT_NAMES.length; i++)
-            EVENT_PREFIX[i] = ByteBuf.utf8("{\"event\":" + ByteBuf.jsonString(EVENT_NAMES[i]) + ",\"properties\":{\"time\":");
-        for (int i = 0; i < PROP_NAMES.length; i++) KEY[i] = ByteBuf.utf8("," + ByteBuf.jsonString(PROP_NAMES[i]) + ":");
-    }
-
-    private static byte[][] enc(String... s) {
-        byte[][] r = new byte[s.length][];
-        for (int i = 0; i < s.length; i++) r[i] = ByteBuf.utf8(ByteBuf.jsonString(s[i]));
-        return r;
-    }
 
     // ---- the data ---------------------------------------------------------------------------------------
     final SandboxOptions opt;
@@ -118,8 +33,8 @@ final class Project {
     final Day[] dayData;
     final long totalEvents;
     final long totalRawBytes;
-    final long[] eventPropCounts = new long[PROP_NAMES.length];
-    final long[] eventNameCounts = new long[EVENT_NAMES.length];
+    final long[] eventPropCounts = new long[EventTable.PROPERTIES.length];
+    final long[] eventNameCounts = new long[EventTable.EVENT_NAMES.length];
     final List<Profile> profiles = new ArrayList<>();
     final List<Funnel> funnels = new ArrayList<>();
     final List<Revenue> revenue = new ArrayList<>();
@@ -155,8 +70,8 @@ final class Project {
         }
 
         boolean deflatedReady() { return deflated != null; }
-        long[] propCounts = new long[PROP_NAMES.length];
-        long[] nameCounts = new long[EVENT_NAMES.length];
+        long[] propCounts = new long[EventTable.PROPERTIES.length];
+        long[] nameCounts = new long[EventTable.EVENT_NAMES.length];
     }
 
     static final class Profile {
@@ -215,8 +130,8 @@ final class Project {
         for (Day d : dayData) {
             t += d.count;
             b += d.raw.length;
-            for (int i = 0; i < PROP_NAMES.length; i++) eventPropCounts[i] += d.propCounts[i];
-            for (int i = 0; i < EVENT_NAMES.length; i++) eventNameCounts[i] += d.nameCounts[i];
+            for (int i = 0; i < eventPropCounts.length; i++) eventPropCounts[i] += d.propCounts[i];
+            for (int i = 0; i < eventNameCounts.length; i++) eventNameCounts[i] += d.nameCounts[i];
         }
         totalEvents = t;
         totalRawBytes = b;
@@ -236,6 +151,21 @@ final class Project {
     private SplittableRandom rng(long stream) { return new SplittableRandom(mix(opt.seed, stream)); }
 
     int dayIndex(LocalDate date) { return (int) (date.toEpochDay() - startDate.toEpochDay()); }
+
+    /** Day indexes [first, last] of the data inside [from, to] (null: all days); first > last when empty. */
+    int[] dayWindow(LocalDate[] range) {
+        LocalDate from = range == null || range[0].isBefore(startDate) ? startDate : range[0];
+        LocalDate to = range == null || range[1].isAfter(endDate) ? endDate : range[1];
+        return new int[] {dayIndex(from), dayIndex(to)};
+    }
+
+    /** The annotations of the days [from, to] (null: all). */
+    List<Annotation> annotationsIn(LocalDate[] range) {
+        List<Annotation> out = new ArrayList<>();
+        for (Annotation a : annotations)
+            if (range == null || (!a.day.isBefore(range[0]) && !a.day.isAfter(range[1]))) out.add(a);
+        return out;
+    }
 
     /** Exactly opt.events events over the days, weekly pattern plus noise, largest remainder rounding. */
     private int[] distribute() {
@@ -263,8 +193,6 @@ final class Project {
         return c;
     }
 
-    private static byte[] pick(byte[][] a, SplittableRandom r) { return a[ri(r, a.length)]; }
-
     /** A fast bounded int in [0, bound) (multiply-shift; the tiny bias does not matter here). */
     static int ri(SplittableRandom r, int bound) { return (int) (((r.nextLong() >>> 32) * bound) >>> 32); }
 
@@ -285,12 +213,10 @@ final class Project {
         day.timeStart = new int[cnt];
         day.timeLen = new int[cnt];
         day.name = new byte[cnt];
-        int total = 0;
-        for (int w : EVENT_WEIGHTS) total += w;
         ByteBuf o = new ByteBuf(cnt * 520 + 1024);
+        EventTable.EventDraw x = new EventTable.EventDraw(profiles);
         for (int i = 0; i < cnt; i++) {
-            int x = ri(r, total), e = 0;
-            while (x >= EVENT_WEIGHTS[e]) x -= EVENT_WEIGHTS[e++];
+            int e = EventTable.drawEvent(r);
             long utcMs = ms[i];
             long utcSec = Math.floorDiv(utcMs, 1000);
             long encSec = utcSec;
@@ -299,104 +225,20 @@ final class Project {
             day.name[i] = (byte) e;
             day.nameCounts[e]++;
             day.lineStart[i] = o.n;
-            o.raw(EVENT_PREFIX[e]);
+            x.utcMs = utcMs;
+            x.encSec = encSec;
+            o.raw(EventTable.PREFIX[e]);
             day.timeStart[i] = o.n;
-            o.num(encSec);
+            EventTable.TIME.value().write(o, r, x);
             day.timeLen[i] = o.n - day.timeStart[i];
             day.propCounts[0]++;
-            writeEvent(o, r, e, utcMs, day.propCounts);
+            EventTable.writeProperties(o, r, e, x, day.propCounts);
             o.b('}').b('}').b('\n');
         }
         day.lineStart[cnt] = o.n;
         day.raw = o.toArray();
         day.crc = Gzip.crc(day.raw, 0, day.raw.length);
         return day;
-    }
-
-    private void k(ByteBuf o, int prop, long[] counts) {
-        o.raw(KEY[prop]);
-        counts[prop]++;
-    }
-
-    private void writeEvent(ByteBuf o, SplittableRandom r, int e, long utcMs, long[] c) {
-        k(o, 1, c);
-        boolean anonymous = profiles.isEmpty() || ri(r, 100) < 8;
-        if (anonymous) o.b('"').ascii("$device:").uuid(r.nextLong(), r.nextLong()).b('"');
-        else o.raw(profiles.get(ri(r, profiles.size())).distinctIdJson);
-        if (ri(r, 100) >= 5) { k(o, 2, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
-        k(o, 3, c); o.num(utcMs + r.nextLong(60_001));
-        k(o, 4, c); o.raw(pick(BROWSERS, r));
-        int city = ri(r, CITIES.length);
-        if (ri(r, 100) < 85) { k(o, 6, c); o.raw(CITIES[city]); }
-        k(o, 7, c); o.raw(pick(URLS, r));
-        k(o, 8, c); o.raw(pick(OSES, r));
-        if (ri(r, 100) < 30) { k(o, 9, c); o.num(320 + 160L * ri(r, 12)); }
-        if (ri(r, 100) < 60) { k(o, 10, c); o.raw(COUNTRIES[city]); }
-        k(o, 11, c); o.ascii("\"web\"");
-        if (ri(r, 100) < 20) { k(o, 12, c); o.raw(pick(LIB_VERSIONS, r)); }
-        if (ri(r, 100) < 20) { k(o, 13, c); o.b('"').uuid(r.nextLong(), r.nextLong()).b('"'); }
-        if (ri(r, 100) < 20) { k(o, 14, c); o.raw(pick(UTMS, r)); }
-        switch (e) {
-            case 0: // Viewed Page
-                k(o, 15, c); o.raw(pick(TITLES, r));
-                k(o, 16, c); o.raw(pick(REFERRERS, r));
-                k(o, 17, c); o.raw(r.nextBoolean() ? TRUE : FALSE);
-                k(o, 18, c); o.num(50 + ri(r, 3000));
-                break;
-            case 1: // Logged In
-                k(o, 19, c); o.raw(pick(METHODS, r));
-                k(o, 20, c); o.raw(ri(r, 10) < 7 ? TRUE : FALSE);
-                k(o, 21, c); iso(o, utcMs / 1000 - 3600L - ri(r, 30 * 86400), true);
-                k(o, 22, c); o.num(1 + ri(r, 3));
-                break;
-            case 2: // Searched
-                k(o, 23, c); o.raw(pick(QUERIES, r));
-                k(o, 24, c); o.num(ri(r, 500));
-                k(o, 25, c); o.ascii("{\"category\":").raw(pick(CATEGORIES, r)).ascii(",\"price_max\":").cents(1000 + ri(r, 50_000))
-                    .ascii(",\"in_stock\":").raw(r.nextBoolean() ? TRUE : FALSE).b('}');
-                break;
-            case 3: // Added To Cart
-                k(o, 26, c); o.num(10_000 + ri(r, 90_000));
-                k(o, 27, c); o.cents(99 + ri(r, 30_000));
-                k(o, 28, c); o.num(1 + ri(r, 4));
-                k(o, 29, c); o.b('[').raw(pick(CATEGORIES, r)).b(',').raw(pick(CATEGORIES, r)).b(']');
-                k(o, 30, c); if (ri(r, 3) == 0) o.raw(pick(COUPONS, r)); else o.ascii("null");
-                break;
-            case 4: { // Purchase
-                int lines = 1 + ri(r, 4);
-                long total = 500 + ri(r, 80_000);
-                k(o, 31, c); o.ascii("{\"id\":\"ord_").num(ri(r, 1_000_000_000)).ascii("\",\"total\":").cents(total)
-                    .ascii(",\"lines\":").num(lines).ascii(",\"shipping\":{\"method\":").raw(pick(SHIPPING, r))
-                    .ascii(",\"days\":").num(1 + ri(r, 7)).ascii("}}");
-                k(o, 32, c); o.b('[');
-                for (int i = 0; i < lines; i++) { if (i > 0) o.b(','); o.ascii("\"sku-").num(ri(r, 5000)).b('"'); }
-                o.b(']');
-                k(o, 33, c); o.raw(pick(CURRENCIES, r));
-                k(o, 34, c); o.cents(total);
-                k(o, 35, c); o.raw(ri(r, 4) == 0 ? TRUE : FALSE);
-                k(o, 36, c); iso(o, utcMs / 1000, true);
-                break;
-            }
-            case 5: // Signed Up
-                k(o, 37, c); o.raw(pick(PLANS, r));
-                k(o, 38, c); o.raw(pick(METHODS, r));
-                k(o, 39, c); if (r.nextBoolean()) o.ascii("\"REF-").num(ri(r, 99_999)).b('"'); else o.ascii("null");
-                k(o, 40, c); o.ascii("true");
-                k(o, 41, c); o.b('"').ascii(LocalDate.ofEpochDay(Math.floorDiv(utcMs, 86_400_000L)).toString()).b('"');
-                break;
-            case 6: // Played Video
-                k(o, 42, c); o.ascii("\"vid_").num(ri(r, 10_000)).b('"');
-                k(o, 43, c); o.cents(500 + ri(r, 360_000));
-                k(o, 44, c); o.raw(r.nextBoolean() ? TRUE : FALSE);
-                k(o, 45, c); o.b('[').raw(pick(VIDEO_TAGS, r)).b(']');
-                k(o, 46, c); o.num(ri(r, 101));
-                break;
-            default: // Shared Item
-                k(o, 47, c); o.raw(pick(CHANNELS, r));
-                k(o, 48, c); o.raw(pick(MESSAGES, r));
-                k(o, 49, c); o.num(1 + ri(r, 10));
-                break;
-        }
     }
 
     /** "2024-01-11T10:12:13Z" (or without Z), formatted by hand (hot path). */
