@@ -18,8 +18,6 @@ public final class Log {
 
     public static void setLevel(Level level) { threshold = level; }
 
-    public static Level level() { return threshold; }
-
     public static boolean isDebug() { return threshold == Level.DEBUG; }
 
     /** Parses a level name (case-insensitive; WARN is accepted for WARNING). */

@@ -14,7 +14,6 @@ final class WatchedBody extends InputStream {
     private final InputStream in;
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
-    private long bytesRead;
     private boolean ended;
     private IOException transportFailure;
 
@@ -34,7 +33,6 @@ final class WatchedBody extends InputStream {
         if (b < 0) {
             ended = true;
         } else {
-            bytesRead++;
             remember(new byte[] {(byte) b}, 0, 1);
         }
         return b;
@@ -52,7 +50,6 @@ final class WatchedBody extends InputStream {
         if (n < 0) {
             ended = true;
         } else if (n > 0) {
-            bytesRead += n;
             remember(b, off, n);
         }
         return n;
@@ -99,8 +96,6 @@ final class WatchedBody extends InputStream {
     }
 
     boolean ended() { return ended; }
-
-    long bytesRead() { return bytesRead; }
 
     /** The IOException the underlying stream threw, or null. */
     IOException transportFailure() { return transportFailure; }
