@@ -228,7 +228,7 @@ final class JacksonExportRenderer {
             p.skipChildren();
             return;
         }
-        int bit = SchemaGuard.typeBitOf(t);
+        int bit = typeBit(t);
         if (c.tree) {
             JsonNode v = MAPPER.readTree(p);
             if ((c.fitMask & bit) == 0 && (c.fitMask & SchemaGuard.STRING) != 0 && !v.isNull()) {
@@ -260,6 +260,20 @@ final class JacksonExportRenderer {
             gen.writeFieldName(c.serialized);
             copy(t, p);
         }
+    }
+
+    /** The guard's type bit of the token that starts a value. */
+    private static int typeBit(JsonToken t) {
+        return switch (t) {
+            case VALUE_NULL -> SchemaGuard.NULL;
+            case VALUE_TRUE, VALUE_FALSE -> SchemaGuard.BOOLEAN;
+            case VALUE_NUMBER_INT -> SchemaGuard.INTEGER;
+            case VALUE_NUMBER_FLOAT -> SchemaGuard.NUMBER;
+            case VALUE_STRING -> SchemaGuard.STRING;
+            case START_ARRAY -> SchemaGuard.ARRAY;
+            case START_OBJECT -> SchemaGuard.OBJECT;
+            default -> 0;
+        };
     }
 
     private void copy(JsonToken t, JsonParser p) throws IOException {
