@@ -27,8 +27,9 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * TEST ONLY: the previous export renderer (Jackson parser -> generator per event), kept verbatim so that
- * {@code ExportByteTransformDifferentialTest} can compare the byte-level {@link ExportRenderer} with it.
+ * TEST ONLY: the previous export renderer (Jackson parser -> generator per event), kept as it was (plus its own
+ * token-to-type-bit mapping, which production no longer needs) so that {@code ExportByteTransformDifferentialTest}
+ * can compare the byte-level {@link ExportRenderer} with it.
  * Formerly: the export hot path: turns the events of one export window, as the client parses them, into finished Singer
  * RECORD lines in a spool file, with no per-event tree or string (README "Streams" and "Performance"). Each event becomes
  * {@code {"event": ..., <renamed properties>..., "time": "<RFC 3339 UTC>"}}; values go from the parser straight
