@@ -107,7 +107,7 @@ final class ExportRenderer implements ExportConsumer {
             } else {
                 c = columns.find(b, e.nameStart(i), e.nameEnd(i), flags);
                 if (c.time && (type == ExportEvent.INTEGER || type == ExportEvent.NUMBER)) {
-                    time = type == ExportEvent.INTEGER ? parseLong(b, e.valueStart(i), e.valueEnd(i), e) * 1000 /* as before: no overflow check */
+                    time = type == ExportEvent.INTEGER ? parseLong(b, e.valueStart(i), e.valueEnd(i), e) * 1000 /* unchecked, as the Jackson renderer this one replaced */
                             : Math.round(Double.parseDouble(new String(b, e.valueStart(i), e.valueEnd(i) - e.valueStart(i), StandardCharsets.ISO_8859_1)) * 1000);
                     timeIsNumber = true;
                     continue;
@@ -137,7 +137,10 @@ final class ExportRenderer implements ExportConsumer {
         }
     }
 
-    /** An integer's value, as Jackson's getLongValue would give it (out of range: a bad body, as before). */
+    /**
+     * An integer's value, as Jackson's getLongValue gives it (the byte renderer writes what the Jackson one it
+     * replaced wrote); out of range of a long, the body is bad: a syntax error the client retries.
+     */
     private static long parseLong(byte[] b, int from, int to, ExportEvent e) throws ExportSyntaxException {
         boolean negative = b[from] == '-';
         int i = negative ? from + 1 : from;
