@@ -27,8 +27,9 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * TEST ONLY: the previous export renderer (Jackson parser -> generator per event), kept verbatim so that
- * {@code ExportByteTransformDifferentialTest} can compare the byte-level {@link ExportRenderer} with it.
+ * TEST ONLY: the previous export renderer (Jackson parser -> generator per event), kept as it was (plus its own
+ * token-to-type-bit mapping, which production no longer needs) so that {@code ExportByteTransformDifferentialTest}
+ * can compare the byte-level {@link ExportRenderer} with it.
  * Formerly: the export hot path: turns the events of one export window, as the client parses them, into finished Singer
  * RECORD lines in a spool file, with no per-event tree or string (README "Streams" and "Performance"). Each event becomes
  * {@code {"event": ..., <renamed properties>..., "time": "<RFC 3339 UTC>"}}; values go from the parser straight
@@ -228,7 +229,7 @@ final class JacksonExportRenderer {
             p.skipChildren();
             return;
         }
-        int bit = SchemaGuard.typeBitOf(t);
+        int bit = typeBit(t);
         if (c.tree) {
             JsonNode v = MAPPER.readTree(p);
             if ((c.fitMask & bit) == 0 && (c.fitMask & SchemaGuard.STRING) != 0 && !v.isNull()) {
@@ -260,6 +261,20 @@ final class JacksonExportRenderer {
             gen.writeFieldName(c.serialized);
             copy(t, p);
         }
+    }
+
+    /** The guard's type bit of the token that starts a value. */
+    private static int typeBit(JsonToken t) {
+        return switch (t) {
+            case VALUE_NULL -> SchemaGuard.NULL;
+            case VALUE_TRUE, VALUE_FALSE -> SchemaGuard.BOOLEAN;
+            case VALUE_NUMBER_INT -> SchemaGuard.INTEGER;
+            case VALUE_NUMBER_FLOAT -> SchemaGuard.NUMBER;
+            case VALUE_STRING -> SchemaGuard.STRING;
+            case START_ARRAY -> SchemaGuard.ARRAY;
+            case START_OBJECT -> SchemaGuard.OBJECT;
+            default -> 0;
+        };
     }
 
     private void copy(JsonToken t, JsonParser p) throws IOException {
