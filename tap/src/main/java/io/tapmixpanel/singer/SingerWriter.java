@@ -86,22 +86,6 @@ public final class SingerWriter implements Flushable, Closeable {
 
     /** A RECORD message; {@code timeExtractedIso} is {@link TimeExtracted}'s text, null to omit it. */
     public void writeRecord(String stream, ObjectNode record, String timeExtractedIso) {
-        JsonGenerator g = beginRecord(stream);
-        try {
-            g.writeTree(record);
-        } catch (IOException e) {
-            throw failure(e);
-        }
-        endRecord(timeExtractedIso);
-    }
-
-    /**
-     * Starts a RECORD message: writes {@code {"type":"RECORD","stream":"x","record":} and hands back the
-     * generator, on which the caller writes exactly one JSON object (the record) before calling
-     * {@link #endRecord(String)}. IOExceptions raised by the caller's own writes can be mapped with
-     * {@link #failure(IOException)}.
-     */
-    public JsonGenerator beginRecord(String stream) {
         try {
             gen.writeStartObject();
             gen.writeFieldName(TYPE);
@@ -109,15 +93,7 @@ public final class SingerWriter implements Flushable, Closeable {
             gen.writeFieldName(STREAM);
             gen.writeString(streamNames.computeIfAbsent(stream, SerializedString::new));
             gen.writeFieldName(RECORD);
-            return gen;
-        } catch (IOException e) {
-            throw failure(e);
-        }
-    }
-
-    /** Ends a RECORD message begun by {@link #beginRecord(String)}; a null time omits {@code time_extracted}. */
-    public void endRecord(String timeExtractedIso) {
-        try {
+            gen.writeTree(record);
             if (timeExtractedIso != null) {
                 gen.writeFieldName(TIME_EXTRACTED);
                 gen.writeString(timeExtractedIso);

@@ -1,6 +1,5 @@
 package io.tapmixpanel.singer;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,30 +79,6 @@ class SingerWriterTest {
         assertEquals(0, out.size(), "buffered");
         w.flush();
         assertEquals("{\"type\":\"STATE\",\"value\":{}}\n", out.toString(StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void streamingRecordWritesTheSameLineAsTheTreeRecord() throws IOException {
-        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
-        try (SingerWriter w = new SingerWriter(streamed)) {
-            for (int i = 0; i < 3; i++) {
-                JsonGenerator g = w.beginRecord("export");
-                g.writeStartObject();
-                g.writeStringField("event", "e" + i);
-                g.writeNumberField("n", i);
-                g.writeEndObject();
-                w.endRecord("2024-05-06T07:08:09.000010Z");
-            }
-        }
-        ByteArrayOutputStream tree = new ByteArrayOutputStream();
-        try (SingerWriter w = new SingerWriter(tree)) {
-            for (int i = 0; i < 3; i++) {
-                w.writeRecord("export", Json.NODES.objectNode().put("event", "e" + i).put("n", i),
-                        "2024-05-06T07:08:09.000010Z");
-            }
-        }
-        assertArrayEquals(tree.toByteArray(), streamed.toByteArray());
-        assertEquals(3, lines(streamed.toByteArray()).size());
     }
 
     @Test
