@@ -1,15 +1,18 @@
 package io.tapmixpanel.cli;
 
+import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.singer.CatalogException;
 import io.tapmixpanel.singer.StateException;
 import io.tapmixpanel.singer.TargetClosedException;
+import io.tapmixpanel.sync.StreamsFailedException;
 
 import java.io.UncheckedIOException;
 
 /**
  * Turns what ended a run into its exit code and one CRITICAL line: catalog and state problems are the user's
- * input (2); everything else happened while running (1). Unexpected exceptions say so, and where the details are.
+ * input (2); everything else happened while running (1), including streams that failed while the others synced
+ * (README "When a stream fails"). Unexpected exceptions say so, and where the details are.
  */
 final class ErrorReport {
     private ErrorReport() {}
@@ -19,6 +22,11 @@ final class ErrorReport {
         if (e instanceof StateException s) return Cli.fail(ExitCode.USAGE, "state " + s.getMessage(), e);
         if (e instanceof TargetClosedException) {
             return Cli.fail(ExitCode.FAILURE, "the target closed its input (broken pipe): stopping; the last STATE written is safe to resume from", e);
+        }
+        if (e instanceof StreamsFailedException f) {
+            // each failed stream already has its CRITICAL line; this one only says why the exit code is 1
+            Log.error("%s", f.getMessage());
+            return ExitCode.FAILURE;
         }
         if (e instanceof MixpanelApiException) return Cli.fail(ExitCode.FAILURE, oneLine(e.getMessage()), e);
         if (e instanceof UncheckedIOException io) {

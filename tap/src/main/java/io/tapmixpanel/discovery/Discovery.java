@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.LexiconSchema;
 import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
@@ -93,7 +94,18 @@ public final class Discovery {
 
     private void addEngageProperties(ObjectNode schema) {
         ObjectNode props = (ObjectNode) schema.get("properties");
-        Map<String, String> reported = client.engageProperties();
+        Map<String, String> reported;
+        try {
+            reported = client.engageProperties();
+        } catch (PaymentRequiredException e) {
+            throw e;
+        } catch (MixpanelApiException e) {
+            // engage/properties is in no Mixpanel spec and may disappear: engage itself still works (docs/discovery.md)
+            if (e.status() != 404) throw e;
+            Log.warning("engage/properties answered 404 (an undocumented endpoint): engage has its static schema only (%s)",
+                    e.getMessage());
+            reported = Map.of();
+        }
         for (Map.Entry<String, String> e : reported.entrySet()) {
             String column = PropertyNames.engageColumn(e.getKey());
             if (props.has(column)) continue;

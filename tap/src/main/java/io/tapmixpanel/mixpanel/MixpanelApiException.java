@@ -35,4 +35,18 @@ public class MixpanelApiException extends RuntimeException {
 
     /** Method, path and query of the failed request (never secrets). */
     public String request() { return request; }
+
+    /** The path of the failed request ({@code /api/2.0/engage/revenue}), or "" when unknown. */
+    public String path() {
+        String s = request;
+        int space = s.indexOf(' ');
+        if (space >= 0) s = s.substring(space + 1);
+        int q = s.indexOf('?');
+        return q >= 0 ? s.substring(0, q) : s;
+    }
+
+    /** Mixpanel refused the credentials (401, or 400 "Unable to authenticate request"): no request can succeed. */
+    public boolean credentialsRefused() {
+        return status == 401 || (status == 400 && apiMessage.toLowerCase(java.util.Locale.ROOT).contains("unable to authenticate"));
+    }
 }

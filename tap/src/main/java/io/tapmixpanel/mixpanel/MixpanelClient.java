@@ -50,7 +50,9 @@ public final class MixpanelClient implements AutoCloseable {
      * A body cut short (terminated early, truncated record, reset, timeout) or malformed is discarded
      * ({@link ExportConsumer#discardAttempt}) and fetched again. When retries run out: a
      * {@link MixpanelApiException} saying the window was cut short N times, or an {@link ExportFormatException}
-     * naming the window and the line.
+     * naming the window and the line. A {@link ExportQuery#splittable() splittable} window cut short
+     * {@link ExportQuery#CUTS_BEFORE_SPLIT} times (or as often as the retries allow) ends with an
+     * {@link ExportCutShortException} instead, for the caller to fetch its halves.
      */
     public void export(ExportQuery q, ExportConsumer consumer) {
         Map<String, String> params = new LinkedHashMap<>();
@@ -81,11 +83,20 @@ public final class MixpanelClient implements AutoCloseable {
                 consumer.discardAttempt(f.reason);
                 if (f.kind == ExportReader.AttemptFailed.Kind.CUT_SHORT) {
                     int times = ++cutShort[0];
+                    // A long window that keeps ending early is cheaper to fetch in halves than to retry whole.
+                    if (q.splittable() && times >= ExportQuery.CUTS_BEFORE_SPLIT) {
+                        throw new ExportCutShortException(req.label() + ": the response was cut short " + times
+                                + " times (last: " + f.reason + ")", req.describe(), f);
+                    }
                     throw new HttpTransport.RetryableFailure("response cut short: " + f.reason, Optional.empty(),
-                            attempts -> new MixpanelApiException(req.label() + ": the response was cut short "
+                            attempts -> q.splittable()
+                                    ? new ExportCutShortException(req.label() + ": the response was cut short "
+                                            + times + " times (last: " + f.reason + ")", req.describe(), f)
+                                    : new MixpanelApiException(req.label() + ": the response was cut short "
                                     + times + " times (last: " + f.reason + "); gave up after " + attempts
                                     + " attempts", 0, "", req.describe(), f));
                 }
+                cutShort[0] = 0; // "in a row": a malformed body is a different trouble
                 throw new HttpTransport.RetryableFailure("malformed line " + f.line + " (" + f.reason + ")", Optional.empty(),
                         attempts -> new ExportFormatException(req.label() + ": line " + f.line
                                 + " of the response is not a valid event (" + f.reason + "); still so after "

@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
 
 import java.io.IOException;
@@ -8,64 +10,116 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * export: raw events, append-only (README "Streams" and "State"). Date windows of date_window_size days of the project's
- * timezone, from {@code min(bookmark, end - attribution_window)}; every event of re-read days is emitted again
- * (duplicates across runs are expected: README shows the dedupe query). Up to max_concurrent_requests windows
- * are fetched and rendered at once, each into its own spool; spools are appended in window order and STATE
- * follows each appended window, so STATE is never ahead of the records on stdout.
+ * export: raw events, append-only (README "Streams" and "State"). Date windows of date_window_size days, UTC days
+ * (or project-timezone days when export_time_in_project_timezone), from {@code min(bookmark, end - attribution_window)};
+ * every event of re-read days is emitted again (duplicates across runs are expected: README shows the dedupe
+ * query). Up to max_concurrent_requests windows are fetched and rendered at once, each into its own spool; spools
+ * are appended in window order and STATE follows each appended window, so STATE is never ahead of the records on
+ * stdout. A window of several days cut short three times in a row is fetched as two halves instead (recursively,
+ * down to single days); the halves are parts of their window's task, so they keep its place in the order.
  */
 final class ExportStream implements StreamSync {
+    /** A fetched (sub-)window, and its rendered spool. */
+    private record Piece(DateWindow window, ExportRenderer.Rendered rendered) {}
+
+    /** What one window's task gives back: its pieces in order, and the failure that stopped it after them, if any. */
+    private record Fetched(List<Piece> pieces, Optional<RuntimeException> failure) {}
+
     @Override
     public void sync(StreamContext ctx) {
+        ZoneId days = ctx.exportZone();
         Optional<String> bookmark = ctx.state().bookmark(ctx.stream());
         Optional<Instant> bookmarkTime = bookmark.flatMap(b -> Bookmarks.instant(b, ctx.zone()));
-        Optional<LocalDate> bookmarkDay = bookmarkTime.map(t -> t.atZone(ctx.zone()).toLocalDate());
-        List<DateWindow> windows = DateWindow.plan(ctx.startDay(), bookmarkDay, ctx.endDay(),
+        Optional<LocalDate> bookmarkDay = Days.resumeDay(bookmark, days, ctx.zone());
+        List<DateWindow> windows = DateWindow.plan(ctx.startDay(days), bookmarkDay, ctx.endDay(days),
                 ctx.config().windows().attributionWindow(), ctx.config().windows().dateWindowSize());
-        Optional<java.time.ZoneId> legacy = ctx.config().export().timeInProjectTimezone() ? Optional.of(ctx.zone()) : Optional.empty();
+        Optional<ZoneId> legacy = ctx.config().export().timeInProjectTimezone() ? Optional.of(ctx.zone()) : Optional.empty();
         Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
         int ahead = ctx.config().http().maxConcurrentRequests();
 
         // A new window is fetched as soon as a fetch ends (not once the head window is appended), so the cores stay
         // busy while finished windows wait for their turn; at most max_concurrent_requests + 1 windows are unappended.
-        OrderedPipeline<ExportRenderer.Rendered> fetches = new OrderedPipeline<>(ctx.pool(), ahead, ahead + 1);
+        OrderedPipeline<Fetched> fetches = new OrderedPipeline<>(ctx.pool(), ahead, ahead + 1);
         long[] latest = {bookmarkTime.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)};
         if (!windows.isEmpty()) ctx.position().accept(position(windows, 0));
         try {
             fetches.run(windows.size(), i -> {
-                DateWindow w = windows.get(i);
-                ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().export().events(),
-                        ctx.config().export().where(), ctx.config().export().gzip());
-                return render(ctx, q, legacy, spoolDir);
-            }, (i, r) -> {
-                DateWindow w = windows.get(i);
+                List<Piece> pieces = new ArrayList<>();
                 try {
-                    ctx.emitter().appendSpool(r.spool(), r.records());
+                    fetch(ctx, windows.get(i), legacy, spoolDir, pieces);
+                    return new Fetched(pieces, Optional.empty());
+                } catch (RuntimeException e) {
+                    if (pieces.isEmpty()) throw e;
+                    return new Fetched(pieces, Optional.of(e)); // the halves before it still count (README "State")
+                }
+            }, (i, fetched) -> {
+                try {
+                    for (Piece piece : fetched.pieces()) {
+                        try {
+                            ctx.emitter().appendSpool(piece.rendered().spool(), piece.rendered().records());
+                        } finally {
+                            deleteSpool(piece.rendered());
+                        }
+                        advance(ctx, days, piece, latest);
+                    }
                 } finally {
-                    deleteSpool(r);
+                    discard(fetched); // the pieces not appended when an append failed
                 }
-                long windowEnd = w.to().plusDays(1).atStartOfDay(ctx.zone()).toInstant().toEpochMilli() - 1000;
-                long reached = r.records() > 0 ? Math.min(r.maxTimeMillis(), windowEnd)
-                        : w.to().atStartOfDay(ctx.zone()).toInstant().toEpochMilli();
-                if (reached > latest[0]) latest[0] = reached;
-                if (latest[0] != Long.MIN_VALUE) {
-                    ctx.state().setBookmark(ctx.stream(), "time", new Rfc3339().toString(latest[0]));
-                }
-                ctx.checkpoint();
+                if (fetched.failure().isPresent()) throw fetched.failure().get();
                 if (i + 1 < windows.size()) ctx.position().accept(position(windows, i + 1));
-            }, ExportStream::deleteSpool);
+            }, ExportStream::discard);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading export windows", e);
         }
     }
 
+    /** Moves the bookmark past an appended piece and writes STATE. */
+    private static void advance(StreamContext ctx, ZoneId days, Piece piece, long[] latest) {
+        DateWindow w = piece.window();
+        ExportRenderer.Rendered r = piece.rendered();
+        long windowEnd = w.to().plusDays(1).atStartOfDay(days).toInstant().toEpochMilli() - 1000;
+        long reached = r.records() > 0 ? Math.min(r.maxTimeMillis(), windowEnd)
+                : w.to().atStartOfDay(days).toInstant().toEpochMilli();
+        if (reached > latest[0]) latest[0] = reached;
+        if (latest[0] != Long.MIN_VALUE) {
+            ctx.state().setBookmark(ctx.stream(), "time", new Rfc3339().toString(latest[0]));
+        }
+        ctx.checkpoint();
+    }
+
+    /**
+     * Fetches {@code w} into {@code pieces}: whole, or, when it keeps being cut short, as its two halves, each the
+     * same way. A piece is added only once fully rendered, so {@code pieces} holds finished windows in day order.
+     */
+    private static void fetch(StreamContext ctx, DateWindow w, Optional<ZoneId> legacy, Path spoolDir, List<Piece> pieces) {
+        ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().export().events(),
+                ctx.config().export().where(), ctx.config().export().gzip(), w.days() > 1);
+        try {
+            pieces.add(new Piece(w, render(ctx, q, legacy, spoolDir)));
+        } catch (ExportCutShortException e) {
+            LocalDate lastOfFirst = w.from().plusDays(w.days() / 2 - 1);
+            DateWindow first = new DateWindow(w.from(), lastOfFirst);
+            DateWindow second = new DateWindow(lastOfFirst.plusDays(1), w.to());
+            Log.warning("export %s: the response was cut short %d times in a row; fetching %s and %s separately",
+                    w, ExportQuery.CUTS_BEFORE_SPLIT, first, second);
+            fetch(ctx, first, legacy, spoolDir, pieces);
+            fetch(ctx, second, legacy, spoolDir, pieces);
+        }
+    }
+
     private static String position(List<DateWindow> windows, int i) {
         return "window " + (i + 1) + "/" + windows.size() + " (" + windows.get(i) + ")";
+    }
+
+    private static void discard(Fetched fetched) {
+        for (Piece p : fetched.pieces()) deleteSpool(p.rendered());
     }
 
     private static void deleteSpool(ExportRenderer.Rendered r) {
@@ -76,7 +130,7 @@ final class ExportStream implements StreamSync {
         }
     }
 
-    private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<java.time.ZoneId> legacy, Path spoolDir) {
+    private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir) {
         ExportRenderer renderer = new ExportRenderer(ctx.emitter().guard(), ctx.emitter().deselected(), legacy, spoolDir,
                 ctx.emitter()::produced);
         try {

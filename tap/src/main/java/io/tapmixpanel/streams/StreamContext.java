@@ -6,25 +6,37 @@ import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.State;
 
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.concurrent.ExecutorService;
 
 /**
- * What a stream needs to sync: the config, the project's timezone and last day, the client, its catalog entry,
- * the shared state, where its records go, and a pool for concurrent requests.
+ * What a stream needs to sync: the config, the project's timezone, the clock that says what today is, the client,
+ * its catalog entry, the shared state, where its records go, and a pool for concurrent requests.
  *
- * @param endDay   the last day to read, in the project's timezone: end_date, else today
  * @param position reports where the stream is ("window 3/12") to the progress log
  */
-public record StreamContext(TapConfig config, ZoneId zone, LocalDate endDay, MixpanelClient client,
+public record StreamContext(TapConfig config, ZoneId zone, Clock clock, MixpanelClient client,
                             CatalogEntry entry, State state, RecordEmitter emitter, ExecutorService pool,
                             java.util.function.Consumer<String> position) {
 
     public String stream() { return entry.tapStreamId(); }
 
-    /** The day a stream starts from when it has no bookmark. */
-    public LocalDate startDay() { return config.windows().startDate().localDate(zone); }
+    /** The day a stream starts from when it has no bookmark, in the project's timezone. */
+    public LocalDate startDay() { return startDay(zone); }
+
+    /** The day a stream starts from when it has no bookmark, in {@code z}. */
+    public LocalDate startDay(ZoneId z) { return config.windows().startDate().localDate(z); }
+
+    /** The last day to read in the project's timezone: end_date, else today, never after today. */
+    public LocalDate endDay() { return endDay(zone); }
+
+    /** The last day to read in {@code z}: end_date, else today, never after today there. */
+    public LocalDate endDay(ZoneId z) { return Days.lastDay(config.windows().endDate(), z, clock); }
+
+    /** The zone of export's days (README "Streams"): UTC, or the project's when its times are local. */
+    public ZoneId exportZone() { return Days.exportZone(config.export().timeInProjectTimezone(), zone); }
 
     /** Whether the stream replicates INCREMENTAL (see {@link StreamId#replicationMethod}). */
     public boolean incremental() {

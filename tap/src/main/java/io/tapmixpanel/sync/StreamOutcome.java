@@ -8,6 +8,11 @@ enum StreamOutcome {
     OK("ok"),
     /** Mixpanel answered 402: the plan lacks this API; the run goes on without the stream. */
     SKIPPED_PAYMENT_REQUIRED("skipped (402)"),
+    /** An undocumented endpoint answered 404 (README "When a stream fails"): the run goes on without the stream. */
+    SKIPPED_NOT_FOUND("skipped (404)"),
+    /** revenue's 400 Timeout Error (EU servers): the run goes on without the stream. */
+    SKIPPED_TIMEOUT("skipped (timeout)"),
+    /** Failed after its retries; the other streams still synced and the run exits 1. */
     FAILED("failed");
 
     private final String label;

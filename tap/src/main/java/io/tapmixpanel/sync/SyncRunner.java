@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.singer.Catalog;
@@ -15,18 +16,23 @@ import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
 import io.tapmixpanel.singer.StateException;
+import io.tapmixpanel.singer.TargetClosedException;
 import io.tapmixpanel.streams.Bookmarks;
 import io.tapmixpanel.streams.RecordEmitter;
 import io.tapmixpanel.streams.StreamContext;
 import io.tapmixpanel.streams.StreamId;
 import io.tapmixpanel.streams.StreamSync;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,17 +42,22 @@ import java.util.stream.Collectors;
 /**
  * Runs a sync (README "State"): reads and checks the catalog and state before writing anything, then syncs each
  * selected stream in a fixed order (the interrupted one first, from {@code currently_syncing}), writing
- * STATE as streams progress. A 402 skips that stream with a warning; anything else ends the run.
+ * STATE as streams progress. README "When a stream fails": a 402, a 404 of an undocumented endpoint or revenue's
+ * {@code Timeout Error} skips that stream with a warning; any other failure of a stream is one CRITICAL line and
+ * the other streams still sync, and the run then ends with {@link StreamsFailedException}; refused credentials
+ * and a closed target end the run at once.
  */
 final class SyncRunner {
     private final TapConfig config;
     private final MixpanelClient client;
     private final RunMetrics metrics;
+    private final Clock clock;
 
-    SyncRunner(TapConfig config, MixpanelClient client, RunMetrics metrics) {
+    SyncRunner(TapConfig config, MixpanelClient client, RunMetrics metrics, Clock clock) {
         this.config = config;
         this.client = client;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     void run(Optional<Path> catalogFile, Optional<Path> stateFile, SingerWriter out) {
@@ -62,17 +73,17 @@ final class SyncRunner {
         if (selected.isEmpty()) {
             Log.warning("no stream is selected in the catalog: nothing to sync (set \"selected\": true in a stream's [] metadata)");
         }
-        ZoneId zone = config.windows().projectTimezone().orElseThrow();
-        LocalDate endDay = config.windows().endDate().map(d -> d.localDate(zone)).orElseGet(() -> LocalDate.now(zone));
+        warnIfEndDateInFuture();
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(config.http().maxConcurrentRequests(), r -> {
             Thread t = new Thread(r, "tap-mixpanel-fetch-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        List<String> failed = new ArrayList<>();
         try (Progress progress = new Progress(metrics, Progress.INTERVAL_SECONDS)) {
             for (CatalogEntry entry : selected) {
-                syncStream(entry, state, out, pool, progress, endDay);
+                if (!syncStream(entry, state, out, pool, progress)) failed.add(entry.tapStreamId());
             }
             state.setCurrentlySyncing(Optional.empty());
             out.writeState(state.toJson());
@@ -81,10 +92,30 @@ final class SyncRunner {
             pool.shutdownNow();
             metrics.logSummary();
         }
+        if (!failed.isEmpty()) throw new StreamsFailedException(failed);
     }
 
-    private void syncStream(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress,
-                            LocalDate endDay) {
+    /**
+     * end_date after today is read up to today (Mixpanel refuses a to_date after today): one warning, with today in
+     * the zones of the days the streams read.
+     */
+    private void warnIfEndDateInFuture() {
+        if (config.windows().endDate().isEmpty()) return;
+        ZoneId zone = config.windows().projectTimezone().orElseThrow();
+        ZoneId exportZone = config.export().timeInProjectTimezone() ? zone : ZoneOffset.UTC;
+        List<String> todays = new ArrayList<>();
+        for (ZoneId z : exportZone.equals(zone) ? List.of(zone) : List.of(exportZone, zone)) {
+            LocalDate today = LocalDate.ofInstant(clock.instant(), z);
+            if (config.windows().endDate().get().localDate(z).isAfter(today)) todays.add(today + " in " + z);
+        }
+        if (!todays.isEmpty()) {
+            Log.warning("end_date %s is after today: reading up to today (%s)", config.windows().endDate().get().raw(),
+                    String.join(", ", todays));
+        }
+    }
+
+    /** Syncs one stream; false when it failed (and the run goes on without it). */
+    private boolean syncStream(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress) {
         String name = entry.tapStreamId();
         StreamId id = StreamId.of(name).orElseThrow();
         StreamSync stream = StreamSync.of(id);
@@ -95,7 +126,7 @@ final class SyncRunner {
         boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
-        StreamContext ctx = new StreamContext(config, config.windows().projectTimezone().orElseThrow(), endDay, client, entry,
+        StreamContext ctx = new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry,
                 state, emitter, pool, progress::position);
         StreamOutcome outcome = StreamOutcome.OK;
         try {
@@ -105,14 +136,65 @@ final class SyncRunner {
         } catch (PaymentRequiredException e) {
             outcome = StreamOutcome.SKIPPED_PAYMENT_REQUIRED;
             Log.warning("stream %s skipped: Mixpanel answered 402, your plan does not include this API (%s)", name, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (MixpanelApiException e) {
+            Optional<Skip> skip = e.credentialsRefused() ? Optional.empty() : skipReason(id, e);
+            if (skip.isPresent()) {
+                outcome = skip.get().outcome();
+                Log.warning("stream %s skipped: %s (%s)", name, skip.get().why(), oneLine(e.getMessage()));
+            } else {
+                outcome = StreamOutcome.FAILED;
+                if (e.credentialsRefused()) throw e;
+                Log.critical("stream %s failed: %s", name, oneLine(e.getMessage()));
+            }
+        } catch (TargetClosedException | UncheckedIOException e) {
+            // stdout closed, or local I/O (spool files, disk full): nothing else could sync either
             outcome = StreamOutcome.FAILED;
             throw e;
+        } catch (RuntimeException e) {
+            outcome = StreamOutcome.FAILED;
+            if (Thread.currentThread().isInterrupted()) throw e;
+            Log.critical("stream %s failed: %s", name, oneLine(e.getMessage() == null ? e.getClass().getName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (Log.isDebug()) Log.debug("%s", stackTrace(e));
         } finally {
             progress.stop();
             metrics.addRecords(name, emitter.records());
             metrics.endStream(name, outcome);
         }
+        return outcome != StreamOutcome.FAILED;
+    }
+
+    /**
+     * Why a failure only means the stream is not available to this project (README "When a stream fails"):
+     * engage/revenue and the legacy annotations endpoint are in no Mixpanel spec and may answer 404, and revenue
+     * answers 400 {@code Timeout Error} on EU servers.
+     */
+    static Optional<Skip> skipReason(StreamId id, MixpanelApiException e) {
+        String path = e.path();
+        boolean undocumented = (id == StreamId.REVENUE && path.endsWith("/api/2.0/engage/revenue"))
+                || (id == StreamId.ANNOTATIONS && path.endsWith("/api/2.0/annotations"));
+        if (undocumented && e.status() == 404) {
+            return Optional.of(new Skip(StreamOutcome.SKIPPED_NOT_FOUND,
+                    "Mixpanel answered 404 for " + path + ", an undocumented endpoint this project does not offer"));
+        }
+        if (id == StreamId.REVENUE && e.status() == 400 && e.apiMessage().toLowerCase(Locale.ROOT).contains("timeout error")) {
+            return Optional.of(new Skip(StreamOutcome.SKIPPED_TIMEOUT,
+                    "Mixpanel answered 400 Timeout Error for " + path + " (as it does on EU servers)"));
+        }
+        return Optional.empty();
+    }
+
+    /** A stream skipped: how the summary shows it, and the warning's reason. */
+    record Skip(StreamOutcome outcome, String why) {}
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ").trim();
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(sw));
+        return sw.toString().stripTrailing();
     }
 
     /**

@@ -16,6 +16,7 @@ import io.tapmixpanel.singer.SingerWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -24,13 +25,18 @@ import java.util.Optional;
 public final class Tap {
     private final TapConfig config;
     private final RetryPolicy retryPolicy;
+    private final Clock clock;
 
     public Tap(TapConfig config) { this(config, RetryPolicy.defaults()); }
 
     /** Tests pass short backoffs so that fault-injection runs finish in seconds. */
-    public Tap(TapConfig config, RetryPolicy retryPolicy) {
+    public Tap(TapConfig config, RetryPolicy retryPolicy) { this(config, retryPolicy, Clock.systemUTC()); }
+
+    /** Tests also pass the clock that says what today is (README "State": never a to_date after today). */
+    public Tap(TapConfig config, RetryPolicy retryPolicy, Clock clock) {
         this.config = config;
         this.retryPolicy = retryPolicy;
+        this.clock = clock;
     }
 
     private ClientSettings clientSettings() {
@@ -58,7 +64,7 @@ public final class Tap {
     public void sync(Optional<Path> catalogFile, Optional<Path> stateFile, OutputStream out) {
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
-            new SyncRunner(resolveTimezone(client), client, metrics).run(catalogFile, stateFile, new SingerWriter(out));
+            new SyncRunner(resolveTimezone(client), client, metrics, clock).run(catalogFile, stateFile, new SingerWriter(out));
         }
     }
 

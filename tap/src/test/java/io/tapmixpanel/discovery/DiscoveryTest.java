@@ -217,6 +217,23 @@ class DiscoveryTest extends DiscoveryWireMockSupport {
     }
 
     @Test
+    void engagePropertiesMissingFallsBackToTheStaticEngageSchemaWithAWarning() {
+        // engage/properties is undocumented (README "When a stream fails"): its 404 costs the reported types only
+        stubJson("/api/2.0/engage/properties", 404, "{\"error\":\"not found\"}");
+        stubTopProperties("{\"plan\":{\"count\":1}}");
+        stubLexicon("[]");
+        Catalog c = discover(SERVICE_ACCOUNT);
+        List<String> ids = c.streams().stream().map(CatalogEntry::tapStreamId).toList();
+        assertEquals(List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members"), ids);
+        CatalogEntry engage = c.streams().stream().filter(e -> e.tapStreamId().equals("engage")).findFirst().orElseThrow();
+        ObjectNode expected = (ObjectNode) Discovery.staticSchema(StreamId.ENGAGE).get("properties");
+        expected.fieldNames().forEachRemaining(f -> assertTrue(engage.schema().get("properties").has(f), f));
+        assertTrue(engage.schema().get("properties").has("mp_reserved_last_seen"));
+        assertTrue(log().lines().anyMatch(l -> l.startsWith("WARNING") && l.contains("engage/properties") && l.contains("404")), log());
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/api/2.0/engage/properties")));
+    }
+
+    @Test
     void paymentRequiredOnTopEventPropertiesLeavesExportOut() {
         stubEngageProperties("{\"$browser\":{\"count\":1,\"type\":\"string\"}}");
         stubJson("/api/2.0/events/properties/top", 402, "{\"request\":\"/api/2.0/events/properties/top\",\"error\":\"Your plan does not allow API calls\"}");
