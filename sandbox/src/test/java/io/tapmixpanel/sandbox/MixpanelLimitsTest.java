@@ -83,6 +83,11 @@ class MixpanelLimitsTest {
             assertEquals(429, r.statusCode());
             assertTrue(r.headers().firstValue("Retry-After").isEmpty());
         }
+        try (Sandbox s = Sandbox.start(small().events(100).fault429Every(1).noRetryAfter(true).build())) {
+            HttpResponse<byte[]> r = get(s, FUNNEL_LIST, SECRET);
+            assertEquals(429, r.statusCode());
+            assertTrue(r.headers().firstValue("Retry-After").isEmpty(), "the 429 fault too");
+        }
     }
 
     @Test
