@@ -32,7 +32,8 @@ final class Auth {
         else throw new ApiError(401, "Unable to authenticate request");
 
         if (q.family == Request.Family.APP) {
-            if (!q.serviceAccount) throw new ApiError(403, "this endpoint requires a service account");
+            // Mixpanel's app API spec accepts service accounts only: a project secret is no credential there
+            if (!q.serviceAccount) throw new ApiError(401, "Unable to authenticate request: this endpoint requires a service account");
             if (q.endpoint.startsWith("projects/")) {
                 String id = q.endpoint.split("/")[1];
                 if (!id.equals(Long.toString(opt.projectId))) throw new ApiError(403, "You do not have access to project " + id);

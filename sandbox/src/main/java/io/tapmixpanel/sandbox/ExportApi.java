@@ -4,8 +4,10 @@ import com.sun.net.httpserver.Headers;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -71,25 +73,47 @@ final class ExportApi {
     // ---- the endpoint -------------------------------------------------------------------------------------
 
     void serve(Request q) throws IOException {
-        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, opt.timezone);
+        // UTC days for a project whose time is UTC, the project's days for a legacy local-time one
+        // (docs/sandbox.md "Endpoints"); "today" is the real clock's date in that same zone
+        ZoneId dayZone = opt.legacyLocalTime ? opt.timezone : ZoneOffset.UTC;
+        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, dayZone);
         Set<String> events = q.stringSet("event");
         long[] bounds = q.p("where") != null && !q.p("where").isBlank() ? timeBounds(q.p("where")) : null;
         int limit = q.intParam("limit", Integer.MAX_VALUE, 1, 100_000);
         boolean inMs = "true".equalsIgnoreCase(q.p("time_in_ms")) || "1".equals(q.p("time_in_ms"));
-        int[] w = project.dayWindow(range);
         Project.Day[] days = project.dayData;
-
-        // segments of the raw body (fast path: cached days as they are)
-        List<byte[]> raw = new ArrayList<>();
-        long rawLen = 0;
+        int[] w;
+        // the project's days that hold the requested days, and the cut of the first and last of them
+        long loMs = Long.MIN_VALUE, hiMs = Long.MAX_VALUE;
+        if (dayZone.equals(project.zone) || project.zone.getRules().equals(ZoneOffset.UTC.getRules())) {
+            w = project.dayWindow(range);
+        } else {
+            loMs = range[0].atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000;
+            hiMs = range[1].plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000;
+            LocalDate first = Instant.ofEpochMilli(loMs).atZone(project.zone).toLocalDate();
+            LocalDate last = Instant.ofEpochMilli(hiMs - 1).atZone(project.zone).toLocalDate();
+            w = project.dayWindow(new LocalDate[] {first, last});
+        }
         boolean fast = events == null && bounds == null && limit == Integer.MAX_VALUE && !inMs;
+        if (!fast && loMs != Long.MIN_VALUE)
+            bounds = bounds == null ? new long[] {loMs, hiMs} : new long[] {Math.max(bounds[0], loMs), Math.min(bounds[1], hiMs)};
+
+        // segments of the raw body (fast path: cached days as they are, a cut edge day as its slice)
+        List<Slice> raw = new ArrayList<>();
+        long rawLen = 0;
         if (fast) {
             for (int d = w[0]; d <= w[1]; d++) {
-                if (days[d].raw.length > 0) { raw.add(days[d].raw); rawLen += days[d].raw.length; }
+                Project.Day day = days[d];
+                int i0 = loMs == Long.MIN_VALUE || day.startSec * 1000 >= loMs ? 0 : lowerBound(day.utcMs, loMs);
+                int i1 = hiMs == Long.MAX_VALUE || day.endSec * 1000 <= hiMs ? day.count : lowerBound(day.utcMs, hiMs);
+                if (i1 <= i0) continue;
+                Slice sl = new Slice(day, day.lineStart[i0], day.lineStart[i1]);
+                raw.add(sl);
+                rawLen += sl.len();
             }
         } else {
             byte[] filtered = filtered(days, w, events, bounds, limit, inMs);
-            if (filtered.length > 0) { raw.add(filtered); rawLen = filtered.length; }
+            if (filtered.length > 0) { raw.add(new Slice(filtered)); rawLen = filtered.length; }
         }
 
         Headers h = q.ex.getResponseHeaders();
@@ -99,20 +123,22 @@ final class ExportApi {
             return;
         }
         Faults.ExportFault fault = faults.onExport();
-        boolean terminate = fault == Faults.ExportFault.TERMINATED_EARLY;
+        long spanDays = range[1].toEpochDay() - range[0].toEpochDay() + 1;
+        boolean terminate = fault == Faults.ExportFault.TERMINATED_EARLY
+            || (opt.terminateWindowsLongerThan > 0 && spanDays > opt.terminateWindowsLongerThan);
         if (terminate) {
             byte[] cut = Faults.terminatedEarly(concat(raw, rawLen));
-            raw = List.of(cut);
+            raw = List.of(new Slice(cut));
             rawLen = cut.length;
         }
 
         List<byte[]> body;
         long bodyLen;
         if (!q.gzip) {
-            body = raw;
+            body = null;
             bodyLen = rawLen;
         } else if (fast && !terminate) {
-            body = cachedGzip(days, w);
+            body = cachedGzip(raw);
             bodyLen = 0;
             for (byte[] b : body) bodyLen += b.length;
         } else {
@@ -124,14 +150,23 @@ final class ExportApi {
         if (q.gzip) h.set("Content-Encoding", "gzip");
         q.ex.sendResponseHeaders(200, bodyLen);
         OutputStream os = q.ex.getResponseBody();
-        boolean reset = fault == Faults.ExportFault.RESET;
+        boolean reset = fault == Faults.ExportFault.RESET && !terminate;
         long limitBytes = reset ? Faults.resetAfter(bodyLen) : bodyLen;
         long written = 0;
-        for (byte[] b : body) {
-            if (written >= limitBytes) break;
-            int len = (int) Math.min(b.length, limitBytes - written);
-            Responses.write(os, b, 0, len);
-            written += len;
+        if (body == null) {
+            for (Slice sl : raw) {
+                if (written >= limitBytes) break;
+                int len = (int) Math.min(sl.len(), limitBytes - written);
+                Responses.write(os, sl.bytes, sl.off, len);
+                written += len;
+            }
+        } else {
+            for (byte[] b : body) {
+                if (written >= limitBytes) break;
+                int len = (int) Math.min(b.length, limitBytes - written);
+                Responses.write(os, b, 0, len);
+                written += len;
+            }
         }
         if (reset) {
             SLog.debug("fault: connection reset after " + written + " of " + bodyLen + " bytes");
@@ -140,6 +175,31 @@ final class ExportApi {
             return;
         }
         os.close();
+    }
+
+    /** A run of body bytes: a whole cached day, the slice of a day cut at a UTC midnight, or a copied body. */
+    private static final class Slice {
+        final byte[] bytes;
+        final int off;
+        final int end;
+        /** The cached day when the slice is that whole day (its deflate piece and CRC are cached). */
+        final Project.Day whole;
+
+        Slice(Project.Day day, int off, int end) {
+            this.bytes = day.raw;
+            this.off = off;
+            this.end = end;
+            this.whole = off == 0 && end == day.raw.length ? day : null;
+        }
+
+        Slice(byte[] all) {
+            this.bytes = all;
+            this.off = 0;
+            this.end = all.length;
+            this.whole = null;
+        }
+
+        int len() { return end - off; }
     }
 
     /** The selected lines of days {@code w[0]..w[1]}, copied (and with {@code time} in ms when asked). */
@@ -170,16 +230,20 @@ final class ExportApi {
         return out.n > 0 ? out.toArray() : new byte[0];
     }
 
-    /** One gzip member from the cached pieces: header, the days' deflate pieces, final block, trailer. */
-    private static List<byte[]> cachedGzip(Project.Day[] days, int[] w) {
+    /** One gzip member: header, the slices' deflate pieces (cached for whole days), final block, trailer. */
+    private static List<byte[]> cachedGzip(List<Slice> slices) {
         List<byte[]> body = new ArrayList<>();
         body.add(Gzip.HEADER);
         long crc = 0, len = 0;
-        for (int d = w[0]; d <= w[1]; d++) {
-            if (days[d].raw.length == 0) continue;
-            body.add(days[d].deflated());
-            crc = Gzip.crcCombine(crc, days[d].crc, days[d].raw.length);
-            len += days[d].raw.length;
+        for (Slice sl : slices) {
+            if (sl.whole != null) {
+                body.add(sl.whole.deflated());
+                crc = Gzip.crcCombine(crc, sl.whole.crc, sl.len());
+            } else {
+                body.add(Gzip.deflatePiece(sl.bytes, sl.off, sl.len()));
+                crc = Gzip.crcCombine(crc, Gzip.crc(sl.bytes, sl.off, sl.len()), sl.len());
+            }
+            len += sl.len();
         }
         body.add(Gzip.FINAL_BLOCK);
         body.add(Gzip.trailer(crc, len));
@@ -209,7 +273,7 @@ final class ExportApi {
         if (!v.startsWith("\"")) return Long.parseLong(v);
         String s = v.substring(1, v.length() - 1);
         try {
-            if (s.endsWith("Z")) return java.time.Instant.parse(s).getEpochSecond();
+            if (s.endsWith("Z")) return Instant.parse(s).getEpochSecond();
             if (s.length() == 10) return LocalDate.parse(s).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
             return LocalDateTime.parse(s).toEpochSecond(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
@@ -226,11 +290,11 @@ final class ExportApi {
         return lo;
     }
 
-    private static byte[] concat(List<byte[]> parts, long total) {
+    private static byte[] concat(List<Slice> parts, long total) {
         if (total > Integer.MAX_VALUE - 16) throw new ApiError(500, "response too large for this fault/filter path");
         byte[] all = new byte[(int) total];
         int p = 0;
-        for (byte[] b : parts) { System.arraycopy(b, 0, all, p, b.length); p += b.length; }
+        for (Slice sl : parts) { System.arraycopy(sl.bytes, sl.off, all, p, sl.len()); p += sl.len(); }
         return all;
     }
 }

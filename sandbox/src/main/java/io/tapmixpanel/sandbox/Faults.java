@@ -29,7 +29,7 @@ final class Faults {
     void onApiRequest(Request q) {
         long n = apiRequests.incrementAndGet();
         if (opt.fault429Every > 0 && n % opt.fault429Every == 0) {
-            q.ex.getResponseHeaders().set("Retry-After", Integer.toString(opt.retryAfter));
+            if (!opt.noRetryAfter) q.ex.getResponseHeaders().set("Retry-After", Integer.toString(opt.retryAfter));
             throw new ApiError(429, "Query rate limit exceeded for project_id: " + opt.projectId
                 + ". 1/5 queries running concurrently and 61/60 queries running in the last hour. Please retry later.");
         }

@@ -40,6 +40,7 @@ final class Request {
     String endpoint;     // e.g. "engage", "export", "me", "projects/1234/schemas"
     boolean serviceAccount;
     private final Map<String, String> params = new LinkedHashMap<>();
+    private boolean parsed;
 
     Request(HttpExchange ex) {
         this.ex = ex;
@@ -51,8 +52,20 @@ final class Request {
 
     String p(String name) { return params.get(name); }
 
+    /**
+     * The parameters for the request log: all of them once {@link #parseParams} ran, else those of the query
+     * string that decode (a request refused before its body was read).
+     */
+    Map<String, String> paramsForLog() {
+        if (parsed) return new LinkedHashMap<>(params);
+        Map<String, String> m = new LinkedHashMap<>();
+        try { parseForm(ex.getRequestURI().getRawQuery(), m); } catch (ApiError e) { m.clear(); }
+        return m;
+    }
+
     /** Reads the query string, then a POST (or any request with a body) as JSON object or form. */
     void parseParams() throws IOException {
+        parsed = true;
         parseForm(ex.getRequestURI().getRawQuery(), params);
         if (ex.getRequestMethod().equals("POST") || ex.getRequestHeaders().containsKey("Content-Length")) {
             byte[] body;

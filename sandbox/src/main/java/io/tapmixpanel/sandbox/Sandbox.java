@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running sandbox: a deterministic fake Mixpanel (raw export, query API on {@code /api/2.0} and
- * {@code /api/query}, app API on {@code /api/app}) on one port of 127.0.0.1, plus {@code GET /sandbox/stats}.
+ * {@code /api/query}, app API on {@code /api/app}) on one port of 127.0.0.1, plus {@code GET /sandbox/stats} and
+ * {@code GET /sandbox/requests}.
  * This class routes each request to its API family ({@link ExportApi}, {@link EngageApi}, {@link ReportsApi},
- * {@link AppApi}, {@link Stats}) after the {@link Faults} and {@link Auth} checks.
+ * {@link AppApi}, {@link Stats}) after the {@link Faults}, {@link Auth} and {@link Quota} checks, and logs it in
+ * the {@link RequestLog}.
  *
  * <pre>
  * try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(500).build())) {
@@ -35,6 +37,8 @@ public final class Sandbox implements AutoCloseable {
     private final Stats stats;
     private final Faults faults;
     private final Auth auth;
+    private final Quota quota;
+    private final RequestLog requestLog = new RequestLog();
     private final ExportApi export;
     private final AppApi app;
     /** The query API's endpoints, both under {@code /api/2.0/} and {@code /api/query/}. */
@@ -47,6 +51,7 @@ public final class Sandbox implements AutoCloseable {
         this.stats = new Stats(project);
         this.faults = new Faults(opt);
         this.auth = new Auth(opt);
+        this.quota = new Quota(opt);
         this.export = new ExportApi(opt, project, faults);
         this.app = new AppApi(opt, project);
         EngageApi engage = new EngageApi(opt, project);
@@ -126,12 +131,17 @@ public final class Sandbox implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         Request q = new Request(ex);
+        String path = ex.getRequestURI().getPath();
+        boolean logged = !path.startsWith("/sandbox/");
         try {
             faults.delay();
-            String path = ex.getRequestURI().getPath();
             SLog.debug(ex.getRequestMethod() + " " + path);
             if (path.equals("/sandbox/stats")) {
                 stats.serve(q);
+                return;
+            }
+            if (path.equals("/sandbox/requests")) {
+                requestLog.serve(q);
                 return;
             }
             if (!route(q, path)) {
@@ -140,12 +150,20 @@ public final class Sandbox implements AutoCloseable {
             }
             String method = ex.getRequestMethod();
             if (!method.equals("GET") && !method.equals("POST")) throw new ApiError(405, "method not allowed: " + method);
-            faults.onApiRequest(q);
             q.parseParams();
+            faults.onApiRequest(q);
+            String routed = trimSlash(path);
+            if (opt.missingEndpoints.contains(routed)) throw new ApiError(404, "not found: " + path);
+            if (opt.failEndpoints.contains(routed)) throw new ApiError(500, "Internal server error (sandbox --fail-endpoint)");
             auth.check(q);
+            quota.charge(q);
             switch (q.family) {
                 case EXPORT: export.serve(q); break;
-                case QUERY: queryEndpoints.get(q.endpoint).serve(q); break;
+                case QUERY:
+                    // Mixpanel's EU servers answer revenue this way (docs/sandbox.md "Flags")
+                    if (opt.revenueTimeout && q.endpoint.equals("engage/revenue")) throw new ApiError(400, "Timeout Error");
+                    queryEndpoints.get(q.endpoint).serve(q);
+                    break;
                 default: app.serve(q); break;
             }
         } catch (ApiError e) {
@@ -158,6 +176,7 @@ public final class Sandbox implements AutoCloseable {
             SLog.warn("internal error on " + q.requestField + ": " + e);
             try { Responses.error(q, 500, "sandbox internal error: " + e); } catch (IOException io) { SLog.debug("send failed: " + io); }
         } finally {
+            if (logged) requestLog.add(ex.getRequestMethod(), path, q.paramsForLog(), ex.getResponseCode());
             ex.close();
         }
     }

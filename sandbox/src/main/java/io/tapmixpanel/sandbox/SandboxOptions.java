@@ -4,6 +4,8 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every setting of the sandbox, one per command-line flag. Immutable; build with {@link #builder()} or
@@ -23,6 +25,7 @@ public final class SandboxOptions {
     public static final long DEFAULT_PROJECT_ID = 1234;
     public static final String DEFAULT_TIMEZONE = "UTC";
     public static final int DEFAULT_RETRY_AFTER = 1;
+    public static final int DEFAULT_QUOTA_WINDOW_S = 3600;
 
     public static final String USAGE = String.join("\n",
         "usage: mixpanel-sandbox [--port N] [--seed N] [--events N] [--days N] [--end-date yyyy-mm-dd]",
@@ -31,6 +34,9 @@ public final class SandboxOptions {
         "                        [--timezone ZONE] [--legacy-local-time]",
         "                        [--fault-429-every N] [--retry-after SECONDS] [--fault-500-every N]",
         "                        [--fault-terminated-early-every N] [--fault-reset-every N] [--delay-ms N]",
+        "                        [--hourly-limit-export N] [--hourly-limit-query N] [--quota-window-s S]",
+        "                        [--no-retry-after] [--missing-endpoint PATH]... [--fail-endpoint PATH]...",
+        "                        [--revenue-timeout] [--terminate-windows-longer-than DAYS]",
         "",
         "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
         "  --port N                          port, 0 = any free port (default 8765)",
@@ -52,6 +58,14 @@ public final class SandboxOptions {
         "  --fault-terminated-early-every N  every Nth non-empty export ends with 'terminated early' (0 = off)",
         "  --fault-reset-every N             every Nth non-empty export is cut half-way (0 = off)",
         "  --delay-ms N                      wait N ms before answering each request (default 0)",
+        "  --hourly-limit-export N           export calls allowed per quota window, then 429 (0 = no limit)",
+        "  --hourly-limit-query N            query API calls allowed per quota window, then 429 (0 = no limit)",
+        "  --quota-window-s S                length of the rolling quota window in seconds (default 3600)",
+        "  --no-retry-after                  429s carry no Retry-After header",
+        "  --missing-endpoint PATH           404 for this path, e.g. /api/2.0/engage/revenue (repeatable)",
+        "  --fail-endpoint PATH              500 for every request to this path (repeatable)",
+        "  --revenue-timeout                 engage/revenue answers 400 'Timeout Error' (as EU servers do)",
+        "  --terminate-windows-longer-than DAYS  exports spanning more than DAYS days end 'terminated early'",
         "  --help                            show this help",
         "Ground truth: GET /sandbox/stats (no auth).");
 
@@ -76,6 +90,17 @@ public final class SandboxOptions {
     public final int faultTerminatedEarlyEvery;
     public final int faultResetEvery;
     public final int delayMs;
+    /** 0 = no limit. */
+    public final int hourlyLimitExport;
+    /** 0 = no limit. */
+    public final int hourlyLimitQuery;
+    public final int quotaWindowS;
+    public final boolean noRetryAfter;
+    public final List<String> missingEndpoints;
+    public final List<String> failEndpoints;
+    public final boolean revenueTimeout;
+    /** 0 = off. */
+    public final int terminateWindowsLongerThan;
 
     private SandboxOptions(Builder b) {
         port = b.port; seed = b.seed; events = b.events; days = b.days; endDate = b.endDate;
@@ -85,6 +110,10 @@ public final class SandboxOptions {
         fault429Every = b.fault429Every; retryAfter = b.retryAfter; fault500Every = b.fault500Every;
         faultTerminatedEarlyEvery = b.faultTerminatedEarlyEvery; faultResetEvery = b.faultResetEvery;
         delayMs = b.delayMs;
+        hourlyLimitExport = b.hourlyLimitExport; hourlyLimitQuery = b.hourlyLimitQuery; quotaWindowS = b.quotaWindowS;
+        noRetryAfter = b.noRetryAfter; missingEndpoints = List.copyOf(b.missingEndpoints);
+        failEndpoints = List.copyOf(b.failEndpoints); revenueTimeout = b.revenueTimeout;
+        terminateWindowsLongerThan = b.terminateWindowsLongerThan;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -103,6 +132,9 @@ public final class SandboxOptions {
         b.fault429Every = fault429Every; b.retryAfter = retryAfter; b.fault500Every = fault500Every;
         b.faultTerminatedEarlyEvery = faultTerminatedEarlyEvery; b.faultResetEvery = faultResetEvery;
         b.delayMs = delayMs;
+        b.hourlyLimitExport = hourlyLimitExport; b.hourlyLimitQuery = hourlyLimitQuery; b.quotaWindowS = quotaWindowS;
+        b.noRetryAfter = noRetryAfter; b.missingEndpoints.addAll(missingEndpoints); b.failEndpoints.addAll(failEndpoints);
+        b.revenueTimeout = revenueTimeout; b.terminateWindowsLongerThan = terminateWindowsLongerThan;
         return b;
     }
 
@@ -131,6 +163,12 @@ public final class SandboxOptions {
                 case "--legacy-local-time":
                     if (inline != null) throw new UsageException("--legacy-local-time takes no value");
                     b.legacyLocalTime(true); continue;
+                case "--no-retry-after":
+                    if (inline != null) throw new UsageException("--no-retry-after takes no value");
+                    b.noRetryAfter(true); continue;
+                case "--revenue-timeout":
+                    if (inline != null) throw new UsageException("--revenue-timeout takes no value");
+                    b.revenueTimeout(true); continue;
                 default: break;
             }
             String v;
@@ -169,6 +207,12 @@ public final class SandboxOptions {
                 case "--fault-terminated-early-every": b.faultTerminatedEarlyEvery(intArg(a, v, 0, Integer.MAX_VALUE)); break;
                 case "--fault-reset-every": b.faultResetEvery(intArg(a, v, 0, Integer.MAX_VALUE)); break;
                 case "--delay-ms": b.delayMs(intArg(a, v, 0, 3_600_000)); break;
+                case "--hourly-limit-export": b.hourlyLimitExport(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--hourly-limit-query": b.hourlyLimitQuery(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--quota-window-s": b.quotaWindowS(intArg(a, v, 1, 86_400 * 366)); break;
+                case "--missing-endpoint": b.missingEndpoint(pathArg(a, v)); break;
+                case "--fail-endpoint": b.failEndpoint(pathArg(a, v)); break;
+                case "--terminate-windows-longer-than": b.terminateWindowsLongerThan(intArg(a, v, 1, 36_500)); break;
                 default: throw new UsageException("unknown option: " + a);
             }
         }
@@ -185,6 +229,11 @@ public final class SandboxOptions {
         catch (NumberFormatException e) { throw new UsageException(flag + ": not an integer: " + v); }
         if (n < min || n > max) throw new UsageException(flag + ": must be between " + min + " and " + max + ": " + v);
         return (int) n;
+    }
+
+    private static String pathArg(String flag, String v) {
+        if (!v.startsWith("/api/")) throw new UsageException(flag + ": must be a path starting with /api/: " + v);
+        return v;
     }
 
     private static long longArg(String flag, String v) {
@@ -214,6 +263,14 @@ public final class SandboxOptions {
         private int faultTerminatedEarlyEvery;
         private int faultResetEvery;
         private int delayMs;
+        private int hourlyLimitExport;
+        private int hourlyLimitQuery;
+        private int quotaWindowS = DEFAULT_QUOTA_WINDOW_S;
+        private boolean noRetryAfter;
+        private final List<String> missingEndpoints = new ArrayList<>();
+        private final List<String> failEndpoints = new ArrayList<>();
+        private boolean revenueTimeout;
+        private int terminateWindowsLongerThan;
 
         public Builder port(int v) { port = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -236,6 +293,19 @@ public final class SandboxOptions {
         public Builder faultTerminatedEarlyEvery(int v) { faultTerminatedEarlyEvery = v; return this; }
         public Builder faultResetEvery(int v) { faultResetEvery = v; return this; }
         public Builder delayMs(int v) { delayMs = v; return this; }
+        /** Export calls per quota window; 0 = no limit. */
+        public Builder hourlyLimitExport(int v) { hourlyLimitExport = v; return this; }
+        /** Query API calls per quota window; 0 = no limit. */
+        public Builder hourlyLimitQuery(int v) { hourlyLimitQuery = v; return this; }
+        public Builder quotaWindowS(int v) { quotaWindowS = v; return this; }
+        public Builder noRetryAfter(boolean v) { noRetryAfter = v; return this; }
+        /** Adds one path answered 404 (call again for more). */
+        public Builder missingEndpoint(String path) { missingEndpoints.add(path); return this; }
+        /** Adds one path answered 500 every time (call again for more). */
+        public Builder failEndpoint(String path) { failEndpoints.add(path); return this; }
+        public Builder revenueTimeout(boolean v) { revenueTimeout = v; return this; }
+        /** Exports spanning more than this many days end terminated early; 0 = off. */
+        public Builder terminateWindowsLongerThan(int v) { terminateWindowsLongerThan = v; return this; }
 
         public SandboxOptions build() {
             if (port < 0 || port > 65535) throw new UsageException("port must be between 0 and 65535");
@@ -244,6 +314,9 @@ public final class SandboxOptions {
             if (profiles < 0 || funnels < 0 || cohorts < 0) throw new UsageException("profiles, funnels and cohorts must be >= 0");
             if (fault429Every < 0 || fault500Every < 0 || faultTerminatedEarlyEvery < 0 || faultResetEvery < 0 || delayMs < 0 || retryAfter < 0)
                 throw new UsageException("fault settings must be >= 0");
+            if (hourlyLimitExport < 0 || hourlyLimitQuery < 0 || terminateWindowsLongerThan < 0)
+                throw new UsageException("hourly limits and terminate-windows-longer-than must be >= 0");
+            if (quotaWindowS < 1) throw new UsageException("quota window must be >= 1 second");
             return new SandboxOptions(this);
         }
     }
