@@ -56,15 +56,15 @@ public enum Setting {
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
             "Parallel requests (export windows, engage pages), always within Mixpanel's per-project limits."),
     EXPORT_REQUESTS_PER_HOUR("export_requests_per_hour", Type.INTEGER, "60",
-            "Raw export calls the tap sends per rate_limit_window_seconds; past it, it waits for a free slot "
-                    + "(README \"Rate limits\"). Mixpanel's documented budget is 60 per hour."),
+            "Raw export calls per rate_limit_window_seconds (Mixpanel allows 60 an hour); past it the tap waits "
+                    + "for a free slot. Retries count."),
     QUERY_REQUESTS_PER_HOUR("query_requests_per_hour", Type.INTEGER, "60",
             "Query-API calls (engage, funnels, cohorts, revenue, annotations, discovery) per "
-                    + "rate_limit_window_seconds; engage pages with a session_id are not counted. Mixpanel's documented "
-                    + "budget is 60 per hour."),
+                    + "rate_limit_window_seconds (Mixpanel allows 60 an hour); engage pages with a session_id are not "
+                    + "counted."),
     RATE_LIMIT_WINDOW_SECONDS("rate_limit_window_seconds", Type.INTEGER, "3600",
-            "The rolling window of both budgets, in seconds: 3600 for Mixpanel; another value for a proxy or test "
-                    + "server with another window."),
+            "The rolling window of both budgets: 3600 for Mixpanel; another value for a proxy or test server "
+                    + "with another window."),
     USER_AGENT("user_agent", Type.STRING, "tap-mixpanel/<version>",
             "User-Agent header sent to Mixpanel."),
     API_BASE_URL("api_base_url", Type.STRING, "by region",

@@ -179,7 +179,7 @@ final class CallBudget {
         if (d.compareTo(Duration.ofSeconds(1)) < 0) return Math.max(0, d.toMillis()) + " ms";
         long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
         if (s < 60) return s + " s";
-        if (s < 3600) return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
+        if (s <= 3600) return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
         long min = (s % 3600 + 59) / 60;
         long h = s / 3600;
         if (min == 60) { h++; min = 0; }
