@@ -47,7 +47,8 @@ public final class Progress implements AutoCloseable {
 
     public void produced(long n) { produced.addAndGet(n); }
 
-    private void log() {
+    /** One progress line now; the ticker calls it every interval. */
+    void log() {
         String s = stream;
         if (s == null) return;
         long n = produced.get();
