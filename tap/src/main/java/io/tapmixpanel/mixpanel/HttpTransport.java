@@ -237,7 +237,10 @@ final class HttpTransport implements AutoCloseable {
     private void waitOutHourlyRefusal(ApiRequest req, CallBudget budget, RetryableFailure failure, String apiMessage,
                                       OptionalInt serverLimit, long refusedSince) {
         long now = budget.now();
-        if (now - refusedSince >= budget.windowNanos() && !budget.acceptedSince(refusedSince)) {
+        // "A full window" give or take how late the first refusal's answer came (at most 1 s), so that the wait
+        // until the first refused call ages out counts as one whatever the sleep's precision.
+        long fullWindow = budget.windowNanos() - Math.min(1_000_000_000L, budget.windowNanos() / 10);
+        if (now - refusedSince >= fullWindow && !budget.acceptedSince(refusedSince)) {
             throw new MixpanelApiException(req.label() + ": HTTP 429 from " + req.describe() + ": Mixpanel still "
                     + "refuses it for the hourly " + budget.name() + " budget after a full window of "
                     + CallBudget.human(Duration.ofNanos(budget.windowNanos())) + " in which no call of ours was "
