@@ -25,13 +25,16 @@ final class Faults {
         if (opt.delayMs > 0) Thread.sleep(opt.delayMs);
     }
 
-    /** Counts one routed API request; throws its 429 or 500 when it is due (429 wins on a tie). */
+    /**
+     * Counts one routed API request; throws its 429 or 500 when it is due (429 wins on a tie). The 429 is the
+     * concurrency one, transient: Mixpanel's hourly one asks a client to wait for its window instead.
+     */
     void onApiRequest(Request q) {
         long n = apiRequests.incrementAndGet();
         if (opt.fault429Every > 0 && n % opt.fault429Every == 0) {
             if (!opt.noRetryAfter) q.ex.getResponseHeaders().set("Retry-After", Integer.toString(opt.retryAfter));
             throw new ApiError(429, "Query rate limit exceeded for project_id: " + opt.projectId
-                + ". 1/5 queries running concurrently and 61/60 queries running in the last hour. Please retry later.");
+                + ". 6/5 queries running concurrently and 1/60 queries running in the last hour. Please retry later.");
         }
         if (opt.fault500Every > 0 && n % opt.fault500Every == 0) throw new ApiError(500, "Internal server error (sandbox fault)");
     }

@@ -1,5 +1,6 @@
 package io.tapmixpanel.config;
 
+import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.Credentials;
 import io.tapmixpanel.mixpanel.Region;
 
@@ -10,14 +11,28 @@ import java.util.OptionalLong;
 
 /**
  * Who the tap is and where it talks to (README "Configuration", authentication): the credentials, the
- * data-residency region, and the optional host overrides of each API family.
+ * data-residency region, the optional host overrides of each API family, and the Data Views workspace that
+ * service-account query calls name.
  */
 public record AuthAndHosts(Credentials credentials, Region region, Optional<URI> apiBaseUrl,
-                           Optional<URI> exportBaseUrl, Optional<URI> appBaseUrl) {
+                           Optional<URI> exportBaseUrl, Optional<URI> appBaseUrl, OptionalLong workspaceId) {
 
     static AuthAndHosts read(RawConfig c) {
-        return new AuthAndHosts(credentials(c), region(c),
-                c.url(Setting.API_BASE_URL), c.url(Setting.EXPORT_BASE_URL), c.url(Setting.APP_BASE_URL));
+        Credentials credentials = credentials(c);
+        return new AuthAndHosts(credentials, region(c),
+                c.url(Setting.API_BASE_URL), c.url(Setting.EXPORT_BASE_URL), c.url(Setting.APP_BASE_URL),
+                workspaceId(c, credentials));
+    }
+
+    /** Mixpanel asks it of service accounts only; a project secret already names its project's data. */
+    private static OptionalLong workspaceId(RawConfig c, Credentials credentials) {
+        OptionalLong id = c.optionalLong(Setting.WORKSPACE_ID);
+        if (id.isPresent() && !(credentials instanceof Credentials.ServiceAccount)) {
+            Log.warning("config %s: workspace_id is only sent with a service account; ignored with api_secret",
+                    c.fileOf(Setting.WORKSPACE_ID));
+            return OptionalLong.empty();
+        }
+        return id;
     }
 
     private static Credentials credentials(RawConfig c) {

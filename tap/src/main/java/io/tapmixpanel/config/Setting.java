@@ -19,6 +19,9 @@ public enum Setting {
     PROJECT_ID("project_id", Type.INTEGER, null,
             "Mixpanel project id. Required with a service account; optional with api_secret, where it enables "
                     + "app-API features (Lexicon property types, annotations v2, project timezone lookup)."),
+    WORKSPACE_ID("workspace_id", Type.INTEGER, null,
+            "Data Views workspace id (the project's global data view), for service accounts on projects with Data "
+                    + "Views: sent as workspace_id with every query-API call (not export). Ignored with api_secret."),
     API_SECRET("api_secret", Type.SECRET, null,
             "Project API secret (legacy auth). Use exactly one auth method: api_secret or a service account."),
     START_DATE("start_date", Type.DATE_TIME, null,
@@ -52,6 +55,16 @@ public enum Setting {
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
             "Parallel requests (export windows, engage pages), always within Mixpanel's per-project limits."),
+    EXPORT_REQUESTS_PER_HOUR("export_requests_per_hour", Type.INTEGER, "60",
+            "Raw export calls per rate_limit_window_seconds (Mixpanel allows 60 an hour); past it the tap waits "
+                    + "for a free slot. Retries count."),
+    QUERY_REQUESTS_PER_HOUR("query_requests_per_hour", Type.INTEGER, "60",
+            "Query-API calls (engage, funnels, cohorts, revenue, annotations, discovery) per "
+                    + "rate_limit_window_seconds (Mixpanel allows 60 an hour); engage pages with a session_id are not "
+                    + "counted."),
+    RATE_LIMIT_WINDOW_SECONDS("rate_limit_window_seconds", Type.INTEGER, "3600",
+            "The rolling window of both budgets: 3600 for Mixpanel; another value for a proxy or test server "
+                    + "with another window."),
     USER_AGENT("user_agent", Type.STRING, "tap-mixpanel/<version>",
             "User-Agent header sent to Mixpanel."),
     API_BASE_URL("api_base_url", Type.STRING, "by region",

@@ -25,9 +25,11 @@ final class ApiRequest {
     private final String endpoint;
     private final String label;
     private final boolean acceptGzip;
+    private final boolean sessionFollowUp;
 
     private ApiRequest(ApiFamily family, String method, URI root, String path, Map<String, String> query,
-                       Map<String, String> form, String endpoint, String label, boolean acceptGzip) {
+                       Map<String, String> form, String endpoint, String label, boolean acceptGzip,
+                       boolean sessionFollowUp) {
         this.family = Objects.requireNonNull(family, "family");
         this.method = method;
         this.root = Objects.requireNonNull(root, "root");
@@ -37,21 +39,22 @@ final class ApiRequest {
         this.endpoint = endpoint;
         this.label = label;
         this.acceptGzip = acceptGzip;
+        this.sessionFollowUp = sessionFollowUp;
     }
 
     /** A GET of {@code path} under {@code root}; named after its path until {@link #endpoint} and {@link #label} say better. */
     static ApiRequest get(ApiFamily family, URI root, String path) {
-        return new ApiRequest(family, "GET", root, path, Map.of(), Map.of(), path, path, false);
+        return new ApiRequest(family, "GET", root, path, Map.of(), Map.of(), path, path, false, false);
     }
 
     /** A POST of {@code path} under {@code root}, its {@link #form} fields as an urlencoded body. */
     static ApiRequest post(ApiFamily family, URI root, String path) {
-        return new ApiRequest(family, "POST", root, path, Map.of(), Map.of(), path, path, false);
+        return new ApiRequest(family, "POST", root, path, Map.of(), Map.of(), path, path, false, false);
     }
 
     /** This request with {@code params} added to its query string, after those it has (in their iteration order). */
     ApiRequest query(Map<String, String> params) {
-        return new ApiRequest(family, method, root, path, plus(query, params), form, endpoint, label, acceptGzip);
+        return new ApiRequest(family, method, root, path, plus(query, params), form, endpoint, label, acceptGzip, sessionFollowUp);
     }
 
     /** This request with one more query parameter. */
@@ -61,22 +64,30 @@ final class ApiRequest {
 
     /** This request with {@code fields} added to its form body, after those it has. */
     ApiRequest form(Map<String, String> fields) {
-        return new ApiRequest(family, method, root, path, query, plus(form, fields), endpoint, label, acceptGzip);
+        return new ApiRequest(family, method, root, path, query, plus(form, fields), endpoint, label, acceptGzip, sessionFollowUp);
     }
 
     /** This request named {@code name} in metrics ({@link HttpListener}): {@code export}, {@code funnels/list}, ... */
     ApiRequest endpoint(String name) {
-        return new ApiRequest(family, method, root, path, query, form, Objects.requireNonNull(name), label, acceptGzip);
+        return new ApiRequest(family, method, root, path, query, form, Objects.requireNonNull(name), label, acceptGzip, sessionFollowUp);
     }
 
     /** This request named {@code text} in logs and messages: {@code export 2024-01-01..2024-01-30}, ... */
     ApiRequest label(String text) {
-        return new ApiRequest(family, method, root, path, query, form, endpoint, Objects.requireNonNull(text), acceptGzip);
+        return new ApiRequest(family, method, root, path, query, form, endpoint, Objects.requireNonNull(text), acceptGzip, sessionFollowUp);
     }
 
     /** This request asking for a gzip body ({@code Accept-Encoding: gzip}) or not. */
     ApiRequest acceptGzip(boolean gzip) {
-        return new ApiRequest(family, method, root, path, query, form, endpoint, label, gzip);
+        return new ApiRequest(family, method, root, path, query, form, endpoint, label, gzip, sessionFollowUp);
+    }
+
+    /**
+     * This request marked as a follow-up page of an engage session ({@code session_id}) or not: Mixpanel does not
+     * count those against the hourly query budget, so neither does the client (README "Rate limits").
+     */
+    ApiRequest sessionFollowUp(boolean followUp) {
+        return new ApiRequest(family, method, root, path, query, form, endpoint, label, acceptGzip, followUp);
     }
 
     private static Map<String, String> plus(Map<String, String> base, Map<String, String> more) {
@@ -95,6 +106,9 @@ final class ApiRequest {
     String label() { return label; }
 
     boolean acceptGzip() { return acceptGzip; }
+
+    /** Whether this call counts against its family's hourly budget: all do but engage session follow-up pages. */
+    boolean countsAgainstHourlyBudget() { return !sessionFollowUp; }
 
     /** The form body ({@code application/x-www-form-urlencoded}), or empty when the request has no form fields. */
     Optional<String> formBody() {

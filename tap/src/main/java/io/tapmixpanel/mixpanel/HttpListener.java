@@ -21,4 +21,13 @@ public interface HttpListener {
 
     /** A request failed transiently and is retried after {@code wait}; {@code attempt} is the attempt that failed. */
     default void onRetry(String endpoint, String cause, int attempt, Duration wait) {}
+
+    /**
+     * A request of the {@code budget} family ({@code export}, {@code query}) waits {@code wait} for the hourly
+     * budget before it is sent (README "Rate limits"); {@link #onBudgetWaitOver} follows on the same thread.
+     */
+    default void onBudgetWait(String budget, Duration wait) {}
+
+    /** The wait {@link #onBudgetWait} announced on this thread is over (or was interrupted). */
+    default void onBudgetWaitOver(String budget) {}
 }

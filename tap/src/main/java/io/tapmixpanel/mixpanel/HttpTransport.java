@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -43,6 +44,7 @@ import org.apache.hc.core5.util.Timeout;
 final class HttpTransport implements AutoCloseable {
     private static final int IO_BUFFER = 64 * 1024;
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    private static final long NOT_REFUSED = Long.MIN_VALUE;
     private static final ContentType FORM = ContentType.create("application/x-www-form-urlencoded", StandardCharsets.UTF_8);
 
     private final RetryPolicy policy;
@@ -56,7 +58,8 @@ final class HttpTransport implements AutoCloseable {
         this.policy = settings.retryPolicy();
         this.credentials = settings.credentials();
         this.listener = listener == null ? HttpListener.NOOP : listener;
-        this.limiter = new RequestLimiter(settings.maxConcurrentRequests());
+        this.limiter = new RequestLimiter(settings.maxConcurrentRequests(), settings.budgets(), System::nanoTime,
+                Sleeper.REAL, this.listener);
         this.authorization = credentials.authorizationHeader();
         Timeout timeout = Timeout.of(settings.requestTimeout());
         int pool = settings.maxConcurrentRequests();
@@ -140,10 +143,14 @@ final class HttpTransport implements AutoCloseable {
      */
     <T> T execute(ApiRequest req, BodyHandler<T> handler) {
         long waitedNanos = 0;
+        CallBudget budget = limiter.budget(req.family());
+        long refusedHourlySince = NOT_REFUSED;
         for (int attempt = 1; ; attempt++) {
             RetryableFailure failure;
+            Optional<OptionalInt> hourly = Optional.empty();
+            String refusal = "";
             try {
-                limiter.acquire(req.family());
+                limiter.acquire(req.family(), req.countsAgainstHourlyBudget(), req.label());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw interrupted(req, e);
@@ -163,6 +170,10 @@ final class HttpTransport implements AutoCloseable {
                     return result;
                 }
                 String apiMessage = ApiErrors.errorText(readErrorBody(response.getEntity()));
+                if (status == 429) {
+                    hourly = CallBudget.hourlyRefusal(apiMessage);
+                    refusal = apiMessage;
+                }
                 if (!isTransient(status)) {
                     throw ApiErrors.forStatus(req, status, apiMessage, credentials);
                 }
@@ -178,6 +189,7 @@ final class HttpTransport implements AutoCloseable {
                 }
                 failure = transportFailure(req, e);
             } finally {
+                if (budget != null && status > 0 && hourly.isEmpty()) budget.accepted();
                 if (status > 0) listener.onResponse(req.endpoint(), status, System.nanoTime() - started);
                 if (!complete) request.cancel();
                 if (response != null) {
@@ -190,6 +202,12 @@ final class HttpTransport implements AutoCloseable {
                 limiter.release(req.family());
             }
 
+            if (hourly.isPresent() && budget != null) {
+                if (refusedHourlySince == NOT_REFUSED) refusedHourlySince = budget.now();
+                waitOutHourlyRefusal(req, budget, failure, refusal, hourly.get(), refusedHourlySince);
+                attempt--; // an hourly refusal is a matter of time, not a failed attempt
+                continue;
+            }
             int failed = attempt;
             Duration wait = failure.retryAfter.orElseGet(() -> policy.backoff(failed));
             if (attempt >= policy.maxAttempts() || waitedNanos + wait.toNanos() > policy.maxTotalWait().toNanos()) {
@@ -205,6 +223,47 @@ final class HttpTransport implements AutoCloseable {
                 throw interrupted(req, e);
             }
             waitedNanos += wait.toNanos();
+        }
+    }
+
+    /**
+     * Mixpanel refused a call for its hourly budget although the client paced itself (other clients share the
+     * project's budget, or it is smaller than configured): adopt a smaller budget it names, then wait until the
+     * oldest call of the window ages out, or longer when Retry-After says so, holding back the family's other
+     * calls too (README "Rate limits"). Gives up only when Mixpanel still refuses after a full window in which
+     * none of the family's calls was accepted: then the budget is spent by someone else, and waiting more would
+     * not help.
+     */
+    private void waitOutHourlyRefusal(ApiRequest req, CallBudget budget, RetryableFailure failure, String apiMessage,
+                                      OptionalInt serverLimit, long refusedSince) {
+        long now = budget.now();
+        // "A full window" give or take how late the first refusal's answer came (at most 1 s), so that the wait
+        // until the first refused call ages out counts as one whatever the sleep's precision.
+        long fullWindow = budget.windowNanos() - Math.min(1_000_000_000L, budget.windowNanos() / 10);
+        if (now - refusedSince >= fullWindow && !budget.acceptedSince(refusedSince)) {
+            throw new MixpanelApiException(req.label() + ": HTTP 429 from " + req.describe() + ": Mixpanel still "
+                    + "refuses it for the hourly " + budget.name() + " budget after a full window of "
+                    + CallBudget.human(Duration.ofNanos(budget.windowNanos())) + " in which no call of ours was "
+                    + "accepted; another client may be using the project's budget: " + apiMessage, 429, apiMessage,
+                    req.describe());
+        }
+        serverLimit.ifPresent(budget::adopt);
+        long waitNanos = Math.max(budget.untilOldestAgesOut(), failure.retryAfter.map(Duration::toNanos).orElse(0L));
+        String wait = CallBudget.human(Duration.ofNanos(waitNanos));
+        budget.blockUntil(now + waitNanos, "Mixpanel refused a call for the hourly limit (429), held back until "
+                + "our oldest " + budget.name() + " call of the window ages out");
+        Log.warning("%s", req.label() + ": " + failure.cause + "; waiting " + wait + " for the " + budget.name()
+                + " budget, until our oldest call of the last " + CallBudget.human(Duration.ofNanos(budget.windowNanos()))
+                + " ages out" + (failure.retryAfter.isPresent() ? " (Retry-After honoured)" : "")
+                + "; no retry attempt used");
+        listener.onBudgetWait(budget.name(), Duration.ofNanos(waitNanos));
+        try {
+            limiter.sleeper().sleep(waitNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(req, e);
+        } finally {
+            listener.onBudgetWaitOver(budget.name());
         }
     }
 

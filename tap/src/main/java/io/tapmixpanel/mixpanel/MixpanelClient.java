@@ -119,8 +119,8 @@ public final class MixpanelClient implements AutoCloseable {
         String label = "engage page " + q.page()
                 + (q.filterByCohort().isPresent() ? " of cohort " + q.filterByCohort().getAsLong() : "");
         ApiRequest req = ApiRequest.post(ApiFamily.QUERY, settings.apiRoot(), "/api/2.0/engage")
-                .query(serviceAccountParams()).form(form)
-                .endpoint("engage").label(label).acceptGzip(true);
+                .query(queryApiParams()).form(form)
+                .endpoint("engage").label(label).acceptGzip(true).sessionFollowUp(q.sessionId().isPresent());
         JsonNode n = requireObject(req, transport.fetchJson(req));
         JsonNode results = n.path("results");
         if (!results.isArray()) throw ApiErrors.unexpected(req, "no results array");
@@ -299,9 +299,21 @@ public final class MixpanelClient implements AutoCloseable {
         return Map.of();
     }
 
-    /** A GET of the query API, {@code project_id} first when the credentials need it. */
+    /**
+     * {@code project_id} and, when set, the Data Views {@code workspace_id}, for a service account's query-API
+     * calls (not export's: Mixpanel asks it of query calls only); nothing for a project secret.
+     */
+    private Map<String, String> queryApiParams() {
+        Map<String, String> p = serviceAccountParams();
+        if (p.isEmpty() || settings.workspaceId().isEmpty()) return p;
+        Map<String, String> all = new LinkedHashMap<>(p);
+        all.put("workspace_id", Long.toString(settings.workspaceId().getAsLong()));
+        return all;
+    }
+
+    /** A GET of the query API, {@code project_id} (and {@code workspace_id}) first when the credentials need them. */
     private ApiRequest queryApi(String path) {
-        return ApiRequest.get(ApiFamily.QUERY, settings.apiRoot(), path).query(serviceAccountParams());
+        return ApiRequest.get(ApiFamily.QUERY, settings.apiRoot(), path).query(queryApiParams());
     }
 
     private static Map<String, String> dateRange(LocalDate from, LocalDate to) {

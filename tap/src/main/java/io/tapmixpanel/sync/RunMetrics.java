@@ -74,6 +74,30 @@ public final class RunMetrics implements HttpListener {
         stats(current).retries.incrementAndGet();
     }
 
+    /** A thread waiting for an hourly budget until {@code untilNanos} ({@link System#nanoTime}). */
+    private record BudgetWait(String budget, long untilNanos) {}
+
+    private final Map<Thread, BudgetWait> budgetWaits = new ConcurrentHashMap<>();
+
+    @Override
+    public void onBudgetWait(String budget, Duration wait) {
+        budgetWaits.put(Thread.currentThread(), new BudgetWait(budget, System.nanoTime() + wait.toNanos()));
+    }
+
+    @Override
+    public void onBudgetWaitOver(String budget) {
+        budgetWaits.remove(Thread.currentThread());
+    }
+
+    /** {@code waiting for the query budget (12 min left)}: the wait that ends first, for the progress line; empty when none. */
+    java.util.Optional<String> budgetWait() {
+        return budgetWaits.values().stream().min(java.util.Comparator.comparingLong(BudgetWait::untilNanos)).map(w -> {
+            long s = Math.max(0, (w.untilNanos() - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
+            String left = s >= 60 ? (s + 59) / 60 + " min" : s + " s";
+            return "waiting for the " + w.budget() + " budget (" + left + " left)";
+        });
+    }
+
     /** The final per-stream table on stderr. */
     public void logSummary() {
         Log.info("Summary:");

@@ -6,6 +6,7 @@ import io.tapmixpanel.config.HttpOptions;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.CallBudgets;
 import io.tapmixpanel.mixpanel.ClientSettings;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.ProjectInfo;
@@ -43,7 +44,9 @@ public final class Tap {
         AuthAndHosts auth = config.authAndHosts();
         HttpOptions http = config.http();
         return new ClientSettings(auth.credentials(), auth.region(), auth.apiBaseUrl(), auth.exportBaseUrl(),
-                auth.appBaseUrl(), http.requestTimeout(), http.maxConcurrentRequests(), http.userAgent(), retryPolicy);
+                auth.appBaseUrl(), http.requestTimeout(), http.maxConcurrentRequests(), http.userAgent(), retryPolicy,
+                new CallBudgets(http.exportRequestsPerWindow(), http.queryRequestsPerWindow(), http.rateLimitWindow()),
+                auth.workspaceId());
     }
 
     public void discover(OutputStream out) {

@@ -76,7 +76,7 @@ class NewcomerErrorsTest extends WireMockTestBase {
     void rateLimitIsRetriedWithTheReasonLogged() throws Exception {
         wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/revenue")).inScenario("rl").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")
-                        .withBody("{\"error\":\"Query rate limit exceeded for project_id: 1. 61/60 queries in the last hour\"}"))
+                        .withBody("{\"error\":\"Query rate limit exceeded for project_id: 1. 6/5 queries running concurrently and 12/60 queries in the last hour\"}"))
                 .willSetStateTo("ok"));
         wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/revenue")).inScenario("rl").whenScenarioStateIs("ok")
                 .willReturn(aResponse().withStatus(200).withBody("{\"status\":\"ok\",\"results\":{\"$overall\":{\"amount\":1,\"count\":1,\"paid_count\":0},"

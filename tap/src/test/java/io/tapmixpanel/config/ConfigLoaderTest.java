@@ -174,6 +174,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hourlyBudgetsDefaultToMixpanelsSixtyPerHourAndNoWorkspace() throws IOException {
+        TapConfig c = load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\"}");
+        assertEquals(60, c.http().exportRequestsPerWindow());
+        assertEquals(60, c.http().queryRequestsPerWindow());
+        assertEquals(Duration.ofSeconds(3600), c.http().rateLimitWindow());
+        assertTrue(c.authAndHosts().workspaceId().isEmpty());
+    }
+
+    @Test
+    void hourlyBudgetsWindowAndWorkspaceAreRead() throws IOException {
+        TapConfig c = load("{\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"project_id\":7,"
+                + "\"start_date\":\"2024-01-01\",\"export_requests_per_hour\":\"400\",\"query_requests_per_hour\":8,"
+                + "\"rate_limit_window_seconds\":15,\"workspace_id\":\"3141\"}");
+        assertEquals(400, c.http().exportRequestsPerWindow());
+        assertEquals(8, c.http().queryRequestsPerWindow());
+        assertEquals(Duration.ofSeconds(15), c.http().rateLimitWindow());
+        assertEquals(3141L, c.authAndHosts().workspaceId().getAsLong());
+    }
+
+    @Test
+    void badBudgetsWindowsAndWorkspacesNameFileKeyAndValue() throws IOException {
+        String base = "\"service_account_username\":\"u\",\"service_account_secret\":\"p\",\"project_id\":7,\"start_date\":\"2024-01-01\",";
+        String file = "config " + dir.resolve("c.json") + ": ";
+        assertEquals(file + "query_requests_per_hour: '0' is out of range (1 to 1000000)",
+                error("{" + base + "\"query_requests_per_hour\":0}").getMessage());
+        assertEquals(file + "export_requests_per_hour: 'many' is not a whole number",
+                error("{" + base + "\"export_requests_per_hour\":\"many\"}").getMessage());
+        assertEquals(file + "rate_limit_window_seconds: '-5' is out of range (1 to 86400)",
+                error("{" + base + "\"rate_limit_window_seconds\":-5}").getMessage());
+        assertEquals(file + "workspace_id: 'main' is not a whole number",
+                error("{" + base + "\"workspace_id\":\"main\"}").getMessage());
+        assertEquals(file + "workspace_id: '0' must be a positive number",
+                error("{" + base + "\"workspace_id\":0}").getMessage());
+    }
+
+    @Test
+    void aWorkspaceIdWithAProjectSecretIsIgnored() throws IOException {
+        TapConfig c = load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",\"workspace_id\":5}");
+        assertTrue(c.authAndHosts().workspaceId().isEmpty());
+    }
+
+    @Test
     void editDistanceFindsLikelyTypos() {
         assertEquals(1, ConfigLoader.editDistance("atribution_window", "attribution_window"));
         assertTrue(ConfigLoader.editDistance("some_other_tool_key", "start_date") > 2);

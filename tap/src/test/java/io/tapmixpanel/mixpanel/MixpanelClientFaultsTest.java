@@ -32,7 +32,7 @@ class MixpanelClientFaultsTest extends WireMockSupport {
     void rateLimitedWithRetryAfterWaitsThatLongThenSucceeds() {
         answerInTurn(() -> get(urlPathEqualTo(FUNNELS)),
                 aResponse().withStatus(429).withHeader("Retry-After", "1").withBody(
-                        "{\"request\":\"/api/2.0/funnels/list\",\"error\":\"Query rate limit exceeded for project_id: 2526451. 1/5 queries running concurrently and 61/60 queries running in the last hour.\"}"),
+                        "{\"request\":\"/api/2.0/funnels/list\",\"error\":\"Query rate limit exceeded for project_id: 2526451. 6/5 queries running concurrently and 12/60 queries running in the last hour.\"}"),
                 okJson(OK_FUNNELS));
         CountingListener listener = new CountingListener();
         long start = System.nanoTime();
