@@ -77,7 +77,10 @@ class LegacyLocalTimeE2eTest {
 
     private List<ObjectNode> run(Sandbox s, boolean legacy) {
         Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of(
-                "export_time_in_project_timezone", legacy, "date_window_size", 5)));
+                "export_time_in_project_timezone", legacy, "date_window_size", 5,
+                // every event: a modern project's export days are UTC days, so its last New York evening is on the
+                // UTC day after the sandbox's last day
+                "end_date", TapHarness.exportEnd(s).toString())));
         Path catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(config), "export"));
         return TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid().records("export");
     }

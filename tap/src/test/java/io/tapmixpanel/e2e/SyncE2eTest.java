@@ -78,7 +78,7 @@ class SyncE2eTest {
     @Test
     void everyStreamHasTheSandboxsRecordCount() {
         Map<String, Integer> expected = new TreeMap<>(Map.of(
-                "export", stats.get("events").asInt(),
+                "export", exportTruth(),
                 "engage", stats.get("profiles").asInt(),
                 "funnels", stats.get("funnel_days").asInt(),
                 "revenue", stats.get("revenue_days").asInt(),
@@ -88,12 +88,24 @@ class SyncE2eTest {
         assertEquals(expected, full.recordCounts());
     }
 
+    /**
+     * A modern project's export days are UTC days (README "Streams"), whatever its timezone: end_date 2024-01-10 in
+     * Los Angeles stops export at 2024-01-10 23:59:59 UTC, while funnels and revenue read Los Angeles days.
+     */
+    static int exportTruth() {
+        return TapHarness.eventsOnExportDays(sandbox, TapHarness.exportStart(sandbox), END);
+    }
+
     @Test
-    void exportEventsPerDayOfTheProjectTimezoneMatchTheSandbox() {
+    void exportEventsPerUtcDayMatchTheSandbox() {
+        Map<LocalDate, Integer> expected = new TreeMap<>(TapHarness.eventsPerExportDay(sandbox));
+        expected.keySet().removeIf(d -> d.isAfter(END));
+        assertTrue(TapHarness.eventsPerExportDay(sandbox).keySet().stream().anyMatch(d -> d.isAfter(END)),
+                "the sandbox has events on the UTC day after its last Los Angeles day");
         Map<LocalDate, Integer> perDay = new TreeMap<>();
-        TapHarness.eventsPerDay(sandbox).keySet().forEach(d -> perDay.put(d, 0));
-        for (ObjectNode r : full.records("export")) perDay.merge(TapHarness.day(r, ZONE), 1, Integer::sum);
-        assertEquals(TapHarness.eventsPerDay(sandbox), perDay);
+        expected.keySet().forEach(d -> perDay.put(d, 0));
+        for (ObjectNode r : full.records("export")) perDay.merge(TapHarness.day(r, ZoneOffset.UTC), 1, Integer::sum);
+        assertEquals(expected, perDay);
     }
 
     @Test
@@ -168,8 +180,8 @@ class SyncE2eTest {
      */
     @Test
     void exportRecordsCarryEveryRawPropertyRenamedWithJsonTextInStringColumns() {
-        List<ObjectNode> raw = TapHarness.rawExport(sandbox);
-        assertEquals(stats.get("events").asInt(), raw.size());
+        List<ObjectNode> raw = TapHarness.rawExport(sandbox, TapHarness.exportStart(sandbox), END);
+        assertEquals(exportTruth(), raw.size());
         Map<String, ObjectNode> byInsertId = new HashMap<>();
         int withoutInsertId = 0;
         for (ObjectNode r : full.records("export")) {
@@ -337,9 +349,12 @@ class SyncE2eTest {
         TapHarness.Messages second = sync(Map.of("attribution_window", window), TapHarness.select(catalog, "export", "funnels", "revenue"),
                 full.lastState());
         LocalDate from = END.minusDays(window);
+        // export reads UTC days (a modern project), up to the last UTC day with events, and re-reads its window
+        LocalDate exportEnd = END;
+        LocalDate exportFrom = exportEnd.minusDays(window);
         List<ObjectNode> export = second.records("export");
-        for (ObjectNode r : export) assertFalse(TapHarness.day(r, ZONE).isBefore(from), "re-read before the window: " + r.get("time"));
-        assertEquals(TapHarness.eventsFrom(sandbox, from, END), export.size(), "every event of the re-read days, again");
+        for (ObjectNode r : export) assertFalse(TapHarness.day(r, ZoneOffset.UTC).isBefore(exportFrom), "re-read before the window: " + r.get("time"));
+        assertEquals(TapHarness.eventsOnExportDays(sandbox, exportFrom, exportEnd), export.size(), "every event of the re-read days, again");
         for (ObjectNode r : second.records("revenue")) assertFalse(LocalDate.parse(r.get("date").asText()).isBefore(from), r.toString());
         assertEquals(window + 1, second.records("revenue").size());
         for (ObjectNode r : second.records("funnels")) assertFalse(LocalDate.parse(r.get("date").asText()).isBefore(from), r.toString());
@@ -351,24 +366,26 @@ class SyncE2eTest {
     void aRunWithEndDateStopsThere() {
         LocalDate end = END.minusDays(3);
         TapHarness.Messages run = sync(Map.of("end_date", end.toString()), TapHarness.select(catalog, "export", "funnels", "revenue"), null);
-        for (ObjectNode r : run.records("export")) assertFalse(TapHarness.day(r, ZONE).isAfter(end), r.get("time").asText());
-        assertEquals(TapHarness.eventsFrom(sandbox, sandbox.startDate(), end), run.records("export").size());
+        // end_date is a UTC day for export (a modern project), a project-timezone day for funnels and revenue
+        for (ObjectNode r : run.records("export")) assertFalse(TapHarness.day(r, ZoneOffset.UTC).isAfter(end), r.get("time").asText());
+        assertEquals(TapHarness.eventsOnExportDays(sandbox, TapHarness.exportStart(sandbox), end), run.records("export").size());
         for (ObjectNode r : run.records("revenue")) assertFalse(LocalDate.parse(r.get("date").asText()).isAfter(end));
         assertEquals(4, run.records("revenue").size());
         assertEquals(4 * stats.get("funnels").asInt(), run.records("funnels").size());
         Instant bm = Instant.parse(run.lastState().get("bookmarks").get("export").get("replication_key_value").asText());
-        assertFalse(bm.atZone(ZONE).toLocalDate().isAfter(end), "bookmark after end_date: " + bm);
+        assertFalse(bm.atZone(ZoneOffset.UTC).toLocalDate().isAfter(end), "bookmark after end_date: " + bm);
     }
 
     @Test
     void aSingerIoStateFileIsAcceptedAndTheRunRestartsFromIt() throws Exception {
         JsonNode legacy = JSON.readTree("{\"bookmarks\": {\"export\": \"2024-01-09T00:00:00.000000Z\", \"revenue\": \"2024-01-09\"}}");
         TapHarness.Messages run = sync(Map.of("attribution_window", 0), TapHarness.select(catalog, "export", "revenue"), legacy);
-        // The bookmark is an instant; its day in the project's timezone is where the export restarts.
+        // The bookmark is an instant. A state of an earlier version read its day in the project's timezone, so export
+        // restarts at the earlier of its UTC day and its project day (2024-01-08 in Los Angeles): no gap.
         LocalDate from = Instant.parse("2024-01-09T00:00:00Z").atZone(ZONE).toLocalDate();
         List<ObjectNode> export = run.records("export");
-        for (ObjectNode r : export) assertFalse(TapHarness.day(r, ZONE).isBefore(from), r.get("time").asText());
-        assertEquals(TapHarness.eventsFrom(sandbox, from, END), export.size());
+        for (ObjectNode r : export) assertFalse(TapHarness.day(r, ZoneOffset.UTC).isBefore(from), r.get("time").asText());
+        assertEquals(TapHarness.eventsOnExportDays(sandbox, from, END), export.size());
         List<String> revenueDates = run.records("revenue").stream().map(r -> r.get("date").asText()).toList();
         assertEquals(List.of("2024-01-09", "2024-01-10"), revenueDates);
         JsonNode b = run.lastState().get("bookmarks");
@@ -388,7 +405,7 @@ class SyncE2eTest {
         // An automatic property stays even when deselected.
         TapHarness.propertyMetadata(TapHarness.entry(c, "engage"), "distinct_id").put("selected", false);
         TapHarness.Messages run = sync(Map.of(), c, null);
-        assertEquals(stats.get("events").asInt(), run.records("export").size());
+        assertEquals(exportTruth(), run.records("export").size());
         assertTrue(run.records("export").stream().noneMatch(r -> r.has("mp_reserved_browser")));
         assertTrue(run.records("engage").stream().noneMatch(r -> r.has("plan")));
         assertTrue(run.records("engage").stream().allMatch(r -> r.hasNonNull("distinct_id")));
@@ -406,7 +423,7 @@ class SyncE2eTest {
         ((ObjectNode) engageSchema.get("properties")).remove("plan");
         assertTrue(full.records("export").stream().anyMatch(r -> r.has("referrer")));
         TapHarness.Messages run = sync(Map.of("select_properties_by_default", false), c, null);
-        assertEquals(stats.get("events").asInt(), run.records("export").size());
+        assertEquals(exportTruth(), run.records("export").size());
         Set<String> allowed = new HashSet<>();
         exportSchema.get("properties").fieldNames().forEachRemaining(allowed::add);
         for (ObjectNode r : run.records("export")) {

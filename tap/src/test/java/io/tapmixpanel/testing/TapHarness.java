@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public final class TapHarness {
         c.put("api_base_url", baseUrl);
         c.put("export_base_url", baseUrl);
         c.put("app_base_url", baseUrl);
-        c.put("start_date", sandbox.startDate().toString());
+        c.put("start_date", exportStart(sandbox).toString());
         c.put("end_date", sandbox.endDate().toString());
         c.put("project_timezone", sandbox.options().timezone.getId());
         extra.forEach((k, v) -> c.set(k, JSON.valueToTree(v)));
@@ -168,9 +169,54 @@ public final class TapHarness {
                 .mapToInt(Map.Entry::getValue).sum();
     }
 
+    /**
+     * The zone of the export endpoint's days (README "Streams"): UTC for a modern project, the project's timezone for
+     * a pre-2023 (legacy local time) one. Funnels and revenue always use the project's timezone.
+     */
+    public static ZoneId exportZone(Sandbox sandbox) {
+        return sandbox.options().legacyLocalTime ? sandbox.options().timezone : ZoneOffset.UTC;
+    }
+
+    /** The first export day holding the sandbox's events: its first project day's start, as an export day. */
+    public static LocalDate exportStart(Sandbox sandbox) {
+        LocalDate d = sandbox.startDate().atStartOfDay(sandbox.options().timezone).withZoneSameInstant(exportZone(sandbox)).toLocalDate();
+        return d.isBefore(sandbox.startDate()) ? d : sandbox.startDate();
+    }
+
+    /** The last export day holding the sandbox's events: its last project day's last second, as an export day. */
+    public static LocalDate exportEnd(Sandbox sandbox) {
+        LocalDate d = sandbox.endDate().plusDays(1).atStartOfDay(sandbox.options().timezone).minusSeconds(1)
+                .withZoneSameInstant(exportZone(sandbox)).toLocalDate();
+        return d.isAfter(sandbox.endDate()) ? d : sandbox.endDate();
+    }
+
+    /**
+     * How many of the sandbox's events fall on export days {@code from..to}, read from its raw export: the date of
+     * {@code time} read as UTC epoch seconds is the export day in both cases (a legacy project's {@code time} is its
+     * wall clock written as epoch seconds).
+     */
+    public static int eventsOnExportDays(Sandbox sandbox, LocalDate from, LocalDate to) {
+        return eventsPerExportDay(sandbox).entrySet().stream().filter(e -> !e.getKey().isBefore(from) && !e.getKey().isAfter(to))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /** The sandbox's events per export day, from its raw export (see {@link #eventsOnExportDays}). */
+    public static Map<LocalDate, Integer> eventsPerExportDay(Sandbox sandbox) {
+        Map<LocalDate, Integer> m = new TreeMap<>();
+        for (ObjectNode e : rawExport(sandbox)) {
+            m.merge(LocalDate.ofEpochDay(Math.floorDiv(e.get("properties").get("time").asLong(), 86_400L)), 1, Integer::sum);
+        }
+        return m;
+    }
+
     /** The sandbox's raw export of its whole range, read directly (not through the tap). */
     public static List<ObjectNode> rawExport(Sandbox sandbox) {
-        String body = get(sandbox, "/api/2.0/export?from_date=" + sandbox.startDate() + "&to_date=" + sandbox.endDate());
+        return rawExport(sandbox, exportStart(sandbox), exportEnd(sandbox));
+    }
+
+    /** The sandbox's raw export of export days {@code from..to}, read directly (not through the tap). */
+    public static List<ObjectNode> rawExport(Sandbox sandbox, LocalDate from, LocalDate to) {
+        String body = get(sandbox, "/api/2.0/export?from_date=" + from + "&to_date=" + to);
         List<ObjectNode> events = new ArrayList<>();
         for (String line : body.split("\n")) {
             if (!line.isBlank()) events.add((ObjectNode) readTree(line));
