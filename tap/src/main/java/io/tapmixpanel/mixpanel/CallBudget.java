@@ -25,6 +25,8 @@ final class CallBudget {
     private final String settingKey;
     private final int configured;
     private final long windowNanos;
+    /** How much longer than the window a call is counted (see {@link CallBudgets}). */
+    private final long marginNanos;
     private final LongSupplier clock;
     private final ArrayDeque<Long> sent = new ArrayDeque<>();
     private int limit;
@@ -37,13 +39,14 @@ final class CallBudget {
      * @param name       how the log names it: {@code query}, {@code export}
      * @param settingKey the config key that sets {@code calls}, for the log
      */
-    CallBudget(String name, String settingKey, int calls, Duration window, LongSupplier clock) {
+    CallBudget(String name, String settingKey, int calls, Duration window, Duration margin, LongSupplier clock) {
         if (calls < 1) throw new IllegalArgumentException("calls must be >= 1");
         this.name = name;
         this.settingKey = settingKey;
         this.configured = calls;
         this.limit = calls;
         this.windowNanos = window.toNanos();
+        this.marginNanos = margin.toNanos();
         this.clock = clock;
     }
 
@@ -73,7 +76,7 @@ final class CallBudget {
         Iterator<Long> it = sent.iterator();
         long t = it.next();
         for (int i = 0; i < sent.size() - limit; i++) t = it.next();
-        return Math.max(1, t + windowNanos - now);
+        return Math.max(1, t + windowNanos + marginNanos - now);
     }
 
     /** Why a {@link #tryTake} returned a wait, for the log line: {@code 60 calls in the last 60 min (query_requests_per_hour = 60)}. */
@@ -152,7 +155,7 @@ final class CallBudget {
     }
 
     private void prune(long now) {
-        while (!sent.isEmpty() && now - sent.peekFirst() >= windowNanos) sent.pollFirst();
+        while (!sent.isEmpty() && now - sent.peekFirst() >= windowNanos + marginNanos) sent.pollFirst();
     }
 
     /** What a 429's text says about the hourly budget: present when it is the hourly one, with Mixpanel's limit when named. */
@@ -174,15 +177,7 @@ final class CallBudget {
                 ? Optional.of(OptionalInt.empty()) : Optional.empty();
     }
 
-    /** {@code 14 min 3 s}, {@code 2 h 5 min}, {@code 42 s}, {@code 800 ms}: whole seconds rounded up. */
     static String human(Duration d) {
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) return Math.max(0, d.toMillis()) + " ms";
-        long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
-        if (s < 60) return s + " s";
-        if (s <= 3600) return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
-        long min = (s % 3600 + 59) / 60;
-        long h = s / 3600;
-        if (min == 60) { h++; min = 0; }
-        return h + " h" + (min == 0 ? "" : " " + min + " min");
+        return io.tapmixpanel.log.Durations.human(d);
     }
 }

@@ -29,6 +29,8 @@ import java.util.TreeMap;
 public final class MixpanelClient implements AutoCloseable {
     private final ClientSettings settings;
     private final HttpTransport transport;
+    private volatile List<Funnel> funnels;
+    private volatile List<Cohort> cohorts;
 
     public MixpanelClient(ClientSettings settings, HttpListener listener) {
         this.settings = settings;
@@ -241,14 +243,23 @@ public final class MixpanelClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ query API
 
-    /** Saved funnels ({@code funnels/list}). */
+    /**
+     * Saved funnels ({@code funnels/list}). The answer is kept for the client's life (one run): the plan logged before
+     * syncing and the funnels stream read it once. A failure is not kept.
+     */
     public List<Funnel> funnels() {
+        List<Funnel> known = funnels;
+        if (known != null) return known;
+        return funnels = fetchFunnels();
+    }
+
+    private List<Funnel> fetchFunnels() {
         ApiRequest req = queryApi("/api/2.0/funnels/list").endpoint("funnels/list").label("funnel list");
         JsonNode n = transport.fetchJson(req);
         if (!n.isArray()) throw ApiErrors.unexpected(req, "not a JSON array");
         List<Funnel> out = new ArrayList<>(n.size());
         for (JsonNode f : n) out.add(new Funnel(f.path("funnel_id").asLong(), f.path("name").asText("")));
-        return out;
+        return List.copyOf(out);
     }
 
     /** One funnel by day over the inclusive range, in date order, without the {@code $overall} summary. */
@@ -278,8 +289,17 @@ public final class MixpanelClient implements AutoCloseable {
         return out;
     }
 
-    /** Cohorts ({@code cohorts/list}) with every field Mixpanel sent. */
+    /**
+     * Cohorts ({@code cohorts/list}) with every field Mixpanel sent, kept for the client's life (one run) like
+     * {@link #funnels()}: the plan, cohorts and cohort_members share one answer.
+     */
     public List<Cohort> cohorts() {
+        List<Cohort> known = cohorts;
+        if (known != null) return known;
+        return cohorts = fetchCohorts();
+    }
+
+    private List<Cohort> fetchCohorts() {
         ApiRequest req = queryApi("/api/2.0/cohorts/list").endpoint("cohorts/list").label("cohort list");
         JsonNode n = transport.fetchJson(req);
         if (!n.isArray()) throw ApiErrors.unexpected(req, "not a JSON array");
@@ -287,7 +307,7 @@ public final class MixpanelClient implements AutoCloseable {
         for (JsonNode c : n) {
             if (c instanceof ObjectNode o) out.add(new Cohort(o));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     // ------------------------------------------------------------------------------------------------ plumbing

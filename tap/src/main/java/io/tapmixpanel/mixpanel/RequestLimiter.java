@@ -33,9 +33,9 @@ final class RequestLimiter {
             if (f.startsPerInterval > 0) rates.put(f, new StartRateGate(f.startsPerInterval, f.interval));
         }
         budgets.put(ApiFamily.EXPORT, new CallBudget("export", "export_requests_per_hour",
-                callBudgets.exportCalls(), callBudgets.window(), clock));
+                callBudgets.exportCalls(), callBudgets.window(), callBudgets.margin(), clock));
         budgets.put(ApiFamily.QUERY, new CallBudget("query", "query_requests_per_hour",
-                callBudgets.queryCalls(), callBudgets.window(), clock));
+                callBudgets.queryCalls(), callBudgets.window(), callBudgets.margin(), clock));
     }
 
     /** A counted call of {@code family}, named after it; see {@link #acquire(ApiFamily, boolean, String)}. */

@@ -10,6 +10,12 @@ import java.util.List;
  */
 final class AnnotationsStream implements StreamSync {
     @Override
+    public CallPlan plan(StreamContext ctx) {
+        // With a project id annotations come from the app API, which has no hourly budget.
+        return ctx.client().hasProjectId() ? CallPlan.NONE : CallPlan.query(1, "annotations 1");
+    }
+
+    @Override
     public void sync(StreamContext ctx) {
         for (Annotation a : ctx.client().annotations(ctx.startDay(), ctx.endDay())) {
             ctx.emitter().emit(a.raw().deepCopy());

@@ -17,6 +17,13 @@ import java.util.OptionalLong;
  */
 final class CohortMembersStream implements StreamSync {
     @Override
+    public CallPlan plan(StreamContext ctx) {
+        // the cohort list (shared with the cohorts stream: the client keeps it), then page 0 of each cohort
+        int cohorts = ctx.client().cohorts().size();
+        return CallPlan.query(1 + cohorts, "cohort_members 1 list + " + cohorts + " first pages");
+    }
+
+    @Override
     public void sync(StreamContext ctx) {
         List<Cohort> cohorts = ctx.client().cohorts();
         int i = 0;

@@ -7,6 +7,11 @@ import java.util.List;
 /** cohorts: full table of cohorts/list. */
 final class CohortsStream implements StreamSync {
     @Override
+    public CallPlan plan(StreamContext ctx) {
+        return CallPlan.query(1, "cohorts 1 list");
+    }
+
+    @Override
     public void sync(StreamContext ctx) {
         for (Cohort c : ctx.client().cohorts()) ctx.emitter().emit(c.raw().deepCopy());
         ctx.checkpoint();

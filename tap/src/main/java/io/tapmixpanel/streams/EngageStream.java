@@ -30,6 +30,11 @@ final class EngageStream implements StreamSync {
     private static final DateTimeFormatter WHERE_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @Override
+    public CallPlan plan(StreamContext ctx) {
+        return CallPlan.query(1, "engage 1 first page");
+    }
+
+    @Override
     public void sync(StreamContext ctx) {
         boolean incremental = ctx.incremental();
         Optional<Instant> since = Optional.empty();

@@ -32,13 +32,24 @@ final class ExportStream implements StreamSync {
     private record Fetched(List<Piece> pieces, Optional<RuntimeException> failure) {}
 
     @Override
-    public void sync(StreamContext ctx) {
+    public CallPlan plan(StreamContext ctx) {
+        int n = windows(ctx).size();
+        return new CallPlan(n, 0, true, List.of("export " + n + " window" + (n == 1 ? "" : "s")));
+    }
+
+    private static List<DateWindow> windows(StreamContext ctx) {
         ZoneId days = ctx.exportZone();
+        Optional<LocalDate> bookmarkDay = Days.resumeDay(ctx.state().bookmark(ctx.stream()), days, ctx.zone());
+        return DateWindow.plan(ctx.startDay(days), bookmarkDay, ctx.endDay(days),
+                ctx.config().windows().attributionWindow(), ctx.config().windows().dateWindowSize());
+    }
+
+    @Override
+    public void sync(StreamContext ctx) {
         Optional<String> bookmark = ctx.state().bookmark(ctx.stream());
         Optional<Instant> bookmarkTime = bookmark.flatMap(b -> Bookmarks.instant(b, ctx.zone()));
-        Optional<LocalDate> bookmarkDay = Days.resumeDay(bookmark, days, ctx.zone());
-        List<DateWindow> windows = DateWindow.plan(ctx.startDay(days), bookmarkDay, ctx.endDay(days),
-                ctx.config().windows().attributionWindow(), ctx.config().windows().dateWindowSize());
+        ZoneId days = ctx.exportZone();
+        List<DateWindow> windows = windows(ctx);
         Optional<ZoneId> legacy = ctx.config().export().timeInProjectTimezone() ? Optional.of(ctx.zone()) : Optional.empty();
         Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
         int ahead = ctx.config().http().maxConcurrentRequests();

@@ -16,15 +16,26 @@ import java.util.Optional;
  */
 final class FunnelsStream implements StreamSync {
     @Override
+    public CallPlan plan(StreamContext ctx) {
+        List<Funnel> funnels = ctx.client().funnels();
+        int windows = 0;
+        for (Funnel funnel : funnels) windows += Days.windows(ctx, bookmark(ctx, funnel)).size();
+        return CallPlan.query(1 + windows, "funnels 1 list + " + windows + " windows of " + funnels.size() + " funnels");
+    }
+
+    private static Optional<String> bookmark(StreamContext ctx, Funnel funnel) {
+        return ctx.state().partitionBookmark(ctx.stream(), Map.of("funnel_id", funnel.funnelId()))
+                .or(() -> ctx.state().bookmark(ctx.stream()));
+    }
+
+    @Override
     public void sync(StreamContext ctx) {
         List<Funnel> funnels = ctx.client().funnels();
         int f = 0;
         for (Funnel funnel : funnels) {
             f++;
             Map<String, Object> context = Map.of("funnel_id", funnel.funnelId());
-            Optional<String> bookmark = ctx.state().partitionBookmark(ctx.stream(), context)
-                    .or(() -> ctx.state().bookmark(ctx.stream()));
-            List<DateWindow> windows = Days.windows(ctx, bookmark);
+            List<DateWindow> windows = Days.windows(ctx, bookmark(ctx, funnel));
             int i = 0;
             for (DateWindow w : windows) {
                 ctx.position().accept("funnel " + f + "/" + funnels.size() + ", window " + (++i) + "/" + windows.size());

@@ -9,6 +9,12 @@ import java.util.List;
 /** revenue: one record per day from engage/revenue, incremental on {@code date}, one bookmark per window. */
 final class RevenueStream implements StreamSync {
     @Override
+    public CallPlan plan(StreamContext ctx) {
+        int n = Days.windows(ctx, ctx.state().bookmark(ctx.stream())).size();
+        return CallPlan.query(n, "revenue " + n + " window" + (n == 1 ? "" : "s"));
+    }
+
+    @Override
     public void sync(StreamContext ctx) {
         List<DateWindow> windows = Days.windows(ctx, ctx.state().bookmark(ctx.stream()));
         int i = 0;

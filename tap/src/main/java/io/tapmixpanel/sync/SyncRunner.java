@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
+import io.tapmixpanel.log.Durations;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
@@ -18,6 +19,7 @@ import io.tapmixpanel.singer.State;
 import io.tapmixpanel.singer.StateException;
 import io.tapmixpanel.singer.TargetClosedException;
 import io.tapmixpanel.streams.Bookmarks;
+import io.tapmixpanel.streams.CallPlan;
 import io.tapmixpanel.streams.RecordEmitter;
 import io.tapmixpanel.streams.StreamContext;
 import io.tapmixpanel.streams.StreamId;
@@ -26,6 +28,7 @@ import io.tapmixpanel.streams.StreamSync;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -82,6 +85,7 @@ final class SyncRunner {
         });
         List<String> failed = new ArrayList<>();
         try (Progress progress = new Progress(metrics, Progress.INTERVAL_SECONDS)) {
+            logPlan(selected, state, out, pool, progress);
             for (CatalogEntry entry : selected) {
                 if (!syncStream(entry, state, out, pool, progress)) failed.add(entry.tapStreamId());
             }
@@ -123,11 +127,8 @@ final class SyncRunner {
         metrics.startStream(name);
         progress.start(name);
         state.setCurrentlySyncing(Optional.of(name));
-        boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
-        RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
-                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
-        StreamContext ctx = new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry,
-                state, emitter, pool, progress::position);
+        StreamContext ctx = context(entry, state, out, pool, progress);
+        RecordEmitter emitter = ctx.emitter();
         StreamOutcome outcome = StreamOutcome.OK;
         try {
             emitter.ensureSchema();
@@ -162,6 +163,70 @@ final class SyncRunner {
             metrics.endStream(name, outcome);
         }
         return outcome != StreamOutcome.FAILED;
+    }
+
+    private StreamContext context(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress) {
+        String name = entry.tapStreamId();
+        StreamSync stream = StreamSync.of(StreamId.of(name).orElseThrow());
+        boolean incremental = StreamId.of(name).orElseThrow().replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
+        RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
+                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
+        return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
+                emitter, pool, progress::position);
+    }
+
+    /**
+     * Before syncing, one line per API family (README "Rate limits"): the calls the selected streams will make that
+     * count against its hourly budget and, past the budget, the least time the budget allows them in. A stream whose
+     * plan cannot be made (its list endpoint fails) is named and left out of the count; its sync reports the failure.
+     */
+    private void logPlan(List<CatalogEntry> selected, State state, SingerWriter out, ExecutorService pool, Progress progress) {
+        if (selected.isEmpty()) return;
+        int export = 0;
+        int query = 0;
+        boolean atLeast = false;
+        List<String> exportDetail = new ArrayList<>();
+        List<String> queryDetail = new ArrayList<>();
+        for (CatalogEntry entry : selected) {
+            try {
+                CallPlan p = StreamSync.of(StreamId.of(entry.tapStreamId()).orElseThrow())
+                        .plan(context(entry, state, out, pool, progress));
+                export += p.export();
+                query += p.query();
+                atLeast |= p.atLeast();
+                (p.export() > 0 ? exportDetail : queryDetail).addAll(p.detail());
+            } catch (MixpanelApiException e) {
+                if (e.credentialsRefused()) throw e;
+                queryDetail.add(entry.tapStreamId() + " unknown (" + oneLine(e.getMessage()) + ")");
+            }
+        }
+        Duration window = config.http().rateLimitWindow();
+        if (!exportDetail.isEmpty()) {
+            Log.info("%s", planLine("export API", export, atLeast, exportDetail, config.http().exportRequestsPerWindow(),
+                    "export_requests_per_hour", window));
+        }
+        if (!queryDetail.isEmpty()) {
+            Log.info("%s", planLine("query API", query, false, queryDetail, config.http().queryRequestsPerWindow(),
+                    "query_requests_per_hour", window));
+        }
+    }
+
+    /**
+     * {@code plan: 146 query API calls (...); over query_requests_per_hour = 60: at least 2 h}. With a budget of B calls
+     * per window W, N calls need {@code ceil(N / B)} windows: the last batch can start {@code (ceil(N / B) - 1) * W}
+     * after the first, the least wall time the budget allows (spread evenly they would take {@code N / B * W}).
+     */
+    static String planLine(String family, int calls, boolean atLeast, List<String> detail, int budget, String setting,
+                           Duration window) {
+        String head = "plan: " + (atLeast ? "at least " : "") + calls + " " + family + " call" + (calls == 1 ? "" : "s")
+                + " (" + String.join(", ", detail) + ")";
+        String per = window.equals(Duration.ofHours(1)) ? "per hour" : "per " + Durations.human(window);
+        if (calls <= budget) return head + "; within " + setting + " = " + budget + " (" + budget + " " + per + ")";
+        long batches = (calls + budget - 1L) / budget;
+        Duration least = window.multipliedBy(batches - 1);
+        Duration even = Duration.ofMillis(Math.round((double) calls / budget * window.toMillis()));
+        return head + "; over " + setting + " = " + budget + " (" + budget + " " + per + "): the budget allows them in no"
+                + " less than " + Durations.human(least) + " (" + Durations.human(even) + " at an even pace), waits are logged";
     }
 
     /**

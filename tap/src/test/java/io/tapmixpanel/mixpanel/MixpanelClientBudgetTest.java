@@ -33,6 +33,7 @@ class MixpanelClientBudgetTest extends WireMockSupport {
 
     private static final String FUNNELS = "/api/2.0/funnels/list";
     private static final String OK_FUNNELS = "[{\"funnel_id\":1,\"name\":\"f\"}]";
+    private static final String OK_PROPERTIES = "{\"status\":\"ok\",\"results\":{\"plan\":{\"count\":1,\"type\":\"string\"}}}";
     /** No retries at all: whatever succeeds after a 429 did so without using a retry attempt. */
     private static final RetryPolicy NO_RETRIES = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1));
 
@@ -44,7 +45,7 @@ class MixpanelClientBudgetTest extends WireMockSupport {
 
     private ClientSettings settings(int queryCalls, Duration window) {
         return new ClientSettings(SERVICE_ACCOUNT, Region.US, Optional.of(base()), Optional.of(base()), Optional.of(base()),
-                Duration.ofSeconds(5), 4, "tap-mixpanel/test", NO_RETRIES, new CallBudgets(60, queryCalls, window),
+                Duration.ofSeconds(5), 4, "tap-mixpanel/test", NO_RETRIES, new CallBudgets(60, queryCalls, window, Duration.ZERO),
                 OptionalLong.empty());
     }
 
@@ -95,18 +96,20 @@ class MixpanelClientBudgetTest extends WireMockSupport {
 
     @Test
     void aSmallerBudgetNamedByMixpanelIsAdoptedForTheRestOfTheRun() {
-        answerInTurn(() -> get(urlPathEqualTo(FUNNELS)), hourly429("3/2"), okJson(OK_FUNNELS));
+        // engage/properties: the client keeps no answer of it (it does keep the funnel and cohort lists)
+        String props = "/api/2.0/engage/properties";
+        answerInTurn(() -> get(urlPathEqualTo(props)), hourly429("3/2"), okJson(OK_PROPERTIES));
         MixpanelClient client = client(settings(5, Duration.ofSeconds(1)), HttpListener.NOOP);
-        client.funnels(); // refused, waited out, then sent again: 1 call in the window
-        client.funnels(); // 2 calls: Mixpanel's budget is full
+        client.engageProperties(); // refused, waited out, then sent again: 1 call in the window
+        client.engageProperties(); // 2 calls: Mixpanel's budget is full
         assertFalse(log().contains("INFO waiting"), log());
-        client.funnels(); // waits for a slot, as Mixpanel would otherwise refuse it
+        client.engageProperties(); // waits for a slot, as Mixpanel would otherwise refuse it
 
-        assertEquals(4, requests(FUNNELS));
+        assertEquals(4, requests(props));
         assertEquals(1, log().lines().filter(l -> l.contains("WARNING Mixpanel's hourly query budget is 2 calls (from its "
                 + "429 answer), fewer than query_requests_per_hour = 5: using 2 per 1 s for the rest of the run")).count(), log());
         assertTrue(log().contains("for the query budget: 2 calls in the last 1 s (Mixpanel's budget of 2, below "
-                + "query_requests_per_hour = 5); next: funnel list"), log());
+                + "query_requests_per_hour = 5); next: engage properties"), log());
     }
 
     @Test

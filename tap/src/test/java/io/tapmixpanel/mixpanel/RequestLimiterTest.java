@@ -59,7 +59,7 @@ class RequestLimiterTest {
     private String log() { return logged.toString(StandardCharsets.UTF_8); }
 
     private static RequestLimiter limiter(int exportCalls, int queryCalls, Duration window, FakeTime time) {
-        return new RequestLimiter(10, new CallBudgets(exportCalls, queryCalls, window), time::now, time, HttpListener.NOOP);
+        return new RequestLimiter(10, new CallBudgets(exportCalls, queryCalls, window, Duration.ZERO), time::now, time, HttpListener.NOOP);
     }
 
     private static void call(RequestLimiter limiter, ApiFamily family) throws InterruptedException {
@@ -139,6 +139,21 @@ class RequestLimiterTest {
     }
 
     @Test
+    void byDefaultACallIsCountedForItsWindowAndASecondMoreAsMixpanelCountsItOnArrival() throws Exception {
+        FakeTime time = new FakeTime();
+        RequestLimiter limiter = new RequestLimiter(10, new CallBudgets(60, 1, Duration.ofSeconds(15)), time::now, time,
+                HttpListener.NOOP);
+        call(limiter, ApiFamily.QUERY);
+        call(limiter, ApiFamily.QUERY);
+        assertEquals(List.of(16 * S), time.sleeps, "15 s window + 1 s margin");
+        RequestLimiter small = new RequestLimiter(10, new CallBudgets(60, 1, Duration.ofSeconds(2)), time::now, time,
+                HttpListener.NOOP);
+        call(small, ApiFamily.QUERY);
+        call(small, ApiFamily.QUERY);
+        assertEquals(List.of(16 * S, 2200 * S / 1000), time.sleeps, "a short window: a tenth of it");
+    }
+
+    @Test
     void aFullBudgetWaitsUntilItsOldestCallAgesOutWithOneLogLine() throws Exception {
         FakeTime time = new FakeTime();
         RequestLimiter limiter = limiter(60, 3, Duration.ofSeconds(100), time);
@@ -193,7 +208,7 @@ class RequestLimiterTest {
             now.addAndGet(nanos);
         };
         // One permit in all: if the waiting query held it, nothing else could run.
-        RequestLimiter limiter = new RequestLimiter(1, new CallBudgets(60, 1, Duration.ofHours(1)), now::get, blocking,
+        RequestLimiter limiter = new RequestLimiter(1, new CallBudgets(60, 1, Duration.ofHours(1), Duration.ZERO), now::get, blocking,
                 HttpListener.NOOP);
         limiter.acquire(ApiFamily.QUERY, true, "first");
         limiter.release(ApiFamily.QUERY);
@@ -219,7 +234,7 @@ class RequestLimiterTest {
 
     @Test
     void aBudgetWaitIsInterruptible() throws Exception {
-        RequestLimiter limiter = new RequestLimiter(4, new CallBudgets(60, 1, Duration.ofHours(1)), System::nanoTime,
+        RequestLimiter limiter = new RequestLimiter(4, new CallBudgets(60, 1, Duration.ofHours(1), Duration.ZERO), System::nanoTime,
                 Sleeper.REAL, HttpListener.NOOP);
         limiter.acquire(ApiFamily.QUERY, true, "first");
         limiter.release(ApiFamily.QUERY);
@@ -249,7 +264,7 @@ class RequestLimiterTest {
             @Override
             public void onBudgetWaitOver(String budget) { heard.add(budget + " over"); }
         };
-        RequestLimiter limiter = new RequestLimiter(4, new CallBudgets(60, 1, Duration.ofSeconds(30)), time::now, time, listener);
+        RequestLimiter limiter = new RequestLimiter(4, new CallBudgets(60, 1, Duration.ofSeconds(30), Duration.ZERO), time::now, time, listener);
         call(limiter, ApiFamily.QUERY);
         call(limiter, ApiFamily.QUERY);
         assertEquals(List.of("query 30 s", "query over"), heard);

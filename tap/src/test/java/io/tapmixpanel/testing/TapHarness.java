@@ -183,11 +183,13 @@ public final class TapHarness {
         return d.isBefore(sandbox.startDate()) ? d : sandbox.startDate();
     }
 
-    /** The last export day holding the sandbox's events: its last project day's last second, as an export day. */
+    /** The last export day holding the sandbox's events (its last project day's last second, as an export day), at most today. */
     public static LocalDate exportEnd(Sandbox sandbox) {
         LocalDate d = sandbox.endDate().plusDays(1).atStartOfDay(sandbox.options().timezone).minusSeconds(1)
                 .withZoneSameInstant(exportZone(sandbox)).toLocalDate();
-        return d.isAfter(sandbox.endDate()) ? d : sandbox.endDate();
+        LocalDate last = d.isAfter(sandbox.endDate()) ? d : sandbox.endDate();
+        LocalDate today = LocalDate.now(exportZone(sandbox)); // Mixpanel refuses a to_date after today
+        return last.isAfter(today) ? today : last;
     }
 
     /**
@@ -244,6 +246,13 @@ public final class TapHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every request the sandbox served, in order ({@code GET /sandbox/requests}): method, path, params, status. */
+    public static List<JsonNode> served(Sandbox sandbox) {
+        List<JsonNode> out = new ArrayList<>();
+        readTree(get(sandbox, "/sandbox/requests")).forEach(out::add);
+        return out;
     }
 
     private static String get(Sandbox sandbox, String pathAndQuery) {
