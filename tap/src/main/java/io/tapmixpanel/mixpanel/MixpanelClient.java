@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Mixpanel's HTTP APIs as the streams and discovery need them, one method per endpoint: each builds its
@@ -29,8 +31,8 @@ import java.util.TreeMap;
 public final class MixpanelClient implements AutoCloseable {
     private final ClientSettings settings;
     private final HttpTransport transport;
-    private volatile List<Funnel> funnels;
-    private volatile List<Cohort> cohorts;
+    private final AtomicReference<List<Funnel>> funnels = new AtomicReference<>();
+    private final AtomicReference<List<Cohort>> cohorts = new AtomicReference<>();
 
     public MixpanelClient(ClientSettings settings, HttpListener listener) {
         this.settings = settings;
@@ -248,9 +250,7 @@ public final class MixpanelClient implements AutoCloseable {
      * syncing and the funnels stream read it once. A failure is not kept.
      */
     public List<Funnel> funnels() {
-        List<Funnel> known = funnels;
-        if (known != null) return known;
-        return funnels = fetchFunnels();
+        return kept(funnels, this::fetchFunnels);
     }
 
     private List<Funnel> fetchFunnels() {
@@ -294,9 +294,16 @@ public final class MixpanelClient implements AutoCloseable {
      * {@link #funnels()}: the plan, cohorts and cohort_members share one answer.
      */
     public List<Cohort> cohorts() {
-        List<Cohort> known = cohorts;
+        return kept(cohorts, this::fetchCohorts);
+    }
+
+    /** A list read once per client: the kept answer, else a fetched one (kept unless fetching failed). */
+    private static <T> List<T> kept(AtomicReference<List<T>> answer, Supplier<List<T>> fetch) {
+        List<T> known = answer.get();
         if (known != null) return known;
-        return cohorts = fetchCohorts();
+        List<T> fetched = fetch.get();
+        answer.compareAndSet(null, fetched);
+        return answer.get();
     }
 
     private List<Cohort> fetchCohorts() {

@@ -92,37 +92,39 @@ class MixpanelLimitsE2eTest {
         return SandboxOptions.builder().port(0).events(300).days(6).funnels(2).cohorts(1).profiles(10);
     }
 
-    @Test
-    void aQueryBudgetMetByPacingServesNo429AndTheSyncCompletes() throws Exception {
+    /**
+     * funnels and revenue against a sandbox allowing 8 query calls per 15 s, with no Retry-After, and a tap whose
+     * budget is {@code tapBudget} per 15 s; checks the sync completes with every record. Returns the run and the 429s
+     * the sandbox served.
+     */
+    private Map.Entry<Run, List<JsonNode>> funnelsHeavySync(int tapBudget) throws Exception {
         try (Sandbox twin = Sandbox.start(funnelsHeavy().build());
              Sandbox s = Sandbox.start(funnelsHeavy().hourlyLimitQuery(8).quotaWindowS(15).noRetryAfter(true).build())) {
             Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of("date_window_size", 2,
-                    "query_requests_per_hour", 8, "rate_limit_window_seconds", 15)));
+                    "query_requests_per_hour", tapBudget, "rate_limit_window_seconds", 15)));
             Run run = cli("--config", config.toString(), "--catalog", catalog(twin, "funnels", "revenue").toString());
             assertEquals(0, run.exit(), String.join("\n", run.log()));
-            assertEquals(List.of(), withStatus(s, 429), "a 429 served: the tap ran into the budget");
             JsonNode stats = TapHarness.stats(s);
             assertEquals(stats.get("funnel_days").asInt(), run.messages().records("funnels").size());
             assertEquals(stats.get("revenue_days").asInt(), run.messages().records("revenue").size());
-            assertTrue(run.log().stream().anyMatch(l -> l.startsWith("INFO plan: 10 query API calls (")
-                    && l.contains("over query_requests_per_hour = 8 (8 per 15 s)") && l.contains("no less than 15 s")), run.log().toString());
-            assertTrue(run.log().stream().anyMatch(l -> l.contains("waiting ") && l.contains("for the query budget")), run.log().toString());
+            return Map.entry(run, withStatus(s, 429));
         }
     }
 
     @Test
+    void aQueryBudgetMetByPacingServesNo429AndTheSyncCompletes() throws Exception {
+        Map.Entry<Run, List<JsonNode>> r = funnelsHeavySync(8);
+        List<String> log = r.getKey().log();
+        assertEquals(List.of(), r.getValue(), "a 429 served: the tap ran into the budget");
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("INFO plan: 10 query API calls (")
+                && l.contains("over query_requests_per_hour = 8 (8 per 15 s)") && l.contains("no less than 15 s")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("waiting ") && l.contains("for the query budget")), log.toString());
+    }
+
+    @Test
     void aTapBudgetSetTooHighMeetsHourly429sAndStillCompletes() throws Exception {
-        try (Sandbox twin = Sandbox.start(funnelsHeavy().build());
-             Sandbox s = Sandbox.start(funnelsHeavy().hourlyLimitQuery(8).quotaWindowS(15).noRetryAfter(true).build())) {
-            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of("date_window_size", 2,
-                    "query_requests_per_hour", 100, "rate_limit_window_seconds", 15)));
-            Run run = cli("--config", config.toString(), "--catalog", catalog(twin, "funnels", "revenue").toString());
-            assertEquals(0, run.exit(), String.join("\n", run.log()));
-            assertFalse(withStatus(s, 429).isEmpty(), "the sandbox's budget was reached");
-            JsonNode stats = TapHarness.stats(s);
-            assertEquals(stats.get("funnel_days").asInt(), run.messages().records("funnels").size());
-            assertEquals(stats.get("revenue_days").asInt(), run.messages().records("revenue").size());
-        }
+        Map.Entry<Run, List<JsonNode>> r = funnelsHeavySync(100);
+        assertFalse(r.getValue().isEmpty(), "the sandbox's budget was reached");
     }
 
     @Test
