@@ -20,7 +20,8 @@ final class CohortMembersStream implements StreamSync {
     public CallPlan plan(StreamContext ctx) {
         // the cohort list (shared with the cohorts stream: the client keeps it), then page 0 of each cohort
         int cohorts = ctx.client().cohorts().size();
-        return CallPlan.query(1 + cohorts, "cohort_members 1 list + " + cohorts + " first pages");
+        return CallPlan.queryWithLists(cohorts, java.util.Set.of("cohorts/list"),
+                "cohort_members the cohort list + " + cohorts + " first pages");
     }
 
     @Override

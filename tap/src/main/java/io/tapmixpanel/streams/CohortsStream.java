@@ -8,7 +8,7 @@ import java.util.List;
 final class CohortsStream implements StreamSync {
     @Override
     public CallPlan plan(StreamContext ctx) {
-        return CallPlan.query(1, "cohorts 1 list");
+        return CallPlan.queryWithLists(0, java.util.Set.of("cohorts/list"), "cohorts 1 list");
     }
 
     @Override

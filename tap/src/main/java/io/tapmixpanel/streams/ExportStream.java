@@ -34,7 +34,7 @@ final class ExportStream implements StreamSync {
     @Override
     public CallPlan plan(StreamContext ctx) {
         int n = windows(ctx).size();
-        return new CallPlan(n, 0, true, List.of("export " + n + " window" + (n == 1 ? "" : "s")));
+        return new CallPlan(n, 0, true, List.of("export " + n + " window" + (n == 1 ? "" : "s")), java.util.Set.of());
     }
 
     private static List<DateWindow> windows(StreamContext ctx) {

@@ -20,7 +20,8 @@ final class FunnelsStream implements StreamSync {
         List<Funnel> funnels = ctx.client().funnels();
         int windows = 0;
         for (Funnel funnel : funnels) windows += Days.windows(ctx, bookmark(ctx, funnel)).size();
-        return CallPlan.query(1 + windows, "funnels 1 list + " + windows + " windows of " + funnels.size() + " funnels");
+        return CallPlan.queryWithLists(windows, java.util.Set.of("funnels/list"),
+                "funnels 1 list + " + windows + " windows of " + funnels.size() + " funnels");
     }
 
     private static Optional<String> bookmark(StreamContext ctx, Funnel funnel) {

@@ -182,24 +182,23 @@ final class SyncRunner {
      */
     private void logPlan(List<CatalogEntry> selected, State state, SingerWriter out, ExecutorService pool, Progress progress) {
         if (selected.isEmpty()) return;
-        int export = 0;
-        int query = 0;
-        boolean atLeast = false;
+        CallPlan total = CallPlan.NONE;
         List<String> exportDetail = new ArrayList<>();
         List<String> queryDetail = new ArrayList<>();
         for (CatalogEntry entry : selected) {
             try {
                 CallPlan p = StreamSync.of(StreamId.of(entry.tapStreamId()).orElseThrow())
                         .plan(context(entry, state, out, pool, progress));
-                export += p.export();
-                query += p.query();
-                atLeast |= p.atLeast();
+                total = total.plus(p);
                 (p.export() > 0 ? exportDetail : queryDetail).addAll(p.detail());
             } catch (MixpanelApiException e) {
                 if (e.credentialsRefused()) throw e;
                 queryDetail.add(entry.tapStreamId() + " unknown (" + oneLine(e.getMessage()) + ")");
             }
         }
+        int export = total.export();
+        int query = total.queryCalls();
+        boolean atLeast = total.atLeast();
         Duration window = config.http().rateLimitWindow();
         if (!exportDetail.isEmpty()) {
             Log.info("%s", planLine("export API", export, atLeast, exportDetail, config.http().exportRequestsPerWindow(),
