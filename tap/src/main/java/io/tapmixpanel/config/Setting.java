@@ -27,11 +27,13 @@ public enum Setting {
     START_DATE("start_date", Type.DATE_TIME, null,
             "Required. RFC 3339 date-time or yyyy-mm-dd: where each stream starts when it has no bookmark."),
     END_DATE("end_date", Type.DATE_TIME, "today",
-            "Last day to read (RFC 3339 or yyyy-mm-dd). Default: today in the project's timezone."),
+            "Last day to read (RFC 3339 or yyyy-mm-dd), never after today: a UTC day for export (a day of "
+                    + "project_timezone with export_time_in_project_timezone), a project-timezone day for funnels and "
+                    + "revenue. Default: today in those zones."),
     PROJECT_TIMEZONE("project_timezone", Type.STRING, "from /api/app/me, else UTC",
-            "IANA time zone of the Mixpanel project (Project Settings), e.g. US/Pacific. Export days, funnel and "
-                    + "revenue days are days of this zone. Default: read from /api/app/me when the credentials "
-                    + "allow it, else UTC with a warning."),
+            "IANA time zone of the Mixpanel project (Project Settings), e.g. US/Pacific. Funnel and revenue days "
+                    + "are days of this zone, and export days too with export_time_in_project_timezone (else UTC "
+                    + "days). Default: read from /api/app/me when the credentials allow it, else UTC with a warning."),
     REGION("region", Type.STRING, "US",
             "Data residency of the project: US, EU or IN. The legacy keys eu_residency / eu_residency_server = "
                     + "true mean EU.",
