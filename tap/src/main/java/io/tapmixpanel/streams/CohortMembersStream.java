@@ -35,7 +35,7 @@ final class CohortMembersStream implements StreamSync {
             int n = i;
             EngageQuery q = new EngageQuery(Optional.empty(), List.of("$distinct_id"), Optional.empty(), 0,
                     OptionalInt.empty(), OptionalLong.of(id));
-            EngagePages.forEach(ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(),
+            EngagePages.forEach("cohort " + id, ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(),
                     p -> ctx.position().accept("cohort " + n + "/" + cohorts.size() + ", " + p),
                     page -> {
                         for (ObjectNode profile : page) {

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,5 +203,174 @@ class EngagePagesTest {
         EngagePages.forEach(source, FIRST, pool, 3, p -> { }, page -> seen.add(Thread.currentThread()));
         assertEquals(4, seen.size());
         seen.forEach(t -> assertSame(caller, t));
+    }
+
+    /**
+     * One session of a scripted listing: {@code profiles} ids {@code p0 ..} in order, {@code total} on page 0
+     * (negative: none), a session id or not, pages from {@code emptyFrom} on empty (an expired session), and
+     * pages cut to a size ({@code cut}: page to size).
+     */
+    private record Session(int profiles, long total, boolean withSessionId, int emptyFrom, Map<Integer, Integer> cut) {
+        static Session of(int profiles) { return new Session(profiles, profiles, true, Integer.MAX_VALUE, Map.of()); }
+        Session total(long t) { return new Session(profiles, t, withSessionId, emptyFrom, cut); }
+        Session noSessionId() { return new Session(profiles, total, false, emptyFrom, cut); }
+        Session expiresAtPage(int page) { return new Session(profiles, total, withSessionId, page, cut); }
+        Session cut(int page, int size) { return new Session(profiles, total, withSessionId, emptyFrom, Map.of(page, size)); }
+    }
+
+    /** A listing whose page 0 (without a session id) starts the next scripted session each time it is asked. */
+    private static final class Scripted implements EngagePages.Source {
+        final List<Session> sessions;
+        final List<EngageQuery> queries = Collections.synchronizedList(new ArrayList<>());
+        int started;
+
+        Scripted(Session... sessions) { this.sessions = List.of(sessions); }
+
+        @Override
+        public synchronized EngagePage fetch(EngageQuery q) {
+            queries.add(q);
+            int k;
+            if (q.page() == 0 && q.sessionId().isEmpty()) {
+                if (started == sessions.size()) fail("no session left to start (" + started + " started)");
+                k = started++;
+            } else {
+                k = Integer.parseInt(q.sessionId().orElseThrow(() -> new AssertionError("page " + q.page() + " without session")).substring(1));
+            }
+            Session s = sessions.get(k);
+            int from = q.page() * PAGE;
+            int to = Math.min(s.profiles(), from + s.cut().getOrDefault(q.page(), PAGE));
+            List<ObjectNode> results = new ArrayList<>();
+            for (int i = from; q.page() < s.emptyFrom() && i < to; i++) {
+                results.add(JsonNodeFactory.instance.objectNode().put("$distinct_id", "p" + i));
+            }
+            return new EngagePage(q.page(), PAGE, s.withSessionId() ? Optional.of("s" + k) : Optional.empty(),
+                    q.page() == 0 && s.total() >= 0 ? OptionalLong.of(s.total()) : OptionalLong.empty(), results);
+        }
+
+        long pageZeros() { return queries.stream().filter(q -> q.page() == 0).count(); }
+    }
+
+    private List<String> readAll(EngagePages.Source source) {
+        List<String> ids = new ArrayList<>();
+        EngagePages.forEach(source, FIRST, pool, 3, p -> { },
+                page -> page.forEach(p -> ids.add(p.get("$distinct_id").asText())));
+        return ids;
+    }
+
+    /** Each of {@code p0 .. p<n-1>} exactly once, in any order. */
+    private static void assertEachOnce(int n, List<String> got) {
+        assertEquals(n, new HashSet<>(got).size(), "distinct profiles");
+        assertEquals(n, got.size(), "profiles handed over");
+        for (String id : got) assertTrue(Integer.parseInt(id.substring(1)) < n, id);
+    }
+
+    @Test
+    void aSessionThatExpiresIntoEmptyPagesIsReadAgainInAFreshSessionAndEveryProfileArrivesOnce() {
+        Scripted source = new Scripted(Session.of(3500).expiresAtPage(2), Session.of(3500));
+        List<String> ids = readAll(source);
+        assertIds(3500, ids);
+        assertEquals(2, source.pageZeros(), "page 0 asked once per session");
+    }
+
+    @Test
+    void profilesStillMissingAfterAFreshReReadFailTheListingWithBothNumbers() {
+        Scripted source = new Scripted(Session.of(3500).expiresAtPage(2), Session.of(3500).expiresAtPage(2));
+        List<String> ids = new ArrayList<>();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EngagePages.forEach(source, FIRST,
+                pool, 3, p -> { }, page -> page.forEach(p -> ids.add(p.get("$distinct_id").asText()))));
+        assertEquals("engage: Mixpanel promised 3500 profiles (total on page 0) but 2000 arrived after a fresh re-read",
+                e.getMessage());
+        assertIds(2000, ids);
+    }
+
+    @Test
+    void aFailedListingNamesWhatWasRead() {
+        Scripted source = new Scripted(Session.of(1500).expiresAtPage(1), Session.of(1500).expiresAtPage(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EngagePages.forEach("cohort 7", source,
+                FIRST, pool, 3, p -> { }, page -> { }));
+        assertTrue(e.getMessage().startsWith("cohort 7: Mixpanel promised 1500 profiles"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyPageInTheMiddleIsMadeUpByAFreshReRead() {
+        Scripted source = new Scripted(Session.of(3500).cut(1, 0), Session.of(3500));
+        assertEachOnce(3500, readAll(source));
+        assertEquals(2, source.pageZeros());
+    }
+
+    @Test
+    void aShortPageInTheMiddleIsMadeUpByAFreshReRead() {
+        Scripted source = new Scripted(Session.of(3500).cut(1, 400), Session.of(3500));
+        assertEachOnce(3500, readAll(source));
+    }
+
+    @Test
+    void aFullPage0WithoutASessionIdAndALargerTotalFailsWithoutAReReadThatCouldNotHelp() {
+        Scripted source = new Scripted(Session.of(3500).noSessionId());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> readAll(source));
+        assertEquals("engage: Mixpanel promised 3500 profiles (total on page 0) but page 0 came without a session_id, "
+                + "so no further page can be read; 1000 arrived", e.getMessage());
+        assertEquals(1, source.queries.size());
+    }
+
+    @Test
+    void aFullPage0WithoutASessionIdIsEnoughWhenTheTotalSaysItWasAll() {
+        Scripted source = new Scripted(Session.of(1000).noSessionId());
+        assertIds(1000, readAll(source));
+        assertEquals(1, source.queries.size());
+    }
+
+    @Test
+    void aFullPage0WithNeitherSessionIdNorTotalFailsForItCannotBePagedFurther() {
+        Scripted source = new Scripted(Session.of(3500).noSessionId().total(-1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> readAll(source));
+        assertTrue(e.getMessage().startsWith("engage: page 0 is full (1000 profiles) but came without a session_id"),
+                e.getMessage());
+    }
+
+    @Test
+    void aTotalOf0WithAFullPage0IsNotTrustedAndPagesAreReadWhileFull() {
+        Scripted source = new Scripted(Session.of(3500).total(0));
+        assertIds(3500, readAll(source));
+        assertEquals(List.of(0, 1, 2, 3), source.queries.stream().map(EngageQuery::page).toList());
+        assertEquals(1, source.pageZeros());
+    }
+
+    @Test
+    void aReReadWhoseTotalShrankOnlyHasToDeliverTheSmallerCount() {
+        // 700 profiles were deleted between the sessions: the fresh total (2800) is the promise that can be kept.
+        Scripted source = new Scripted(Session.of(3500).cut(2, 0), Session.of(2800));
+        List<String> ids = readAll(source);
+        assertEquals(3300, new HashSet<>(ids).size());
+        assertEquals(ids.size(), new HashSet<>(ids).size(), "no profile twice");
+    }
+
+    @Test
+    void aProfileSentTwiceWithinASessionIsHandedOverOnce() {
+        EngagePages.Source source = q -> {
+            List<ObjectNode> results = new ArrayList<>();
+            // Page 1 starts with the last profile of page 0 again (the listing shifted by one).
+            int from = q.page() == 0 ? 0 : 999;
+            for (int i = from; i < Math.min(1500, from + PAGE); i++) {
+                results.add(JsonNodeFactory.instance.objectNode().put("$distinct_id", "p" + i));
+            }
+            return new EngagePage(q.page(), PAGE, Optional.of("s0"), q.page() == 0 ? OptionalLong.of(1500) : OptionalLong.empty(), results);
+        };
+        assertIds(1500, readAll(source));
+    }
+
+    @Test
+    void theIdSetTellsManyIdsApartAndKeepsZero() {
+        EngagePages.LongSet set = new EngagePages.LongSet();
+        for (int i = 0; i < 100_000; i++) {
+            assertTrue(set.add(EngagePages.hash(JsonNodeFactory.instance.textNode("p" + i))), "p" + i);
+        }
+        for (int i = 0; i < 100_000; i += 997) {
+            assertFalse(set.add(EngagePages.hash(JsonNodeFactory.instance.textNode("p" + i))), "p" + i);
+        }
+        assertTrue(set.add(0));
+        assertFalse(set.add(0));
+        assertFalse(EngagePages.hash(JsonNodeFactory.instance.textNode("1")) == EngagePages.hash(JsonNodeFactory.instance.numberNode(1)),
+                "a number id and its text differ");
     }
 }
