@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tapmixpanel.mixpanel.EngageQuery;
-import io.tapmixpanel.singer.SchemaGuard;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,8 @@ import java.util.regex.Pattern;
  * engage: user profiles, {@code distinct_id} plus the de-nested {@code $properties} (renamed as README "Streams" says).
  * FULL_TABLE by default; INCREMENTAL on {@code mp_reserved_last_seen} when the catalog asks, reading only
  * profiles seen since the bookmark ({@code where properties["$last_seen"] >= ...}). Mixpanel writes profile
- * datetimes without a zone; they are UTC and are written as RFC 3339 with {@code Z}.
+ * datetimes without a zone; they are UTC and are written as RFC 3339 with {@code Z}. Each page's records are admitted
+ * to the schema together, so a page writes at most one new SCHEMA.
  */
 final class EngageStream implements StreamSync {
     static final String LAST_SEEN = "mp_reserved_last_seen";
@@ -37,6 +41,7 @@ final class EngageStream implements StreamSync {
     @Override
     public void sync(StreamContext ctx) {
         boolean incremental = ctx.incremental();
+        Instant runStart = ctx.clock().instant();
         Optional<Instant> since = Optional.empty();
         if (incremental) {
             since = ctx.state().bookmark(ctx.stream()).flatMap(b -> Bookmarks.instant(b, ctx.zone()))
@@ -44,40 +49,68 @@ final class EngageStream implements StreamSync {
         }
         Optional<String> where = since.map(t -> "properties[\"$last_seen\"] >= \"" + WHERE_FORMAT.format(t) + "\"");
         EngageQuery q = new EngageQuery(where, List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
-        String[] maxSeen = {since.map(t -> new Rfc3339().toString(t.toEpochMilli())).orElse(null)};
-        SchemaGuard guard = ctx.emitter().guard();
+        Instant[] maxSeen = {since.orElse(null)};
         EngagePages.forEach(ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(), ctx.position(), page -> {
+            List<ObjectNode> records = new ArrayList<>(page.size());
             for (ObjectNode profile : page) {
-                ObjectNode r = shape(profile, guard);
-                JsonNode seen = r.get(LAST_SEEN);
-                // RFC 3339 UTC strings of one shape compare correctly as text.
-                if (seen != null && seen.isTextual() && (maxSeen[0] == null || seen.asText().compareTo(maxSeen[0]) > 0)) {
-                    maxSeen[0] = seen.asText();
-                }
-                ctx.emitter().emit(r);
+                ObjectNode r = shape(profile);
+                Optional<Instant> seen = dateTime(r.get(LAST_SEEN));
+                if (seen.isPresent() && (maxSeen[0] == null || seen.get().isAfter(maxSeen[0]))) maxSeen[0] = seen.get();
+                records.add(r);
             }
+            ctx.emitter().emitAll(records);
         });
-        if (incremental && maxSeen[0] != null) ctx.state().setBookmark(ctx.stream(), LAST_SEEN, maxSeen[0]);
+        if (incremental && maxSeen[0] != null) {
+            ctx.state().setBookmark(ctx.stream(), LAST_SEEN, bookmark(maxSeen[0], runStart));
+        }
         ctx.checkpoint();
     }
 
-    static ObjectNode shape(ObjectNode profile, SchemaGuard guard) {
+    /**
+     * README "State": the bookmark is the latest {@code $last_seen} read, but never after the run started (a profile
+     * seen "in the future" must not make later runs skip every profile updated until then).
+     */
+    static String bookmark(Instant latestSeen, Instant runStart) {
+        return new Rfc3339().toString((latestSeen.isAfter(runStart) ? runStart : latestSeen).toEpochMilli());
+    }
+
+    /** A value as an instant when it is an RFC 3339 date-time text; anything else does not count for the bookmark. */
+    static Optional<Instant> dateTime(JsonNode v) {
+        if (v == null || !v.isTextual()) return Optional.empty();
+        try {
+            return Optional.of(OffsetDateTime.parse(v.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * README "Streams" (engage): a zone-less date-time text is UTC and is written with {@code Z}, judged by the value
+     * alone, so that one column never mixes both forms whatever order the values came in.
+     */
+    static ObjectNode shape(ObjectNode profile) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.set("distinct_id", profile.get("$distinct_id"));
         JsonNode props = profile.get("$properties");
         if (props != null && props.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String column = PropertyNames.engageColumn(e.getKey());
                 JsonNode v = e.getValue();
-                if (v.isTextual() && (guard.isDateTime(column) || column.equals(LAST_SEEN))
-                        && ZONELESS.matcher(v.asText()).matches()) {
-                    v = TextNode.valueOf(v.asText() + "Z");
-                }
-                r.set(column, v);
+                if (v.isTextual() && isZonelessDateTime(v.asText())) v = TextNode.valueOf(v.asText() + "Z");
+                r.set(PropertyNames.engageColumn(e.getKey()), v);
             }
         }
         return r;
+    }
+
+    private static boolean isZonelessDateTime(String s) {
+        if (!ZONELESS.matcher(s).matches()) return false;
+        try {
+            LocalDateTime.parse(s, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     @Override

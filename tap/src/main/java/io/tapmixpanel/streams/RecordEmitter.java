@@ -71,14 +71,32 @@ public final class RecordEmitter {
 
     /** Emits one record built as a tree (every stream but export). */
     public void emit(ObjectNode record) {
-        if (!deselected.isEmpty()) record.remove(deselected);
-        guard.dropUndeclared(record);
-        fitToStringColumns(record);
-        guard.admit(record);
+        prepare(record);
         ensureSchema();
         out.writeRecord(stream, record, TimeExtracted.now());
         records++;
         progress.produced(1);
+    }
+
+    /**
+     * Emits a batch of records (one engage page) with at most one new SCHEMA before them: every record is admitted
+     * first, then written. Widening only admits more, so each record fits the schema as it is once all are admitted,
+     * and the SCHEMA count follows batches, not records with new properties.
+     */
+    public void emitAll(List<ObjectNode> batch) {
+        for (ObjectNode record : batch) prepare(record);
+        if (batch.isEmpty()) return;
+        ensureSchema();
+        for (ObjectNode record : batch) out.writeRecord(stream, record, TimeExtracted.now());
+        records += batch.size();
+        progress.produced(batch.size());
+    }
+
+    private void prepare(ObjectNode record) {
+        if (!deselected.isEmpty()) record.remove(deselected);
+        guard.dropUndeclared(record);
+        fitToStringColumns(record);
+        guard.admit(record);
     }
 
     /**
