@@ -6,9 +6,10 @@ import java.util.Arrays;
 /**
  * One export event as the client's byte scanner found it, already validated as JSON: a view on the body's bytes
  * (no copy, no per-value object), valid only during {@link ExportConsumer#onEvent}. Its fields, in body order,
- * are the values of top-level {@code event} keys ({@link #TOP_EVENT}) and the members of top-level
- * {@code properties} objects; other top-level keys were validated and skipped. Names are the raw bytes between
- * their quotes (escapes undecoded, see {@link #NAME_ESCAPED}); values are their raw bytes, strings with quotes.
+ * are the values of top-level {@code event} keys ({@link #TOP_EVENT}, always strings: every event has one) and the
+ * members of top-level {@code properties} objects (every event has one, possibly empty); other top-level keys were
+ * validated and skipped. Names are the raw bytes between their quotes (escapes undecoded, see
+ * {@link #NAME_ESCAPED}); values are their raw bytes, strings with quotes.
  */
 public final class ExportEvent {
     /** Value types, from the value's first byte (numbers: {@link #NUMBER} when they hold {@code . e E}). */

@@ -10,7 +10,8 @@ import java.net.SocketTimeoutException;
  * {@link ExportScanner} (escaped newlines and non-ASCII text pass through as bytes; no per-event string or tree).
  * A body that does not end on a whole record is reported as {@link AttemptFailed} so the window is fetched again:
  * the {@code terminated early} marker Mixpanel appends after a cut record, an end of input inside a record, a
- * reset or timed-out connection. Anything else that is not a JSON object is reported as malformed, with its line.
+ * reset or timed-out connection. Anything else that is not an event (a JSON object with an {@code event} string and a
+ * {@code properties} object) is reported as malformed, with its line.
  */
 final class ExportReader {
     /** How far past a parse error the reader looks for the end of the body and a trailing "terminated early". */

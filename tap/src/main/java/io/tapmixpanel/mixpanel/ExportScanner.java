@@ -136,15 +136,27 @@ public final class ExportScanner {
                 + expected, line, false);
     }
 
+    private ExportSyntaxException notAnEvent(String why) {
+        long at = event.line;
+        return new ExportSyntaxException("line " + at + " is not an event (" + why + ")", at, false);
+    }
+
     private static String describe(byte b) {
         int c = b & 0xFF;
         return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02X", c);
     }
 
-    /** Scans the event object starting at {@code p} (on its '{'), recording fields; returns the end. */
+    /**
+     * Scans the event object starting at {@code p} (on its '{'), recording fields; returns the end. A line is an
+     * event only with an {@code event} string and a {@code properties} object (README "Streams"): anything else,
+     * such as an error object Mixpanel sent with status 200, or {@code {}}, makes the window malformed rather than
+     * an empty event. The value is validated whole before it is refused, so a truncated line stays a truncation.
+     */
     private int scanEvent(int p) throws IOException {
+        boolean hasEvent = false;
+        boolean hasProperties = false;
         p = ws(p + 1);
-        if (buf[p] == '}') return p + 1;
+        if (buf[p] == '}') throw notAnEvent("it has no \"event\" string");
         while (true) {
             if (buf[p] != '"') throw unexpected(buf[p], "a field name in double quotes");
             int ns = p + 1;
@@ -157,11 +169,16 @@ public final class ExportScanner {
             int which = topLevel(ns, ne, nameEscaped);
             if (which == 2 && buf[p] == '{') {
                 p = properties(p);
+                hasProperties = true;
             } else {
                 int vs = p;
                 p = value(p, typeOf(buf[p]));
                 if (which == 1) {
+                    if (lastType != ExportEvent.STRING) throw notAnEvent("its \"event\" is not a string");
                     event.add(ns, ne, vs, p, lastType, lastFlags | ExportEvent.TOP_EVENT | (nameEscaped ? ExportEvent.NAME_ESCAPED : 0));
+                    hasEvent = true;
+                } else if (which == 2) {
+                    throw notAnEvent("its \"properties\" is not an object");
                 }
             }
             p = ws(p);
@@ -169,6 +186,8 @@ public final class ExportScanner {
             if (b == ',') {
                 p = ws(p + 1);
             } else if (b == '}') {
+                if (!hasEvent) throw notAnEvent("it has no \"event\" string");
+                if (!hasProperties) throw notAnEvent("it has no \"properties\" object");
                 return p + 1;
             } else {
                 throw unexpected(b, "',' or '}' in the event");

@@ -29,6 +29,9 @@ final class ExportRenderer implements ExportConsumer {
     private static final byte[] PREFIX = "{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":{".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TIME_FIELD = "\"time\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final int TIME_EXTRACTED_EVERY = 16_384;
+    /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the {@code time}s an RFC 3339 year can hold. */
+    private static final long MIN_SECONDS = -62_135_596_800L, MAX_SECONDS = 253_402_300_799L;
+    private static final long MIN_MILLIS = MIN_SECONDS * 1000, MAX_MILLIS = MAX_SECONDS * 1000 + 999;
 
     /** A window read whole: its spool of RECORD lines, how many, and the latest event time (UTC ms). */
     record Rendered(Path spool, long records, long maxTimeMillis) {}
@@ -92,7 +95,7 @@ final class ExportRenderer implements ExportConsumer {
         long version = guard.version();
         long time = Long.MIN_VALUE;
         long processing = Long.MIN_VALUE;
-        boolean timeIsNumber = false;
+        int timeAt = -1;
         boolean first = true;
         byte[] b = e.buf();
         ExportSpool o = out;
@@ -107,17 +110,20 @@ final class ExportRenderer implements ExportConsumer {
             } else {
                 c = columns.find(b, e.nameStart(i), e.nameEnd(i), flags);
                 if (c.time && (type == ExportEvent.INTEGER || type == ExportEvent.NUMBER)) {
-                    time = type == ExportEvent.INTEGER ? parseLong(b, e.valueStart(i), e.valueEnd(i), e) * 1000 /* unchecked, as the Jackson renderer this one replaced */
-                            : Math.round(Double.parseDouble(new String(b, e.valueStart(i), e.valueEnd(i) - e.valueStart(i), StandardCharsets.ISO_8859_1)) * 1000);
-                    timeIsNumber = true;
+                    time = timeMillis(b, e.valueStart(i), e.valueEnd(i), type, e);
+                    timeAt = i;
                     continue;
                 }
-                if (c.processing && type == ExportEvent.INTEGER) processing = parseLong(b, e.valueStart(i), e.valueEnd(i), e);
+                // only the legacy conversion reads it; any other integer is just a value (never a malformed line)
+                if (c.processing && type == ExportEvent.INTEGER && legacy != null) processing = longOrMin(b, e.valueStart(i), e.valueEnd(i));
             }
             if (fit.write(c, type, flags, b, e.valueStart(i), e.valueEnd(i), version, first)) first = false;
         }
-        if (timeIsNumber) {
+        if (timeAt >= 0) {
             long utc = legacy == null ? time : legacy.toUtcMillis(time, processing);
+            if (utc < MIN_MILLIS || utc > MAX_MILLIS) {
+                throw outOfRange(b, e.valueStart(timeAt), e.valueEnd(timeAt), e, legacy == null ? "" : " once converted to UTC");
+            }
             if (utc > maxTime) maxTime = utc;
             int len = rfc3339.format(utc);
             o.ensure(TIME_FIELD.length + len + 2);
@@ -138,25 +144,43 @@ final class ExportRenderer implements ExportConsumer {
     }
 
     /**
-     * An integer's value, as Jackson's getLongValue gives it (the byte renderer writes what the Jackson one it
-     * replaced wrote); out of range of a long, the body is bad: a syntax error the client retries.
+     * A {@code time} (Unix seconds, possibly fractional) in milliseconds. A time outside the years 0001..9999, as
+     * sent or once converted to UTC, is a malformed line, never guessed at: milliseconds sent as seconds cannot be
+     * told apart from a far future for certain, and RFC 3339 has four-digit years (README "Streams"). The range is
+     * checked before the multiplication, so nothing can overflow.
      */
-    private static long parseLong(byte[] b, int from, int to, ExportEvent e) throws ExportSyntaxException {
+    private static long timeMillis(byte[] b, int from, int to, int type, ExportEvent e) throws ExportSyntaxException {
+        if (type == ExportEvent.INTEGER) {
+            long seconds = longOrMin(b, from, to);
+            if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw outOfRange(b, from, to, e, "");
+            return seconds * 1000;
+        }
+        double seconds = Double.parseDouble(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+        // written so that an infinity (1e400) fails too; then the rounded milliseconds, as the integers' are
+        if (!(seconds >= MIN_SECONDS - 1 && seconds <= MAX_SECONDS + 1)) throw outOfRange(b, from, to, e, "");
+        long millis = Math.round(seconds * 1000);
+        if (millis < MIN_MILLIS || millis > MAX_MILLIS) throw outOfRange(b, from, to, e, "");
+        return millis;
+    }
+
+    private static ExportSyntaxException outOfRange(byte[] b, int from, int to, ExportEvent e, String note) {
+        return new ExportSyntaxException("time " + new String(b, from, to - from, StandardCharsets.ISO_8859_1) + " at line "
+                + e.line() + " is out of range: not Unix seconds in the years 0001..9999" + note, e.line(), false);
+    }
+
+    /**
+     * An integer's value, or {@link Long#MIN_VALUE} when it does not fit a long: for {@code time} that is out of
+     * range anyway, for {@code mp_processing_time_ms} it is unknown (any integer there is just a value).
+     */
+    private static long longOrMin(byte[] b, int from, int to) {
         boolean negative = b[from] == '-';
         int i = negative ? from + 1 : from;
         long v = 0;
         for (; i < to; i++) {
             int d = b[i] - '0';
-            if (v < (Long.MIN_VALUE + d) / 10) {
-                throw new ExportSyntaxException("Numeric value (" + new String(b, from, to - from, StandardCharsets.ISO_8859_1)
-                        + ") out of range of long at line " + e.line(), e.line(), false);
-            }
+            if (v < (Long.MIN_VALUE + d) / 10) return Long.MIN_VALUE;
             v = v * 10 - d; // accumulated negatively: Long.MIN_VALUE is in range
         }
-        if (negative) return v;
-        if (v == Long.MIN_VALUE) {
-            throw new ExportSyntaxException("Numeric value out of range of long at line " + e.line(), e.line(), false);
-        }
-        return -v;
+        return negative ? v : v == Long.MIN_VALUE ? Long.MIN_VALUE : -v;
     }
 }

@@ -138,6 +138,23 @@ class ExportFaultsTest extends WireMockSupport {
     }
 
     @Test
+    void anErrorObjectAnsweredWithStatus200IsAMalformedWindowNotAnEmptyEvent() {
+        for (String notEvents : List.of("{\"error\": \"unknown project\", \"request\": \"/api/2.0/export\"}\n", "{}\n")) {
+            wm.resetAll();
+            answerInTurn(() -> get(urlPathEqualTo(PATH)), body(notEvents));
+            RecordingConsumer c = new RecordingConsumer();
+            ExportFormatException e = assertThrows(ExportFormatException.class,
+                    () -> client(SERVICE_ACCOUNT).export(ExportQuery.of(FROM, TO), c));
+            assertEquals(4, requests(), "retried with its window");
+            assertEquals(1, e.line());
+            assertEquals(FROM, e.from());
+            assertTrue(e.getMessage().startsWith("export 2024-01-01..2024-01-30: line 1 of the response is not a valid event"
+                    + " (line 1 is not an event (it has no \"event\" string))"), e.getMessage());
+            assertTrue(c.events().isEmpty());
+        }
+    }
+
+    @Test
     void aRootValueThatIsNotAnObjectIsMalformed() {
         answerInTurn(() -> get(urlPathEqualTo(PATH)), body(L1 + "[1,2]\n" + L3));
         ExportFormatException e = assertThrows(ExportFormatException.class,

@@ -41,7 +41,7 @@ class ExportScannerDifferentialTest {
             "{ \"event\" : \"Spaced\" , \"properties\" : { \"time\" : 1 , \"a\" : [ 1 , 2 ] , \"o\" : { \"k\" : \"v\" } } }",
             "{\"ev\\u0065nt\":\"escaped names\",\"propertie\\u0073\":{\"time\":2,\"k\\\"ey\":\"v\",\"\":\"\"}}",
             "{\"event\":\"e\",\"properties\":{}}",
-            "{\"properties\":\"not an object\",\"event\":[\"a\",1.0]}");
+            "{\"properties\":{\"o\":{}},\"event\":\"late\",\"extra\":[\"a\",1.0],\"properties\":{}}");
 
     private static final String[] BAD_NUMBERS = {
             "01", "00", "-", "-01", "1.", "1.e5", ".5", "+1", "--1", "1e", "1e+", "1E-", "0x1F", "1_000", "NaN",

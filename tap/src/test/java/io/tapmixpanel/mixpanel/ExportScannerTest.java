@@ -78,17 +78,17 @@ class ExportScannerTest {
             for (int at = 0; at <= len; at++) {
                 for (String special : specials) {
                     String value = "a".repeat(at) + special + "b".repeat(len - at);
-                    String body = "{\"properties\":{\"k" + "x".repeat(len % 9) + "\":\"" + value + "\",\"n\":1}}\n";
+                    String body = "{\"event\":\"e\",\"properties\":{\"k" + "x".repeat(len % 9) + "\":\"" + value + "\",\"n\":1}}\n";
                     List<List<String>> events = scan(body);
-                    assertEquals(List.of(List.of("k" + "x".repeat(len % 9) + "=1:\"" + value + "\"", "n=2:1")), events, body);
+                    assertEquals(List.of(List.of("^event=1:\"e\"", "k" + "x".repeat(len % 9) + "=1:\"" + value + "\"", "n=2:1")), events, body);
                 }
                 String padded = "a".repeat(at) + "%s" + "b".repeat(len - at);
                 // a raw control byte, a lone continuation byte, a truncated sequence: malformed wherever they are
                 for (String bad : new String[] {"\u0001", "\u001f", "\t"}) {
-                    String body = "{\"properties\":{\"k\":\"" + String.format(padded, bad) + "\"}}\n";
+                    String body = "{\"event\":\"e\",\"properties\":{\"k\":\"" + String.format(padded, bad) + "\"}}\n";
                     assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, failure(body).kind, body);
                 }
-                byte[] head = ("{\"properties\":{\"k\":\"" + "a".repeat(at)).getBytes(StandardCharsets.US_ASCII);
+                byte[] head = ("{\"event\":\"e\",\"properties\":{\"k\":\"" + "a".repeat(at)).getBytes(StandardCharsets.US_ASCII);
                 byte[] tail = ("b".repeat(len - at) + "\"}}\n").getBytes(StandardCharsets.US_ASCII);
                 for (byte[] bad : new byte[][] {{(byte) 0x80}, {(byte) 0xC3, 'x'}, {(byte) 0xFF}}) {
                     byte[] body = new byte[head.length + bad.length + tail.length];
@@ -106,16 +106,14 @@ class ExportScannerTest {
     void findsEventAndPropertiesWithTypesAndRawValueBytes() throws Exception {
         String body = "{\"event\":\"Sign up\",\"properties\":{\"time\":1700000000,\"$os\":\"Linux\",\"f\":418.80,\"e\":1e5,"
                 + "\"z\":-0,\"b\":true,\"c\":false,\"n\":null,\"a\":[1,{\"x\":\"]\"}],\"o\":{},\"l\":[],\"event\":\"prop\"}}\n"
-                + "  {\"properties\" : { \"s\" : \"a\\\"b\\\\c\\nd é 😀\" } , \"other\":{\"properties\":{\"no\":1}}, \"event\" : [ 1 ] }\n"
-                + "{\"event\":\"no props\"}\n{}\n{\"properties\":[1],\"event\":null}\n";
+                + "  {\"properties\" : { \"s\" : \"a\\\"b\\\\c\\nd é 😀\" } , \"other\":{\"properties\":{\"no\":1},\"event\":1}, \"event\" : \"late\" }\n"
+                + "{\"event\":\"\",\"properties\":{}}\n";
         List<List<String>> events = scan(body);
         assertEquals(List.of(
                 List.of("^event=1:\"Sign up\"", "time=2:1700000000", "$os=1:\"Linux\"", "f=3:418.80", "e=3:1e5", "z=2:-0",
                         "b=4:true", "c=5:false", "n=6:null", "a=7:[1,{\"x\":\"]\"}]", "o=8:{}", "l=7:[]", "event=1:\"prop\""),
-                List.of("s=1:\"a\\\"b\\\\c\\nd é 😀\"", "^event=7:[ 1 ]"),
-                List.of("^event=1:\"no props\""),
-                List.of(),
-                List.of("^event=6:null")), events);
+                List.of("s=1:\"a\\\"b\\\\c\\nd é 😀\"", "^event=1:\"late\""),
+                List.of("^event=1:\"\"")), events);
         for (long seed = 0; seed < 20; seed++) {
             assertEquals(events, scan(trickle(body.getBytes(StandardCharsets.UTF_8), seed)), "seed " + seed);
         }
@@ -168,7 +166,7 @@ class ExportScannerTest {
 
     @Test
     void invalidJsonIsMalformedWithItsLine() {
-        String ok = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n{\"event\":\"b\"}\n";
+        String ok = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n{\"event\":\"b\",\"properties\":{}}\n";
         for (String bad : List.of("{\"event\":\"a\u0001b\"}", "{\"event\":\"a\nb\"}", "{\"event\":tru}", "{\"event\":nul}",
                 "{\"event\":01}", "{\"event\":1.}", "{\"event\":-}", "{\"event\":1e}", "{\"event\":+1}", "{\"event\":.5}",
                 "{\"event\":\"a\" \"b\"}", "{\"event\":\"a\",}", "{\"event\":[1,]}", "{\"event\":[1}", "{\"event\":{\"a\":1]}",
@@ -178,17 +176,55 @@ class ExportScannerTest {
             assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind, bad);
             assertEquals(3, f.line, bad);
         }
-        byte[] badUtf8 = (ok + "{\"event\":\"x\"}\n").getBytes(StandardCharsets.UTF_8);
-        badUtf8[badUtf8.length - 5] = (byte) 0xFF;
+        byte[] badUtf8 = (ok + "{\"event\":\"x\",\"properties\":{}}\n").getBytes(StandardCharsets.UTF_8);
+        badUtf8[badUtf8.length - 21] = (byte) 0xFF;
         ExportReader.AttemptFailed f = assertThrows(ExportReader.AttemptFailed.class, () -> scan(new ByteArrayInputStream(badUtf8)));
         assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind);
         assertEquals(3, f.line);
     }
 
     @Test
+    void aLineIsAnEventOnlyWithAnEventStringAndAPropertiesObject() {
+        String ok = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n";
+        for (String bad : List.of("{\"error\":\"x\",\"request\":\"/api/2.0/export\"}", "{}", "{ }",
+                "{\"event\":1,\"properties\":{}}", "{\"event\":null,\"properties\":{}}", "{\"event\":[\"a\"],\"properties\":{}}",
+                "{\"event\":\"a\",\"properties\":[1]}", "{\"event\":\"a\",\"properties\":null}", "{\"event\":\"a\",\"properties\":\"{}\"}",
+                "{\"event\":\"a\"}", "{\"properties\":{\"time\":1}}", "{\"event\":\"a\",\"other\":{\"properties\":{}}}",
+                "{\"properties\":{},\"event\":\"a\",\"event\":2}", "{\"event\":\"a\",\"properties\":{},\"properties\":[]}")) {
+            ExportReader.AttemptFailed f = failure(ok + bad + "\n" + ok);
+            assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind, bad);
+            assertEquals(2, f.line, bad);
+            assertTrue(f.reason.startsWith("line 2 is not an event ("), f.reason);
+        }
+        // a whole 200 body that is an error object: line 1, saying what is missing
+        ExportReader.AttemptFailed f = failure("{\"error\": \"unknown project\", \"request\": \"/api/2.0/export?x=1\"}\n");
+        assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind);
+        assertEquals(1, f.line);
+        assertEquals("line 1 is not an event (it has no \"event\" string)", f.reason);
+        assertEquals("line 1 is not an event (it has no \"properties\" object)", failure("{\"event\":\"a\"}").reason);
+        assertEquals("line 1 is not an event (its \"event\" is not a string)", failure("{\"event\":7,\"properties\":{}}").reason);
+        assertEquals("line 1 is not an event (its \"properties\" is not an object)", failure("{\"event\":\"a\",\"properties\":[]}").reason);
+    }
+
+    @Test
+    void aTruncatedLineIsCutShortEvenWhenWhatArrivedIsNotAnEvent() {
+        String ok = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n";
+        for (String cut : List.of("{\"event\":[1,", "{\"event\":\"a\",\"properties\":[1", "{\"error\":\"x")) {
+            ExportReader.AttemptFailed f = failure(ok + cut);
+            assertEquals(ExportReader.AttemptFailed.Kind.CUT_SHORT, f.kind, cut);
+        }
+    }
+
+    @Test
+    void escapedTopLevelNamesCountAsEventAndProperties() throws Exception {
+        assertEquals(List.of(List.of("^event=1:\"e\"", "k=2:1")),
+                scan("{\"ev\\u0065nt\":\"e\",\"propertie\\u0073\":{\"k\":1}}\n"));
+    }
+
+    @Test
     void flagsTellEscapesAndNonCompactContainers() throws Exception {
         List<Integer> flags = new ArrayList<>();
-        ExportReader.read(new ByteArrayInputStream(("{\"properties\":{\"a\":\"x\\ny\",\"b\":\"plain\",\"c\":[1,\"\\u001F\"],"
+        ExportReader.read(new ByteArrayInputStream(("{\"event\":\"e\",\"properties\":{\"a\":\"x\\ny\",\"b\":\"plain\",\"c\":[1,\"\\u001F\"],"
                 + "\"d\":[1, 2],\"e\":[\"\\/\"],\"f\":{\"k\":\"\\u00e9\"},\"g\\u0068\":1}}").getBytes(StandardCharsets.UTF_8)),
                 new ExportConsumer() {
                     @Override public void beginAttempt(int attempt) {}
@@ -196,7 +232,7 @@ class ExportScannerTest {
                     @Override public void discardAttempt(String reason) {}
                 });
         int esc = ExportEvent.ESCAPED, nc = ExportEvent.NOT_COMPACT;
-        assertEquals(List.of(esc, 0, esc, nc, esc | nc, esc | nc, ExportEvent.NAME_ESCAPED), flags);
+        assertEquals(List.of(ExportEvent.TOP_EVENT, esc, 0, esc, nc, esc | nc, esc | nc, ExportEvent.NAME_ESCAPED), flags);
     }
 
     @Test

@@ -119,6 +119,14 @@ class BadApiBodyTest {
     }
 
     @Test
+    void anExportTimeInMillisecondsInsteadOfSecondsFailsNamingTheWindowAndLine() throws Exception {
+        String body = String.format(EVENT, 1) + "{\"event\":\"Signup\",\"properties\":{\"time\":1704067200000,\"distinct_id\":\"u1\"}}\n";
+        var r = syncOne("export", serve("/api/2.0/export", "application/json", body));
+        check(r, "export 2024-01-01..", "line 2", "time 1704067200000 at line 2 is out of range");
+        assertEquals(TapHarness.FAST.maxAttempts(), hits.get(), "retried with its window");
+    }
+
+    @Test
     void anHtmlPageInsteadOfAnExportFails() throws Exception {
         var r = syncOne("export", serve("/api/2.0/export", "text/html", "<html><body>Gateway says hi</body></html>\n"));
         check(r, "export 2024-01-01..", "line 1");

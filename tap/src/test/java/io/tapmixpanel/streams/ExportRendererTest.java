@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.ExportEvent;
 import io.tapmixpanel.mixpanel.ExportScanner;
+import io.tapmixpanel.mixpanel.ExportSyntaxException;
 import io.tapmixpanel.singer.SchemaGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,11 +14,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The byte-level export renderer: exact record text for the cases that matter. */
@@ -28,8 +32,12 @@ class ExportRendererTest {
     Path dir;
 
     private List<String> render(String body, String schema) throws IOException {
+        return render(body, schema, Optional.empty());
+    }
+
+    private List<String> render(String body, String schema, Optional<ZoneId> legacyZone) throws IOException {
         SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
-        ExportRenderer r = new ExportRenderer(guard, Set.of("gone"), Optional.empty(), dir, n -> {});
+        ExportRenderer r = new ExportRenderer(guard, Set.of("gone"), legacyZone, dir, n -> {});
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
@@ -56,11 +64,65 @@ class ExportRendererTest {
                 render("{\"event\":\"e\",\"properties\":{\"time\":1700000000.25,\"a\":418.80,\"b\":-0,\"c\":1e5,\"d\":1.0}}\n", OPEN));
     }
 
+    private static String timed(String time) {
+        return "{\"event\":\"e\",\"properties\":{\"time\":" + time + ",\"k\":1}}\n";
+    }
+
+    /** The error a {@code time} on line 2 gives, after a good line 1. */
+    private ExportSyntaxException badTime(String time, Optional<ZoneId> legacyZone) {
+        ExportSyntaxException e = assertThrows(ExportSyntaxException.class,
+                () -> render(timed("1700000000") + timed(time), OPEN, legacyZone), time);
+        assertEquals(2, e.line(), time);
+        assertFalse(e.endOfInput(), time);
+        assertTrue(e.getMessage().startsWith("time " + time + " at line 2 is out of range: not Unix seconds in the years 0001..9999"),
+                e.getMessage());
+        return e;
+    }
+
+    @Test
+    void aTimeOutsideTheYears1To9999IsAMalformedLineNamingItsLineNeverAWrappedOrGuessedDate() {
+        for (String time : List.of("1000000000000" /* milliseconds sent as seconds: year 33658 */, "1700000000000",
+                "9223372036854775807", "-9223372036854775808", "99999999999999999999", "-62135596801", "253402300800",
+                "1.7e300", "-1.7e300", "1e400", "1000000000000.5", "253402300799.9996", "-62135596800.0006")) {
+            badTime(time, Optional.empty());
+            badTime(time, Optional.of(ZoneId.of("America/New_York")));
+        }
+    }
+
+    @Test
+    void theFirstAndLastSecondsOfTheYears1To9999AreTimes() throws IOException {
+        assertEquals(List.of("{\"event\":\"e\",\"k\":1,\"time\":\"0001-01-01T00:00:00Z\"}",
+                        "{\"event\":\"e\",\"k\":1,\"time\":\"9999-12-31T23:59:59Z\"}",
+                        "{\"event\":\"e\",\"k\":1,\"time\":\"9999-12-31T23:59:59.999Z\"}",
+                        // not taken for milliseconds: a plausible far future in seconds is kept as it is
+                        "{\"event\":\"e\",\"k\":1,\"time\":\"5138-11-16T09:46:40Z\"}"),
+                render(timed("-62135596800") + timed("253402300799") + timed("253402300799.999") + timed("100000000000"), OPEN));
+    }
+
+    @Test
+    void aLegacyLocalTimeThatConvertsToUtcOutsideTheYears1To9999IsMalformed() {
+        // 9999-12-31T23:59:59 in New York is 10000-01-01T04:59:59Z; 0001-01-01T00:00 in Kolkata is in year 0
+        ExportSyntaxException e = badTime("253402300799", Optional.of(ZoneId.of("America/New_York")));
+        assertTrue(e.getMessage().endsWith("once converted to UTC"), e.getMessage());
+        badTime("-62135596800", Optional.of(ZoneId.of("Asia/Kolkata")));
+    }
+
+    @Test
+    void aHugeProcessingTimeIsJustANumber() throws IOException {
+        for (Optional<ZoneId> zone : List.of(Optional.<ZoneId>empty(), Optional.of(ZoneId.of("America/New_York")))) {
+            for (String huge : List.of("99999999999999999999999", "9223372036854775807", "-9223372036854775808", "-99999999999999999999", "1e300")) {
+                assertEquals(List.of("{\"event\":\"e\",\"mp_processing_time_ms\":" + huge + ",\"time\":\"2023-11-14T22:13:20Z\"}"),
+                        render("{\"event\":\"e\",\"properties\":{\"time\":" + (zone.isPresent() ? 1699982000 : 1700000000)
+                                + ",\"mp_processing_time_ms\":" + huge + "}}\n", OPEN, zone), huge + " " + zone);
+            }
+        }
+    }
+
     @Test
     void nonStringsInStringColumnsAreTheirJsonText() throws IOException {
-        assertEquals(List.of("{\"n\":\"418.80\",\"o\":\"{\\\"k\\\":[1,\\\"a\\\\\\\"b\\\",418.80,{}]}\",\"b\":\"true\","
+        assertEquals(List.of("{\"event\":\"e\",\"n\":\"418.80\",\"o\":\"{\\\"k\\\":[1,\\\"a\\\\\\\"b\\\",418.80,{}]}\",\"b\":\"true\","
                         + "\"x\":\"[1,2]\",\"z\":\"null\"}"),
-                render("{\"properties\":{\"n\":418.80,\"o\":{\"k\":[1,\"a\\\"b\",418.80,{}]},\"b\":true,\"x\":[1, 2],\"z\":null}}", STRINGS));
+                render("{\"event\":\"e\",\"properties\":{\"n\":418.80,\"o\":{\"k\":[1,\"a\\\"b\",418.80,{}]},\"b\":true,\"x\":[1, 2],\"z\":null}}", STRINGS));
     }
 
     @Test
@@ -73,8 +135,9 @@ class ExportRendererTest {
 
     @Test
     void stringsPassThroughByteForByte() throws IOException {
-        assertEquals(List.of("{\"event\":\"a\\nb \\\"q\\\" é 😀 \\u0001\"}", "{}", "{\"event\":null}"),
-                render("{\"event\":\"a\\nb \\\"q\\\" é 😀 \\u0001\"}\n{\"properties\":{}}\n{\"event\":null,\"other\":[1]}", OPEN));
+        assertEquals(List.of("{\"event\":\"a\\nb \\\"q\\\" é 😀 \\u0001\"}", "{\"event\":\"\"}", "{\"event\":\"x\"}"),
+                render("{\"event\":\"a\\nb \\\"q\\\" é 😀 \\u0001\",\"properties\":{}}\n{\"properties\":{},\"event\":\"\"}\n"
+                        + "{\"event\":\"x\",\"other\":[1],\"properties\":{}}", OPEN));
     }
 
     @Test
