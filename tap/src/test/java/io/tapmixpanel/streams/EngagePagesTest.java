@@ -50,6 +50,8 @@ class EngagePagesTest {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger peakInFlight = new AtomicInteger();
         volatile int failOnPage = -1;
+        /** When > 0, pages after page 0 wait (up to 5 s) until this many are in flight: overlap without timing luck. */
+        volatile int rendezvous;
 
         FakeEngage(int profiles, boolean withTotal, int growAfterPage0) {
             this.profiles = profiles;
@@ -65,6 +67,8 @@ class EngagePagesTest {
                 if (q.page() > 0) assertEquals(Optional.of(SESSION), q.sessionId(), "page " + q.page() + " session");
                 if (q.page() == failOnPage) throw new IllegalStateException("page " + q.page() + " failed");
                 int total = profiles;
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (q.page() > 0 && inFlight.get() < rendezvous && System.nanoTime() < deadline) sleep(1);
                 // Early pages answer last, so that pages end out of order.
                 sleep(q.page() == 0 ? 0 : Math.max(0, 40 - 10 * q.page()));
                 List<ObjectNode> results = new ArrayList<>();
@@ -117,6 +121,7 @@ class EngagePagesTest {
     @Test
     void withATotalThePagesAfterPage0AreReadConcurrentlyAndHandedOverInPageOrder() {
         FakeEngage source = new FakeEngage(3500, true, 0);
+        source.rendezvous = 3;
         Read r = read(source, 3);
         assertIds(3500, r.ids());
         assertEquals(List.of(0, 1, 2, 3), source.pagesAsked());
