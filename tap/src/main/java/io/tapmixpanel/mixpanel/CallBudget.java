@@ -1,5 +1,6 @@
 package io.tapmixpanel.mixpanel;
 
+import io.tapmixpanel.log.Durations;
 import io.tapmixpanel.log.Log;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -87,7 +88,7 @@ final class CallBudget {
         String budget = limit == configured
                 ? settingKey + " = " + configured
                 : "Mixpanel's budget of " + limit + ", below " + settingKey + " = " + configured;
-        return sent.size() + " calls in the last " + human(Duration.ofNanos(windowNanos)) + " (" + budget + ")";
+        return sent.size() + " calls in the last " + Durations.human(Duration.ofNanos(windowNanos)) + " (" + budget + ")";
     }
 
     /**
@@ -127,7 +128,7 @@ final class CallBudget {
         }
         Log.warning("Mixpanel's hourly %s budget is %d calls (from its 429 answer), fewer than %s = %d: "
                 + "using %d per %s for the rest of the run", name, serverLimit, settingKey, configured, serverLimit,
-                human(Duration.ofNanos(windowNanos)));
+                Durations.human(Duration.ofNanos(windowNanos)));
     }
 
     /**
@@ -141,7 +142,7 @@ final class CallBudget {
         }
         try {
             if (first) {
-                Log.info("%s", "waiting " + human(Duration.ofNanos(nanos)) + " for the " + name + " budget: "
+                Log.info("%s", "waiting " + Durations.human(Duration.ofNanos(nanos)) + " for the " + name + " budget: "
                         + waitReason() + "; next: " + what);
             }
             listener.onBudgetWait(name, Duration.ofNanos(nanos));
@@ -177,7 +178,4 @@ final class CallBudget {
                 ? Optional.of(OptionalInt.empty()) : Optional.empty();
     }
 
-    static String human(Duration d) {
-        return io.tapmixpanel.log.Durations.human(d);
-    }
 }

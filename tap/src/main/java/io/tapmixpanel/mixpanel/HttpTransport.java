@@ -3,6 +3,7 @@ package io.tapmixpanel.mixpanel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tapmixpanel.log.Durations;
 import io.tapmixpanel.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -243,17 +244,17 @@ final class HttpTransport implements AutoCloseable {
         if (now - refusedSince >= fullWindow && !budget.acceptedSince(refusedSince)) {
             throw new MixpanelApiException(req.label() + ": HTTP 429 from " + req.describe() + ": Mixpanel still "
                     + "refuses it for the hourly " + budget.name() + " budget after a full window of "
-                    + CallBudget.human(Duration.ofNanos(budget.windowNanos())) + " in which no call of ours was "
+                    + Durations.human(Duration.ofNanos(budget.windowNanos())) + " in which no call of ours was "
                     + "accepted; another client may be using the project's budget: " + apiMessage, 429, apiMessage,
                     req.describe());
         }
         serverLimit.ifPresent(budget::adopt);
         long waitNanos = Math.max(budget.untilOldestAgesOut(), failure.retryAfter.map(Duration::toNanos).orElse(0L));
-        String wait = CallBudget.human(Duration.ofNanos(waitNanos));
+        String wait = Durations.human(Duration.ofNanos(waitNanos));
         budget.blockUntil(now + waitNanos, "Mixpanel refused a call for the hourly limit (429), held back until "
                 + "our oldest " + budget.name() + " call of the window ages out");
         Log.warning("%s", req.label() + ": " + failure.cause + "; waiting " + wait + " for the " + budget.name()
-                + " budget, until our oldest call of the last " + CallBudget.human(Duration.ofNanos(budget.windowNanos()))
+                + " budget, until our oldest call of the last " + Durations.human(Duration.ofNanos(budget.windowNanos()))
                 + " ages out" + (failure.retryAfter.isPresent() ? " (Retry-After honoured)" : "")
                 + "; no retry attempt used");
         listener.onBudgetWait(budget.name(), Duration.ofNanos(waitNanos));

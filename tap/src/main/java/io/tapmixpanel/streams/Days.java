@@ -14,16 +14,16 @@ import java.util.Optional;
  * Mixpanel refuses a {@code to_date} after today in the zone of the days asked for, so the last day is never after
  * today there.
  */
-final class Days {
+public final class Days {
     private Days() {}
 
     /** The zone whose days export windows are made of. */
-    static ZoneId exportZone(boolean timeInProjectTimezone, ZoneId projectZone) {
+    public static ZoneId exportZone(boolean timeInProjectTimezone, ZoneId projectZone) {
         return timeInProjectTimezone ? projectZone : ZoneOffset.UTC;
     }
 
     /** Today in {@code zone}, by {@code clock}. */
-    static LocalDate today(Clock clock, ZoneId zone) {
+    public static LocalDate today(Clock clock, ZoneId zone) {
         return LocalDate.ofInstant(clock.instant(), zone);
     }
 

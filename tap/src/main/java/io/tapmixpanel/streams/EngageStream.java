@@ -54,8 +54,10 @@ final class EngageStream implements StreamSync {
             List<ObjectNode> records = new ArrayList<>(page.size());
             for (ObjectNode profile : page) {
                 ObjectNode r = shape(profile);
-                Optional<Instant> seen = dateTime(r.get(LAST_SEEN));
-                if (seen.isPresent() && (maxSeen[0] == null || seen.get().isAfter(maxSeen[0]))) maxSeen[0] = seen.get();
+                if (incremental) { // only an incremental run keeps a bookmark: no parse per profile otherwise
+                    Optional<Instant> seen = dateTime(r.get(LAST_SEEN));
+                    if (seen.isPresent() && (maxSeen[0] == null || seen.get().isAfter(maxSeen[0]))) maxSeen[0] = seen.get();
+                }
                 records.add(r);
             }
             ctx.emitter().emitAll(records);

@@ -20,6 +20,7 @@ import io.tapmixpanel.singer.StateException;
 import io.tapmixpanel.singer.TargetClosedException;
 import io.tapmixpanel.streams.Bookmarks;
 import io.tapmixpanel.streams.CallPlan;
+import io.tapmixpanel.streams.Days;
 import io.tapmixpanel.streams.RecordEmitter;
 import io.tapmixpanel.streams.StreamContext;
 import io.tapmixpanel.streams.StreamId;
@@ -31,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -106,10 +106,10 @@ final class SyncRunner {
     private void warnIfEndDateInFuture() {
         if (config.windows().endDate().isEmpty()) return;
         ZoneId zone = config.windows().projectTimezone().orElseThrow();
-        ZoneId exportZone = config.export().timeInProjectTimezone() ? zone : ZoneOffset.UTC;
+        ZoneId exportZone = Days.exportZone(config.export().timeInProjectTimezone(), zone);
         List<String> todays = new ArrayList<>();
         for (ZoneId z : exportZone.equals(zone) ? List.of(zone) : List.of(exportZone, zone)) {
-            LocalDate today = LocalDate.ofInstant(clock.instant(), z);
+            LocalDate today = Days.today(clock, z);
             if (config.windows().endDate().get().localDate(z).isAfter(today)) todays.add(today + " in " + z);
         }
         if (!todays.isEmpty()) {
@@ -167,8 +167,9 @@ final class SyncRunner {
 
     private StreamContext context(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress) {
         String name = entry.tapStreamId();
-        StreamSync stream = StreamSync.of(StreamId.of(name).orElseThrow());
-        boolean incremental = StreamId.of(name).orElseThrow().replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
+        StreamId id = StreamId.of(name).orElseThrow();
+        StreamSync stream = StreamSync.of(id);
+        boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,

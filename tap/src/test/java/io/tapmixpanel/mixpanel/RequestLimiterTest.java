@@ -315,13 +315,4 @@ class RequestLimiterTest {
         assertEquals(Optional.of(OptionalInt.empty()), CallBudget.hourlyRefusal("hourly rate limit exceeded"));
         assertEquals(Optional.empty(), CallBudget.hourlyRefusal("slow down"));
     }
-
-    @Test
-    void waitsAreWrittenAsAPersonReadsThem() {
-        assertEquals("14 min 3 s", CallBudget.human(Duration.ofSeconds(843)));
-        assertEquals("60 min", CallBudget.human(Duration.ofHours(1)));
-        assertEquals("2 h 5 min", CallBudget.human(Duration.ofSeconds(2 * 3600 + 5 * 60)));
-        assertEquals("42 s", CallBudget.human(Duration.ofMillis(41_200)));
-        assertEquals("800 ms", CallBudget.human(Duration.ofMillis(800)));
-    }
 }
