@@ -41,6 +41,10 @@ final class EventTable {
         /** A purchase's number of lines and total, shared by {@code order}, {@code items} and {@code revenue}. */
         int lines;
         long totalCents;
+        /** Set before the event is written: its delay when it is a late event, else 0. */
+        int lateMs;
+        /** Written by {@code mp_processing_time_ms}: the processing time minus {@link #utcMs}. */
+        int procDelayMs;
 
         EventDraw(List<Project.Profile> profiles) { this.profiles = profiles; }
     }
@@ -159,7 +163,12 @@ final class EventTable {
             else o.raw(x.profiles.get(Project.ri(r, x.profiles.size())).distinctIdJson);
         }),
         prop("$insert_id", JsonType.STRING, missingInPercent(5), RANDOM_UUID),
-        prop("mp_processing_time_ms", JsonType.INTEGER, (o, r, x) -> o.num(x.utcMs + r.nextLong(60_001))),
+        prop("mp_processing_time_ms", JsonType.INTEGER, (o, r, x) -> {
+            // drawn for late events too, so that the rest of their bytes is what it is without late events
+            int ordinary = (int) r.nextLong(60_001);
+            x.procDelayMs = x.lateMs > 0 ? x.lateMs : ordinary;
+            o.num(x.utcMs + x.procDelayMs);
+        }),
         prop("$browser", JsonType.STRING, oneOf(BROWSERS)),
         prop("$city", JsonType.STRING, inPercent(85), (o, r, x) -> o.raw(CITIES[x.city]))
             .drawingFirst((r, x) -> x.city = Project.ri(r, CITIES.length)),

@@ -29,13 +29,15 @@ final class ExportApi {
     private final SandboxOptions opt;
     private final Project project;
     private final Faults faults;
+    private final SandboxClock clock;
     private volatile long gzipReadyMillis = -1;
     private volatile boolean closed;
 
-    ExportApi(SandboxOptions opt, Project project, Faults faults) {
+    ExportApi(SandboxOptions opt, Project project, Faults faults, SandboxClock clock) {
         this.opt = opt;
         this.project = project;
         this.faults = faults;
+        this.clock = clock;
     }
 
     // ---- gzip cache ---------------------------------------------------------------------------------------
@@ -74,9 +76,12 @@ final class ExportApi {
 
     void serve(Request q) throws IOException {
         // UTC days for a project whose time is UTC, the project's days for a legacy local-time one
-        // (docs/sandbox.md "Endpoints"); "today" is the real clock's date in that same zone
+        // (docs/sandbox.md "Endpoints"); "today" is the sandbox clock's date in that same zone, and only the
+        // events processed by its "now" are served (docs/sandbox.md "Time")
         ZoneId dayZone = opt.legacyLocalTime ? opt.timezone : ZoneOffset.UTC;
-        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, dayZone);
+        long clockState = clock.state();
+        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, SandboxClock.today(clockState, dayZone));
+        long upToMs = SandboxClock.visibleUpToMs(clockState);
         Set<String> events = q.stringSet("event");
         long[] bounds = q.p("where") != null && !q.p("where").isBlank() ? timeBounds(q.p("where")) : null;
         int limit = q.intParam("limit", Integer.MAX_VALUE, 1, 100_000);
@@ -103,7 +108,7 @@ final class ExportApi {
         long rawLen = 0;
         if (fast) {
             for (int d = w[0]; d <= w[1]; d++) {
-                Project.Day day = days[d];
+                Project.Day day = days[d].visibleAt(upToMs);
                 int i0 = loMs == Long.MIN_VALUE || day.startSec * 1000 >= loMs ? 0 : lowerBound(day.utcMs, loMs);
                 int i1 = hiMs == Long.MAX_VALUE || day.endSec * 1000 <= hiMs ? day.count : lowerBound(day.utcMs, hiMs);
                 if (i1 <= i0) continue;
@@ -112,7 +117,7 @@ final class ExportApi {
                 rawLen += sl.len();
             }
         } else {
-            byte[] filtered = filtered(days, w, events, bounds, limit, inMs);
+            byte[] filtered = filtered(days, upToMs, w, events, bounds, limit, inMs);
             if (filtered.length > 0) { raw.add(new Slice(filtered)); rawLen = filtered.length; }
         }
 
@@ -202,14 +207,15 @@ final class ExportApi {
         int len() { return end - off; }
     }
 
-    /** The selected lines of days {@code w[0]..w[1]}, copied (and with {@code time} in ms when asked). */
-    private static byte[] filtered(Project.Day[] days, int[] w, Set<String> events, long[] bounds, int limit, boolean inMs) {
+    /** The selected visible lines of days {@code w[0]..w[1]}, copied (and with {@code time} in ms when asked). */
+    private static byte[] filtered(Project.Day[] days, long upToMs, int[] w, Set<String> events, long[] bounds, int limit,
+                                   boolean inMs) {
         boolean[] nameOk = new boolean[EventTable.EVENT_NAMES.length];
         for (int e = 0; e < nameOk.length; e++) nameOk[e] = events == null || events.contains(EventTable.EVENT_NAMES[e]);
         ByteBuf out = new ByteBuf(1 << 16);
         int left = limit;
         for (int d = w[0]; d <= w[1] && left > 0; d++) {
-            Project.Day day = days[d];
+            Project.Day day = days[d].visibleAt(upToMs);
             int i = 0;
             if (bounds != null) i = lowerBound(day.utcMs, bounds[0]);
             for (; i < day.count && left > 0; i++) {

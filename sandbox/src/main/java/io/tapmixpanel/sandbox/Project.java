@@ -53,7 +53,13 @@ final class Project {
         int[] timeLen;
         long[] utcMs;
         long[] encMs;      // what "time" encodes, in ms (UTC or legacy local wall clock)
+        int[] procDelayMs; // mp_processing_time_ms - utcMs
         byte[] name;
+        /** The latest processing time of the day's events (MIN_VALUE for an empty day). */
+        long maxProcMs = Long.MIN_VALUE;
+        int lateCount;
+        private final Object viewLock = new Object();
+        private volatile View view;
         private volatile byte[] deflated;   // raw-deflate piece, full flush, not final (computed lazily)
         long crc;
 
@@ -70,9 +76,74 @@ final class Project {
         }
 
         boolean deflatedReady() { return deflated != null; }
+
+        /**
+         * The events of this day Mixpanel has processed by {@code upToMs} (docs/sandbox.md "Time"): the day itself
+         * when that is all of them (one comparison: past days and the real clock), else a copy made once per
+         * instant and kept with its own deflate piece, so that export keeps serving whole cached days.
+         */
+        Day visibleAt(long upToMs) {
+            if (upToMs >= maxProcMs) return this;
+            View v = view;
+            if (v != null && v.upToMs == upToMs) return v.day;
+            synchronized (viewLock) {
+                v = view;
+                if (v == null || v.upToMs != upToMs) view = v = new View(upToMs, copyVisible(upToMs));
+                return v.day;
+            }
+        }
+
+        private Day copyVisible(long upToMs) {
+            int n = 0, bytes = 0;
+            for (int i = 0; i < count; i++) {
+                if (utcMs[i] + procDelayMs[i] <= upToMs) { n++; bytes += lineStart[i + 1] - lineStart[i]; }
+            }
+            Day v = new Day();
+            v.date = date;
+            v.startSec = startSec;
+            v.endSec = endSec;
+            v.count = n;
+            v.lineStart = new int[n + 1];
+            v.timeStart = new int[n];
+            v.timeLen = new int[n];
+            v.utcMs = new long[n];
+            v.encMs = new long[n];
+            v.procDelayMs = new int[n];
+            v.name = new byte[n];
+            ByteBuf o = new ByteBuf(bytes);
+            int k = 0;
+            for (int i = 0; i < count; i++) {
+                long proc = utcMs[i] + procDelayMs[i];
+                if (proc > upToMs) continue;
+                int s = lineStart[i];
+                v.lineStart[k] = o.n;
+                v.timeStart[k] = o.n + timeStart[i] - s;
+                v.timeLen[k] = timeLen[i];
+                v.utcMs[k] = utcMs[i];
+                v.encMs[k] = encMs[i];
+                v.procDelayMs[k] = procDelayMs[i];
+                v.name[k] = name[i];
+                v.maxProcMs = Math.max(v.maxProcMs, proc);
+                if (isLate(procDelayMs[i])) v.lateCount++;
+                o.raw(raw, s, lineStart[i + 1] - s);
+                k++;
+            }
+            v.lineStart[n] = o.n;
+            v.raw = o.toArray();
+            v.crc = Gzip.crc(v.raw, 0, v.raw.length);
+            return v;
+        }
         long[] propCounts = new long[EventTable.PROPERTIES.length];
         long[] nameCounts = new long[EventTable.EVENT_NAMES.length];
     }
+
+    /** A day's visible events at one instant. */
+    private record View(long upToMs, Day day) {}
+
+    /** Late events are at least an hour late; the others are processed within a minute. */
+    static final int LATE_MIN_MS = 3_600_000;
+
+    static boolean isLate(int procDelayMs) { return procDelayMs >= LATE_MIN_MS; }
 
     static final class Profile {
         String distinctId;
@@ -209,6 +280,10 @@ final class Project {
         Arrays.sort(ms);
         day.utcMs = ms;
         day.encMs = new long[cnt];
+        day.procDelayMs = new int[cnt];
+        // a stream of its own: late events change their processing time and nothing else
+        SplittableRandom late = opt.lateFraction > 0 ? rng(-1_000_003L * (d + 7)) : null;
+        long lateSpanMs = opt.lateMaxDays * 86_400_000L - LATE_MIN_MS;
         day.lineStart = new int[cnt + 1];
         day.timeStart = new int[cnt];
         day.timeLen = new int[cnt];
@@ -227,6 +302,7 @@ final class Project {
             day.lineStart[i] = o.n;
             x.utcMs = utcMs;
             x.encSec = encSec;
+            x.lateMs = late != null && late.nextDouble() < opt.lateFraction ? (int) (LATE_MIN_MS + late.nextLong(lateSpanMs + 1)) : 0;
             o.raw(EventTable.PREFIX[e]);
             day.timeStart[i] = o.n;
             EventTable.TIME.value().write(o, r, x);
@@ -234,6 +310,9 @@ final class Project {
             day.propCounts[0]++;
             EventTable.writeProperties(o, r, e, x, day.propCounts);
             o.b('}').b('}').b('\n');
+            day.procDelayMs[i] = x.procDelayMs;
+            day.maxProcMs = Math.max(day.maxProcMs, utcMs + x.procDelayMs);
+            if (x.lateMs > 0) day.lateCount++;
         }
         day.lineStart[cnt] = o.n;
         day.raw = o.toArray();

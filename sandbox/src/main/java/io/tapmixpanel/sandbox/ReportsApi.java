@@ -20,11 +20,16 @@ import java.util.Map;
 final class ReportsApi {
     private final SandboxOptions opt;
     private final Project project;
+    private final SandboxClock clock;
 
-    ReportsApi(SandboxOptions opt, Project project) {
+    ReportsApi(SandboxOptions opt, Project project, SandboxClock clock) {
         this.opt = opt;
         this.project = project;
+        this.clock = clock;
     }
+
+    /** Today in the project's timezone, whose days the query API's reports are in (docs/sandbox.md "Endpoints"). */
+    private LocalDate today() { return SandboxClock.today(clock.state(), opt.timezone); }
 
     void funnelList(Request q) throws IOException {
         List<Object> out = new ArrayList<>();
@@ -43,7 +48,7 @@ final class ReportsApi {
         Project.Funnel funnel = null;
         for (Project.Funnel f : project.funnels) if (Long.toString(f.id).equals(fid.trim())) funnel = f;
         if (funnel == null) throw new ApiError(400, "funnel_id " + fid + " does not exist");
-        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, opt.timezone);
+        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, today());
         int[] w = project.dayWindow(range);
         List<String> dates = new ArrayList<>();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -114,7 +119,7 @@ final class ReportsApi {
     private static double round4(double v) { return Math.round(v * 10_000) / 10_000.0; }
 
     void revenue(Request q) throws IOException {
-        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, opt.timezone);
+        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", true, today());
         int[] w = project.dayWindow(range);
         Map<String, Object> results = new LinkedHashMap<>();
         long amount = 0, count = 0, paid = 0;
@@ -145,7 +150,7 @@ final class ReportsApi {
     }
 
     void legacyAnnotations(Request q) throws IOException {
-        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", false, opt.timezone);
+        LocalDate[] range = q.dateRangeUpToToday("from_date", "to_date", false, today());
         List<Object> list = new ArrayList<>();
         for (Project.Annotation a : project.annotationsIn(range)) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -137,9 +136,12 @@ final class Request {
     /** The clauses of a {@code where} joined with {@code and}. */
     static String[] andClauses(String where) { return AND.split(where.trim()); }
 
-    /** [from, to] validated, not after today in {@code zone}; null when not required and both missing. */
-    LocalDate[] dateRangeUpToToday(String fromName, String toName, boolean required, ZoneId zone) {
-        return dateRange(fromName, toName, required, zone);
+    /**
+     * [from, to] validated, not after {@code today} (the sandbox clock's date in the zone whose days these are);
+     * null when not required and both missing.
+     */
+    LocalDate[] dateRangeUpToToday(String fromName, String toName, boolean required, LocalDate today) {
+        return dateRange(fromName, toName, required, today);
     }
 
     /** [from, to] validated; null when not required and both missing. */
@@ -147,13 +149,13 @@ final class Request {
         return dateRange(fromName, toName, required, null);
     }
 
-    private LocalDate[] dateRange(String fromName, String toName, boolean required, ZoneId todayZone) {
+    private LocalDate[] dateRange(String fromName, String toName, boolean required, LocalDate today) {
         String f = p(fromName), t = p(toName);
         if (f == null && t == null && !required) return null;
         if (f == null || f.isEmpty()) throw new ApiError(400, fromName + " is a required parameter");
         if (t == null || t.isEmpty()) throw new ApiError(400, toName + " is a required parameter");
         LocalDate from = parseDate(fromName, f.trim()), to = parseDate(toName, t.trim());
-        if (todayZone != null && to.isAfter(LocalDate.now(todayZone))) throw new ApiError(400, "to_date cannot be later than today");
+        if (today != null && to.isAfter(today)) throw new ApiError(400, "to_date cannot be later than today");
         if (from.isAfter(to)) throw new ApiError(400, fromName + " cannot be later than " + toName);
         return new LocalDate[] {from, to};
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running sandbox: a deterministic fake Mixpanel (raw export, query API on {@code /api/2.0} and
- * {@code /api/query}, app API on {@code /api/app}) on one port of 127.0.0.1, plus {@code GET /sandbox/stats} and
- * {@code GET /sandbox/requests}.
+ * {@code /api/query}, app API on {@code /api/app}) on one port of 127.0.0.1, plus {@code GET /sandbox/stats},
+ * {@code GET /sandbox/requests} and {@code GET|POST /sandbox/clock}.
  * This class routes each request to its API family ({@link ExportApi}, {@link EngageApi}, {@link ReportsApi},
  * {@link AppApi}, {@link Stats}) after the {@link Faults}, {@link Auth} and {@link Quota} checks, and logs it in
  * the {@link RequestLog}.
@@ -35,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
     private final ExecutorService executor;
     private final long startupMillis;
     private final Stats stats;
+    private final SandboxClock clock;
     private final Faults faults;
     private final Auth auth;
     private final Quota quota;
@@ -48,14 +50,15 @@ public final class Sandbox implements AutoCloseable {
         long t0 = System.nanoTime();
         this.opt = opt;
         this.project = new Project(opt);
-        this.stats = new Stats(project);
+        this.clock = new SandboxClock(opt.now);
+        this.stats = new Stats(project, clock);
         this.faults = new Faults(opt);
         this.auth = new Auth(opt);
         this.quota = new Quota(opt);
-        this.export = new ExportApi(opt, project, faults);
+        this.export = new ExportApi(opt, project, faults, clock);
         this.app = new AppApi(opt, project);
         EngageApi engage = new EngageApi(opt, project);
-        ReportsApi reports = new ReportsApi(opt, project);
+        ReportsApi reports = new ReportsApi(opt, project, clock);
         queryEndpoints = Map.of(
             "engage", engage::engage,
             "engage/properties", engage::properties,
@@ -96,8 +99,17 @@ public final class Sandbox implements AutoCloseable {
 
     public LocalDate endDate() { return project.endDate; }
 
-    /** The ground truth, the body of {@code GET /sandbox/stats}. */
-    public String statsJson() { return new String(stats.body, StandardCharsets.UTF_8); }
+    /** The ground truth, the body of {@code GET /sandbox/stats} (at the clock's current "now"). */
+    public String statsJson() { return new String(stats.body(), StandardCharsets.UTF_8); }
+
+    /** The sandbox's "now": the simulated instant, or the real clock's (docs/sandbox.md "Time"). */
+    public Instant now() { return clock.now(); }
+
+    /** Whether the clock is simulated ({@code --now} or a move), i.e. export hides events not processed yet. */
+    public boolean clockSimulated() { return clock.simulated(); }
+
+    /** Moves the simulated clock to {@code now} (either direction), as {@code POST /sandbox/clock} does. */
+    public void setNow(Instant now) { clock.set(now); }
 
     public long startupMillis() { return startupMillis; }
 
@@ -138,6 +150,10 @@ public final class Sandbox implements AutoCloseable {
             SLog.debug(ex.getRequestMethod() + " " + path);
             if (path.equals("/sandbox/stats")) {
                 stats.serve(q);
+                return;
+            }
+            if (path.equals("/sandbox/clock")) {
+                clock.serve(q);
                 return;
             }
             if (path.equals("/sandbox/requests")) {

@@ -1,6 +1,7 @@
 package io.tapmixpanel.sandbox;
 
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -26,6 +27,9 @@ public final class SandboxOptions {
     public static final String DEFAULT_TIMEZONE = "UTC";
     public static final int DEFAULT_RETRY_AFTER = 1;
     public static final int DEFAULT_QUOTA_WINDOW_S = 3600;
+    public static final int DEFAULT_LATE_MAX_DAYS = 4;
+    /** Late events are at most this many days late (their delay is kept in an int of ms). */
+    public static final int MAX_LATE_MAX_DAYS = 20;
 
     public static final String USAGE = String.join("\n",
         "usage: mixpanel-sandbox [--port N] [--seed N] [--events N] [--days N] [--end-date yyyy-mm-dd]",
@@ -37,6 +41,7 @@ public final class SandboxOptions {
         "                        [--hourly-limit-export N] [--hourly-limit-query N] [--quota-window-s S]",
         "                        [--no-retry-after] [--missing-endpoint PATH]... [--fail-endpoint PATH]...",
         "                        [--revenue-timeout] [--terminate-windows-longer-than DAYS]",
+        "                        [--now INSTANT] [--late-fraction F] [--late-max-days D]",
         "",
         "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
         "  --port N                          port, 0 = any free port (default 8765)",
@@ -66,6 +71,10 @@ public final class SandboxOptions {
         "  --fail-endpoint PATH              500 for every request to this path (repeatable)",
         "  --revenue-timeout                 engage/revenue answers 400 'Timeout Error' (as EU servers do)",
         "  --terminate-windows-longer-than DAYS  exports spanning more than DAYS days end 'terminated early'",
+        "  --now INSTANT                     simulated now, e.g. 2026-11-30T12:00:00Z: export serves only events",
+        "                                    processed by then; POST /sandbox/clock?now=... moves it (default: real clock)",
+        "  --late-fraction F                 share of events processed hours to days after their time (default 0)",
+        "  --late-max-days D                 the latest of those is D days late, 1.." + MAX_LATE_MAX_DAYS + " (default 4)",
         "  --help                            show this help",
         "Ground truth: GET /sandbox/stats (no auth).");
 
@@ -101,6 +110,11 @@ public final class SandboxOptions {
     public final boolean revenueTimeout;
     /** 0 = off. */
     public final int terminateWindowsLongerThan;
+    /** The simulated clock at start; null = the real clock. */
+    public final Instant now;
+    /** Share of late events, in [0, 1]. */
+    public final double lateFraction;
+    public final int lateMaxDays;
 
     private SandboxOptions(Builder b) {
         port = b.port; seed = b.seed; events = b.events; days = b.days; endDate = b.endDate;
@@ -114,14 +128,18 @@ public final class SandboxOptions {
         noRetryAfter = b.noRetryAfter; missingEndpoints = List.copyOf(b.missingEndpoints);
         failEndpoints = List.copyOf(b.failEndpoints); revenueTimeout = b.revenueTimeout;
         terminateWindowsLongerThan = b.terminateWindowsLongerThan;
+        now = b.now; lateFraction = b.lateFraction; lateMaxDays = b.lateMaxDays;
     }
 
     public static Builder builder() { return new Builder(); }
 
     public static SandboxOptions defaults() { return builder().build(); }
 
-    /** The end date actually used: {@link #endDate}, or today in the sandbox timezone. */
-    public LocalDate effectiveEndDate() { return endDate != null ? endDate : LocalDate.now(timezone); }
+    /** The end date actually used: {@link #endDate}, or today in the sandbox timezone (at {@link #now} if set). */
+    public LocalDate effectiveEndDate() {
+        if (endDate != null) return endDate;
+        return now != null ? LocalDate.ofInstant(now, timezone) : LocalDate.now(timezone);
+    }
 
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -135,6 +153,7 @@ public final class SandboxOptions {
         b.hourlyLimitExport = hourlyLimitExport; b.hourlyLimitQuery = hourlyLimitQuery; b.quotaWindowS = quotaWindowS;
         b.noRetryAfter = noRetryAfter; b.missingEndpoints.addAll(missingEndpoints); b.failEndpoints.addAll(failEndpoints);
         b.revenueTimeout = revenueTimeout; b.terminateWindowsLongerThan = terminateWindowsLongerThan;
+        b.now = now; b.lateFraction = lateFraction; b.lateMaxDays = lateMaxDays;
         return b;
     }
 
@@ -213,6 +232,12 @@ public final class SandboxOptions {
                 case "--missing-endpoint": b.missingEndpoint(pathArg(a, v)); break;
                 case "--fail-endpoint": b.failEndpoint(pathArg(a, v)); break;
                 case "--terminate-windows-longer-than": b.terminateWindowsLongerThan(intArg(a, v, 1, 36_500)); break;
+                case "--now":
+                    try { b.now(SandboxClock.parse(v)); }
+                    catch (IllegalArgumentException e) { throw new UsageException("--now: " + e.getMessage()); }
+                    break;
+                case "--late-fraction": b.lateFraction(fractionArg(a, v)); break;
+                case "--late-max-days": b.lateMaxDays(intArg(a, v, 1, MAX_LATE_MAX_DAYS)); break;
                 default: throw new UsageException("unknown option: " + a);
             }
         }
@@ -229,6 +254,14 @@ public final class SandboxOptions {
         catch (NumberFormatException e) { throw new UsageException(flag + ": not an integer: " + v); }
         if (n < min || n > max) throw new UsageException(flag + ": must be between " + min + " and " + max + ": " + v);
         return (int) n;
+    }
+
+    private static double fractionArg(String flag, String v) {
+        double f;
+        try { f = Double.parseDouble(v.trim()); }
+        catch (NumberFormatException e) { throw new UsageException(flag + ": not a number: " + v); }
+        if (!(f >= 0 && f <= 1)) throw new UsageException(flag + ": must be between 0 and 1: " + v);
+        return f;
     }
 
     private static String pathArg(String flag, String v) {
@@ -271,6 +304,9 @@ public final class SandboxOptions {
         private final List<String> failEndpoints = new ArrayList<>();
         private boolean revenueTimeout;
         private int terminateWindowsLongerThan;
+        private Instant now;
+        private double lateFraction;
+        private int lateMaxDays = DEFAULT_LATE_MAX_DAYS;
 
         public Builder port(int v) { port = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -306,6 +342,13 @@ public final class SandboxOptions {
         public Builder revenueTimeout(boolean v) { revenueTimeout = v; return this; }
         /** Exports spanning more than this many days end terminated early; 0 = off. */
         public Builder terminateWindowsLongerThan(int v) { terminateWindowsLongerThan = v; return this; }
+        /** Starts on a simulated clock standing at this instant; null = the real clock. */
+        public Builder now(Instant v) { now = v; return this; }
+        public Builder now(String v) { now = Instant.parse(v); return this; }
+        /** Share of events processed hours to days after their time, in [0, 1]. */
+        public Builder lateFraction(double v) { lateFraction = v; return this; }
+        /** The latest late event's delay in days, 1..{@link #MAX_LATE_MAX_DAYS}. */
+        public Builder lateMaxDays(int v) { lateMaxDays = v; return this; }
 
         public SandboxOptions build() {
             if (port < 0 || port > 65535) throw new UsageException("port must be between 0 and 65535");
@@ -317,6 +360,13 @@ public final class SandboxOptions {
             if (hourlyLimitExport < 0 || hourlyLimitQuery < 0 || terminateWindowsLongerThan < 0)
                 throw new UsageException("hourly limits and terminate-windows-longer-than must be >= 0");
             if (quotaWindowS < 1) throw new UsageException("quota window must be >= 1 second");
+            if (now != null) {
+                try { SandboxClock.check(now); }
+                catch (IllegalArgumentException e) { throw new UsageException("now " + e.getMessage()); }
+            }
+            if (!(lateFraction >= 0 && lateFraction <= 1)) throw new UsageException("late fraction must be between 0 and 1: " + lateFraction);
+            if (lateMaxDays < 1 || lateMaxDays > MAX_LATE_MAX_DAYS)
+                throw new UsageException("late max days must be between 1 and " + MAX_LATE_MAX_DAYS + ": " + lateMaxDays);
             return new SandboxOptions(this);
         }
     }

@@ -3,14 +3,27 @@ package io.tapmixpanel.sandbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The ground truth, {@code GET /sandbox/stats} (docs/sandbox.md "Ground truth"): built once, no auth. */
+/**
+ * The ground truth, {@code GET /sandbox/stats} (docs/sandbox.md "Ground truth"), no auth: what was generated,
+ * and what export serves at the clock's "now" (all of it on the real clock, so that body never changes).
+ */
 final class Stats {
-    final byte[] body;
+    private final Project project;
+    private final SandboxClock clock;
 
-    Stats(Project project) throws JsonProcessingException {
+    Stats(Project project, SandboxClock clock) {
+        this.project = project;
+        this.clock = clock;
+    }
+
+    byte[] body() {
+        long state = clock.state();
+        long upToMs = SandboxClock.visibleUpToMs(state);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", project.totalEvents);
         Map<String, Object> perDay = new LinkedHashMap<>();
@@ -23,10 +36,28 @@ final class Stats {
         m.put("annotations", project.annotations.size());
         m.put("cohorts", project.cohorts.size());
         m.put("cohort_members", project.cohortMembers());
-        body = Responses.JSON.writeValueAsBytes(m);
+        m.put("now", state == SandboxClock.REAL ? null : Instant.ofEpochMilli(state).toString());
+        long late = 0, visible = 0, visibleLate = 0;
+        Map<String, Object> visiblePerDay = new LinkedHashMap<>();
+        for (Project.Day d : project.dayData) {
+            Project.Day v = d.visibleAt(upToMs);
+            late += d.lateCount;
+            visible += v.count;
+            visibleLate += v.lateCount;
+            visiblePerDay.put(d.date.toString(), v.count);
+        }
+        m.put("late_events", late);
+        m.put("visible_events", visible);
+        m.put("visible_events_per_day", visiblePerDay);
+        m.put("visible_late_events", visibleLate);
+        try {
+            return Responses.JSON.writeValueAsBytes(m);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void serve(Request q) throws IOException {
-        Responses.send(q, 200, "application/json", body);
+        Responses.send(q, 200, "application/json", body());
     }
 }
