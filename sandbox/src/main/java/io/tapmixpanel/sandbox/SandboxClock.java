@@ -74,7 +74,7 @@ final class SandboxClock {
             try {
                 set(parse(v));
             } catch (IllegalArgumentException e) {
-                throw new ApiError(400, "now " + e.getMessage());
+                throw new ApiError(400, "now: " + e.getMessage());
             }
         } else if (!method.equals("GET")) {
             throw new ApiError(405, "method not allowed: " + method + " (GET reads the clock, POST ?now=<instant> moves it)");

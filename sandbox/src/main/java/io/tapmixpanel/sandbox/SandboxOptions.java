@@ -362,7 +362,7 @@ public final class SandboxOptions {
             if (quotaWindowS < 1) throw new UsageException("quota window must be >= 1 second");
             if (now != null) {
                 try { SandboxClock.check(now); }
-                catch (IllegalArgumentException e) { throw new UsageException("now " + e.getMessage()); }
+                catch (IllegalArgumentException e) { throw new UsageException("now: " + e.getMessage()); }
             }
             if (!(lateFraction >= 0 && lateFraction <= 1)) throw new UsageException("late fraction must be between 0 and 1: " + lateFraction);
             if (lateMaxDays < 1 || lateMaxDays > MAX_LATE_MAX_DAYS)
