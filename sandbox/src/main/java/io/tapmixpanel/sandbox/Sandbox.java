@@ -114,11 +114,15 @@ public final class Sandbox implements AutoCloseable {
     public long startupMillis() { return startupMillis; }
 
     String summary() {
+        long late = 0;
+        for (Project.Day d : project.dayData) late += d.lateCount;
         return String.format(Locale.ROOT, "%d events (%.1f MB raw) over %d days %s..%s (%s%s), %d profiles, "
-                + "%d funnels, %d cohorts, project %d, generated in %d ms", project.totalEvents, project.totalRawBytes / 1e6,
+                + "%d funnels, %d cohorts, project %d, generated in %d ms; %s", project.totalEvents, project.totalRawBytes / 1e6,
             project.days, project.startDate, project.endDate, opt.timezone,
             opt.legacyLocalTime ? ", legacy local time" : "", project.profiles.size(), project.funnels.size(),
-            project.cohorts.size(), opt.projectId, startupMillis);
+            project.cohorts.size(), opt.projectId, startupMillis,
+            (opt.now != null ? "simulated clock at " + opt.now : "real clock")
+                + (late > 0 ? ", " + late + " late events (up to " + opt.lateMaxDays + " days)" : ""));
     }
 
     /**
