@@ -53,6 +53,13 @@ public enum Setting {
                     + "project_timezone: the tap converts it to true UTC."),
     EXPORT_GZIP("export_gzip", Type.BOOLEAN, "true",
             "Ask the export endpoint for a gzip-compressed body (less network, a little more CPU)."),
+    EXPORT_WATERMARK("export_watermark", Type.BOOLEAN, "true",
+            "On re-read days, write only the events Mixpanel processed after the previous run's watermark minus "
+                    + "export_watermark_margin_minutes, so that each event reaches the target about once (README "
+                    + "\"Export across runs\"). false: every event of the re-read days is written again on every run."),
+    EXPORT_WATERMARK_MARGIN_MINUTES("export_watermark_margin_minutes", Type.INTEGER, "60",
+            "Safety margin for Mixpanel's delay between processing an event and serving it in export: events "
+                    + "processed up to this long before the previous run's watermark are written again."),
     REQUEST_TIMEOUT("request_timeout", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),

@@ -41,6 +41,11 @@ public final class State {
     private static final String VALUE = "replication_key_value";
     private static final String PARTITIONS = "partitions";
     private static final String CONTEXT = "context";
+    /**
+     * The export stream's processing-time watermark (README "Export across runs"): kept beside its replication key,
+     * validated here with the rest of the file so that a bad one is exit 2 before any request.
+     */
+    public static final String WATERMARK = "processing_watermark";
 
     /** A bookmark value with its (possibly unknown) replication key. */
     private record Mark(Optional<String> key, JsonNode value) {}
@@ -57,6 +62,7 @@ public final class State {
 
     private static final class StreamState {
         Mark mark; // null: no stream-level bookmark
+        ObjectNode watermark; // null: none
         final List<Partition> partitions = new ArrayList<>();
     }
 
@@ -121,6 +127,8 @@ public final class State {
         if (b.isEmpty()) return null;
         if (b.has(KEY) || b.has(VALUE) || b.has(PARTITIONS)) {
             s.mark = parseMark(b, path, source);
+            JsonNode wm = b.get(WATERMARK);
+            if (wm != null && !wm.isNull()) s.watermark = checkWatermark(wm, path + "." + WATERMARK, source);
             JsonNode parts = b.get(PARTITIONS);
             if (parts != null && !parts.isNull()) {
                 if (!parts.isArray()) throw fail(source, path + "." + PARTITIONS, "must be a list, not " + Json.kind(parts));
@@ -167,6 +175,40 @@ public final class State {
         return new Mark(k, v);
     }
 
+    /**
+     * A watermark as this tap writes it: {@code {"processing_time_ms": 1733011200000, "from": "2024-11-25",
+     * "through": "2024-11-30", "fingerprint": "..."}}, every field present and well formed.
+     */
+    private static ObjectNode checkWatermark(JsonNode w, String path, String source) {
+        if (!w.isObject()) throw fail(source, path, "must be an object, not " + Json.kind(w));
+        JsonNode t = w.get("processing_time_ms");
+        if (t == null || !t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 0) {
+            throw fail(source, path + ".processing_time_ms", "must be a non-negative whole number of milliseconds, not "
+                    + (t == null ? "missing" : Json.kind(t)));
+        }
+        java.time.LocalDate from = day(w, "from", path, source);
+        java.time.LocalDate through = day(w, "through", path, source);
+        if (through.isBefore(from)) throw fail(source, path, "\"through\" (" + through + ") is before \"from\" (" + from + ")");
+        JsonNode f = w.get("fingerprint");
+        if (f == null || !f.isTextual()) {
+            throw fail(source, path + ".fingerprint", "must be a string, not " + (f == null ? "missing" : Json.kind(f)));
+        }
+        return (ObjectNode) w.deepCopy();
+    }
+
+    private static java.time.LocalDate day(JsonNode w, String key, String path, String source) {
+        JsonNode d = w.get(key);
+        if (d != null && d.isTextual()) {
+            try {
+                java.time.LocalDate day = java.time.LocalDate.parse(d.asText());
+                if (day.getYear() >= 1 && day.getYear() <= 9999) return day;
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // the message below says what is expected
+            }
+        }
+        throw fail(source, path + "." + key, "must be a yyyy-mm-dd day, not " + (d == null ? "missing" : d.isTextual() ? "'" + d.asText() + "'" : Json.kind(d)));
+    }
+
     private static boolean isScalar(JsonNode n) {
         return n.isTextual() || n.isNumber() || n.isBoolean();
     }
@@ -208,6 +250,18 @@ public final class State {
                 new Mark(Optional.of(replicationKey), Json.NODES.textNode(value));
     }
 
+    /** The stream's processing-time watermark object, as read or last set (a copy). */
+    public synchronized Optional<ObjectNode> watermark(String stream) {
+        StreamState s = streams.get(stream);
+        return s == null || s.watermark == null ? Optional.empty() : Optional.of(s.watermark.deepCopy());
+    }
+
+    /** Sets (or, with null, removes) the stream's watermark; written with its bookmark. */
+    public synchronized void setWatermark(String stream, ObjectNode watermark) {
+        StreamState s = streams.computeIfAbsent(stream, k -> new StreamState());
+        s.watermark = watermark == null ? null : watermark.deepCopy();
+    }
+
     public synchronized void setPartitionBookmark(String stream, Map<String, ?> context, String replicationKey,
                                                   String value) {
         ObjectNode ctx = toContext(context);
@@ -243,6 +297,7 @@ public final class State {
             ObjectNode b = bookmarks.putObject(e.getKey());
             StreamState s = e.getValue();
             if (s.mark != null) putMark(b, s.mark);
+            if (s.mark != null && s.watermark != null) b.set(WATERMARK, s.watermark.deepCopy());
             if (!s.partitions.isEmpty()) {
                 ArrayNode parts = b.putArray(PARTITIONS);
                 for (Partition p : s.partitions) {

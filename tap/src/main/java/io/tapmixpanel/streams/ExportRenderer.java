@@ -33,8 +33,12 @@ final class ExportRenderer implements ExportConsumer {
     private static final long MIN_SECONDS = -62_135_596_800L, MAX_SECONDS = 253_402_300_799L;
     private static final long MIN_MILLIS = MIN_SECONDS * 1000, MAX_MILLIS = MAX_SECONDS * 1000 + 999;
 
-    /** A window read whole: its spool of RECORD lines, how many, and the latest event time (UTC ms). */
-    record Rendered(Path spool, long records, long maxTimeMillis) {}
+    /**
+     * A window read whole: its spool of RECORD lines, how many, the latest event time (UTC ms), the latest plausible
+     * {@code mp_processing_time_ms} (Long.MIN_VALUE when none was seen or none was looked for), and how many events
+     * the watermark filter skipped.
+     */
+    record Rendered(Path spool, long records, long maxTimeMillis, long maxProcessingMillis, long skipped) {}
 
     private final SchemaGuard guard;
     private final LegacyTimeConverter legacy;
@@ -44,14 +48,27 @@ final class ExportRenderer implements ExportConsumer {
     private final ExportSpool out;
     private final ExportFit fit;
     private final Rfc3339 rfc3339 = new Rfc3339();
+    /** Events of re-read days that an earlier run wrote (README "Export across runs"); null: write every event. */
+    private final ExportWatermark.Filter skip;
+    /** Whether processing times are read (for the next watermark), not only for the legacy conversion. */
+    private final boolean trackProcessing;
 
     private long records;
+    private long skipped;
+    private long maxProcessing;
     private long maxTime;
     private long unreported;
     private byte[] suffix;
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
+        this(guard, deselected, legacyZone, spoolDir, progress, false, null);
+    }
+
+    ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress,
+                   boolean trackProcessing, ExportWatermark.Filter skip) {
         this.guard = guard;
+        this.trackProcessing = trackProcessing || skip != null;
+        this.skip = skip;
         this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
         this.progress = progress;
         this.columns = new ExportColumns(deselected);
@@ -63,6 +80,8 @@ final class ExportRenderer implements ExportConsumer {
     public void beginAttempt(int attempt) {
         out.open();
         records = 0;
+        skipped = 0;
+        maxProcessing = Long.MIN_VALUE;
         maxTime = Long.MIN_VALUE;
         refreshTimeExtracted();
     }
@@ -80,7 +99,7 @@ final class ExportRenderer implements ExportConsumer {
         Path spool = out.close();
         progress.accept(unreported);
         unreported = 0;
-        return new Rendered(spool, records, maxTime);
+        return new Rendered(spool, records, maxTime, maxProcessing, skipped);
     }
 
     /** Removes whatever this renderer still holds (after a failure). */
@@ -99,6 +118,7 @@ final class ExportRenderer implements ExportConsumer {
         boolean first = true;
         byte[] b = e.buf();
         ExportSpool o = out;
+        if (skip != null) o.startRecord();
         o.ensure(PREFIX.length);
         o.put(PREFIX);
         for (int i = 0, size = e.size(); i < size; i++) {
@@ -114,8 +134,10 @@ final class ExportRenderer implements ExportConsumer {
                     timeAt = i;
                     continue;
                 }
-                // only the legacy conversion reads it; any other integer is just a value (never a malformed line)
-                if (c.processing && type == ExportEvent.INTEGER && legacy != null) processing = longOrMin(b, e.valueStart(i), e.valueEnd(i));
+                // read for the legacy conversion and the watermark only; any integer is just a value (never a malformed line)
+                if (c.processing && type == ExportEvent.INTEGER && (legacy != null || trackProcessing)) {
+                    processing = longOrMin(b, e.valueStart(i), e.valueEnd(i));
+                }
             }
             if (fit.write(c, type, flags, b, e.valueStart(i), e.valueEnd(i), version, first)) first = false;
         }
@@ -123,6 +145,12 @@ final class ExportRenderer implements ExportConsumer {
             long utc = legacy == null ? time : legacy.toUtcMillis(time, processing);
             if (utc < MIN_MILLIS || utc > MAX_MILLIS) {
                 throw outOfRange(b, e.valueStart(timeAt), e.valueEnd(timeAt), e, legacy == null ? "" : " once converted to UTC");
+            }
+            if (processing >= ExportWatermark.PLAUSIBLE_FROM && processing > maxProcessing) maxProcessing = processing;
+            if (skip != null && skip.skips(utc, processing)) {
+                o.dropRecord();
+                skipped++;
+                return;
             }
             if (utc > maxTime) maxTime = utc;
             int len = rfc3339.format(utc);

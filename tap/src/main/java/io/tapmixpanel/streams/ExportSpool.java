@@ -26,6 +26,11 @@ final class ExportSpool {
     private OutputStream file;
     private byte[] out = new byte[OUT];
     private int n;
+    /**
+     * Where the record being written starts in {@link #out} when it may still be dropped (bytes before it are whole
+     * records), else -1: only a renderer that filters events marks its records, so no other pays for keeping them.
+     */
+    private int recordStart = -1;
 
     ExportSpool(Path dir) {
         this.dir = dir;
@@ -44,6 +49,18 @@ final class ExportSpool {
             throw new UncheckedIOException("cannot write an export spool in " + dir + ": " + e.getMessage(), e);
         }
         n = 0;
+        recordStart = -1;
+    }
+
+    /** Marks the start of a record, which {@link #dropRecord()} can still take back. */
+    void startRecord() {
+        recordStart = n;
+    }
+
+    /** Takes back everything written since {@link #startRecord()}. */
+    void dropRecord() {
+        if (recordStart < 0) throw new IllegalStateException("no record was started");
+        n = recordStart;
     }
 
     /** Writes out what is buffered and closes the file; it now belongs to the caller. */
@@ -63,6 +80,7 @@ final class ExportSpool {
     void delete() {
         if (path == null) return;
         n = 0;
+        recordStart = -1;
         try {
             file.close();
         } catch (IOException ignored) {
@@ -79,13 +97,27 @@ final class ExportSpool {
     private void flush() throws IOException {
         if (n > 0) file.write(out, 0, n);
         n = 0;
+        recordStart = -1;
     }
 
-    /** Room for {@code len} more bytes in the buffer. */
+    /**
+     * Room for {@code len} more bytes in the buffer. While a record is marked, only the whole records before it are
+     * written out; it moves to the front (so that it can still be dropped), and the buffer grows when it does not
+     * leave room.
+     */
     void ensure(int len) throws IOException {
         if (n + len <= out.length) return;
-        flush();
-        if (len > out.length) out = new byte[Math.max(len, out.length * 2)];
+        if (recordStart < 0) {
+            flush();
+            if (len > out.length) out = new byte[Math.max(len, out.length * 2)];
+            return;
+        }
+        int partial = n - recordStart;
+        if (recordStart > 0) file.write(out, 0, recordStart);
+        System.arraycopy(out, recordStart, out, 0, partial);
+        n = partial;
+        recordStart = 0;
+        if (n + len > out.length) out = java.util.Arrays.copyOf(out, Math.max(n + len, out.length * 2));
     }
 
     /** One byte (room made by the caller). */

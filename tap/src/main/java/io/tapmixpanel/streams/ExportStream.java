@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * export: raw events, append-only (README "Streams" and "State"). Date windows of date_window_size days, UTC days
  * (or project-timezone days when export_time_in_project_timezone), from {@code min(bookmark, end - attribution_window)};
- * every event of re-read days is emitted again (duplicates across runs are expected: README shows the dedupe
- * query). Up to max_concurrent_requests windows are fetched and rendered at once, each into its own spool; spools
+ * on re-read days, an event an earlier run wrote is skipped by the processing-time watermark ({@link ExportWatermark},
+ * README "Export across runs"), every other one is emitted. Up to max_concurrent_requests windows are fetched and rendered at once, each into its own spool; spools
  * are appended in window order and STATE follows each appended window, so STATE is never ahead of the records on
  * stdout. A window of several days cut short three times in a row is fetched as two halves instead (recursively,
  * down to single days); the halves are parts of their window's task, so they keep its place in the order.
@@ -58,12 +58,13 @@ final class ExportStream implements StreamSync {
         // busy while finished windows wait for their turn; at most max_concurrent_requests + 1 windows are unappended.
         OrderedPipeline<Fetched> fetches = new OrderedPipeline<>(ctx.pool(), ahead, ahead + 1);
         long[] latest = {bookmarkTime.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)};
+        Watermarks marks = new Watermarks(ctx, windows);
         if (!windows.isEmpty()) ctx.position().accept(position(windows, 0));
         try {
             fetches.run(windows.size(), i -> {
                 List<Piece> pieces = new ArrayList<>();
                 try {
-                    fetch(ctx, windows.get(i), legacy, spoolDir, pieces);
+                    fetch(ctx, windows.get(i), legacy, spoolDir, marks.skip, pieces);
                     return new Fetched(pieces, Optional.empty());
                 } catch (RuntimeException e) {
                     if (pieces.isEmpty()) throw e;
@@ -77,7 +78,7 @@ final class ExportStream implements StreamSync {
                         } finally {
                             deleteSpool(piece.rendered());
                         }
-                        advance(ctx, days, piece, latest);
+                        advance(ctx, days, piece, latest, marks);
                     }
                 } finally {
                     discard(fetched); // the pieces not appended when an append failed
@@ -85,14 +86,68 @@ final class ExportStream implements StreamSync {
                 if (fetched.failure().isPresent()) throw fetched.failure().get();
                 if (i + 1 < windows.size()) ctx.position().accept(position(windows, i + 1));
             }, ExportStream::discard);
+            marks.report();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading export windows", e);
         }
     }
 
+    /**
+     * The run's side of the watermark: the previous run's filter (if usable), and the watermark this run sets as its
+     * windows are appended. The new one replaces the old only once this run has read past the old one's last day:
+     * until then the STATE keeps the old one, so a kill before that point costs re-sent events, never lost ones.
+     */
+    private static final class Watermarks {
+        final StreamContext ctx;
+        final boolean on;
+        final Optional<ExportWatermark> previous;
+        final ExportWatermark.Filter skip;
+        final long runStart;
+        final LocalDate firstDay;
+        long maxProcessing = Long.MIN_VALUE;
+        long skipped;
+
+        Watermarks(StreamContext ctx, List<DateWindow> windows) {
+            this.ctx = ctx;
+            this.on = ctx.config().export().watermark();
+            this.runStart = ctx.clock().millis();
+            this.firstDay = windows.isEmpty() ? null : windows.get(0).from();
+            this.previous = on ? ExportWatermark.usable(ctx.state().watermark(ctx.stream()), ctx.config().export())
+                    : Optional.empty();
+            this.skip = previous.map(w -> w.filter(ctx.exportZone(), ctx.config().export().watermarkMargin())).orElse(null);
+            if (on && previous.isEmpty() && ctx.state().watermark(ctx.stream()).isPresent()) {
+                Log.info("export: the export selection (export_events, export_where or the time mode) changed since the "
+                        + "watermark was set: every event of the re-read days is written once more");
+            }
+        }
+
+        /** After a piece (ending on {@code through}) was appended and its bookmark set. */
+        void appended(LocalDate through, ExportRenderer.Rendered r) {
+            skipped += r.skipped();
+            if (!on) {
+                ctx.state().setWatermark(ctx.stream(), null);
+                return;
+            }
+            if (r.maxProcessingMillis() > maxProcessing) maxProcessing = r.maxProcessingMillis();
+            if (maxProcessing == Long.MIN_VALUE) return; // nothing seen yet to set one from: the old one stays
+            if (previous.isPresent() && through.isBefore(previous.get().through())) return;
+            ExportWatermark next = new ExportWatermark(Math.min(maxProcessing, runStart), firstDay, through,
+                    ExportWatermark.fingerprint(ctx.config().export()));
+            ctx.state().setWatermark(ctx.stream(), next.toJson());
+        }
+
+        void report() {
+            if (skipped > 0) {
+                Log.info("export: %d events of re-read days skipped: an earlier run wrote them (processed before %s, "
+                        + "the watermark minus export_watermark_margin_minutes)", skipped,
+                        new Rfc3339().toString(skip.cutoffMillis()));
+            }
+        }
+    }
+
     /** Moves the bookmark past an appended piece and writes STATE. */
-    private static void advance(StreamContext ctx, ZoneId days, Piece piece, long[] latest) {
+    private static void advance(StreamContext ctx, ZoneId days, Piece piece, long[] latest, Watermarks marks) {
         DateWindow w = piece.window();
         ExportRenderer.Rendered r = piece.rendered();
         long windowEnd = w.to().plusDays(1).atStartOfDay(days).toInstant().toEpochMilli() - 1000;
@@ -101,6 +156,7 @@ final class ExportStream implements StreamSync {
         if (reached > latest[0]) latest[0] = reached;
         if (latest[0] != Long.MIN_VALUE) {
             ctx.state().setBookmark(ctx.stream(), "time", new Rfc3339().toString(latest[0]));
+            marks.appended(w.to(), r);
         }
         ctx.checkpoint();
     }
@@ -109,19 +165,20 @@ final class ExportStream implements StreamSync {
      * Fetches {@code w} into {@code pieces}: whole, or, when it keeps being cut short, as its two halves, each the
      * same way. A piece is added only once fully rendered, so {@code pieces} holds finished windows in day order.
      */
-    private static void fetch(StreamContext ctx, DateWindow w, Optional<ZoneId> legacy, Path spoolDir, List<Piece> pieces) {
+    private static void fetch(StreamContext ctx, DateWindow w, Optional<ZoneId> legacy, Path spoolDir,
+                              ExportWatermark.Filter skip, List<Piece> pieces) {
         ExportQuery q = new ExportQuery(w.from(), w.to(), ctx.config().export().events(),
                 ctx.config().export().where(), ctx.config().export().gzip(), w.days() > 1);
         try {
-            pieces.add(new Piece(w, render(ctx, q, legacy, spoolDir)));
+            pieces.add(new Piece(w, render(ctx, q, legacy, spoolDir, skip)));
         } catch (ExportCutShortException e) {
             LocalDate lastOfFirst = w.from().plusDays(w.days() / 2 - 1);
             DateWindow first = new DateWindow(w.from(), lastOfFirst);
             DateWindow second = new DateWindow(lastOfFirst.plusDays(1), w.to());
             Log.warning("export %s: the response was cut short %d times in a row; fetching %s and %s separately",
                     w, ExportQuery.CUTS_BEFORE_SPLIT, first, second);
-            fetch(ctx, first, legacy, spoolDir, pieces);
-            fetch(ctx, second, legacy, spoolDir, pieces);
+            fetch(ctx, first, legacy, spoolDir, skip, pieces);
+            fetch(ctx, second, legacy, spoolDir, skip, pieces);
         }
     }
 
@@ -141,9 +198,10 @@ final class ExportStream implements StreamSync {
         }
     }
 
-    private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir) {
+    private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir,
+                                                  ExportWatermark.Filter skip) {
         ExportRenderer renderer = new ExportRenderer(ctx.emitter().guard(), ctx.emitter().deselected(), legacy, spoolDir,
-                ctx.emitter()::produced);
+                ctx.emitter()::produced, ctx.config().export().watermark(), skip);
         try {
             ctx.client().export(q, renderer);
             return renderer.finish();

@@ -116,6 +116,28 @@ class StateTest {
     }
 
     @Test
+    void anExportWatermarkIsReadWrittenBackAndCheckedFieldByField() {
+        String ok = "{'bookmarks':{'export':{'replication_key':'time','replication_key_value':'2024-01-09T23:59:52Z',"
+                + "'processing_watermark':{'processing_time_ms':1704844792000,'from':'2024-01-04','through':'2024-01-09',"
+                + "'fingerprint':'sha256:ab'}}},'currently_syncing':null}";
+        State s = State.parse(obj(ok), "state.json");
+        assertEquals(1704844792000L, s.watermark("export").orElseThrow().get("processing_time_ms").asLong());
+        assertEquals(obj(ok), s.toJson());
+        String head = "{'bookmarks':{'export':{'replication_key_value':'2024-01-09','processing_watermark':";
+        assertEquals("state.json: bookmarks.export.processing_watermark: must be an object, not a number",
+                problem(head + "5}}}"));
+        assertEquals("state.json: bookmarks.export.processing_watermark.processing_time_ms: must be a non-negative whole "
+                + "number of milliseconds, not a string",
+                problem(head + "{'processing_time_ms':'x','from':'2024-01-04','through':'2024-01-09','fingerprint':'f'}}}}"));
+        assertEquals("state.json: bookmarks.export.processing_watermark.from: must be a yyyy-mm-dd day, not '2024-13-04'",
+                problem(head + "{'processing_time_ms':1,'from':'2024-13-04','through':'2024-01-09','fingerprint':'f'}}}}"));
+        assertEquals("state.json: bookmarks.export.processing_watermark: \"through\" (2024-01-03) is before \"from\" (2024-01-04)",
+                problem(head + "{'processing_time_ms':1,'from':'2024-01-04','through':'2024-01-03','fingerprint':'f'}}}}"));
+        assertEquals("state.json: bookmarks.export.processing_watermark.fingerprint: must be a string, not missing",
+                problem(head + "{'processing_time_ms':1,'from':'2024-01-04','through':'2024-01-09'}}}}"));
+    }
+
+    @Test
     void eachMalformedPartIsNamedWithItsPath() throws IOException {
         assertEquals("state.json: must be a JSON object, not a list",
                 assertThrows(StateException.class, () -> State.parse(M.readTree("[]"), "state.json")).getMessage());
