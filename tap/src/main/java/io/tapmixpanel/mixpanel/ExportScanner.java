@@ -93,25 +93,29 @@ public final class ExportScanner {
      * literal: once a newline is in, the event before it is whole or malformed, and one more scan decides.
      * Scanning again after every read instead restarted a long line from its start hundreds of times (O(length² /
      * read size): a 100 MB line took over 20 s). The search resumes where it stopped, so each byte is searched
-     * once. A complete line still goes out as soon as it has arrived; an event spread over several lines is scanned
-     * again at most once per read, as before.
+     * once. Without a newline, the event is also scanned again each time its buffered bytes have doubled: events
+     * may follow one another on one line, and a body without newlines must neither be held whole nor cost more
+     * than about twice its scanning. A complete line still goes out as soon as it has arrived; an event spread
+     * over several lines is scanned again at most once per read, as before.
      */
     private void readToNewLine() throws IOException {
-        int searched = limit - pos; // bytes of the event already scanned: a newline among them is inside the event
+        int scanned = limit - pos; // a newline among these is inside the event
+        int searched = scanned;
         while (readMore(pos)) {
             byte[] b = buf;
             for (int i = pos + searched, lim = limit; i < lim; i++) {
                 if (b[i] == '\n') return;
             }
             searched = limit - pos;
+            if (searched - scanned >= scanned) return;
         }
     }
 
     /**
      * Keeps the bytes from {@code keepFrom} on (moving them to the front, growing the buffer if they fill it) and
      * reads more. Returns false at the end of the body. {@code pos} is moved along with the kept bytes. The buffer
-     * grows by doubling only while one event fills it, so it stays under twice the longest line (or {@link #CHUNK});
-     * once the kept bytes are small again, a grown buffer is given back for one of {@link #CHUNK}.
+     * grows by doubling only while one event fills it, so it stays within a few times the longest event (or
+     * {@link #CHUNK}); once the kept bytes are small again, a grown buffer is given back for one of {@link #CHUNK}.
      */
     private boolean readMore(int keepFrom) throws IOException {
         if (eof) return false;
