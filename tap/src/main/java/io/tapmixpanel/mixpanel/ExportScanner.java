@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * chunks into one buffer, validating JSON as strictly as Jackson (control bytes in strings, escapes, UTF-8
  * sequences, literals, number syntax, balanced containers, junk between tokens) and recording where each field of
  * an event lies, without decoding any string. Each event is validated whole before it is handed on, so a consumer
- * never sees invalid JSON. An event that runs past the end of the buffered bytes is scanned again once more bytes
- * are in (at most about once per chunk). Errors are {@link ExportSyntaxException}s with the line;
- * {@code endOfInput} when the body ends inside a record.
+ * never sees invalid JSON. An event that runs past the end of the buffered bytes is scanned again once the rest of
+ * its line (a newline) or the end of the body is in, so each line is scanned about once. Errors are
+ * {@link ExportSyntaxException}s with the line; {@code endOfInput} when the body ends inside a record.
  */
 public final class ExportScanner {
     static final int CHUNK = 256 * 1024;
@@ -36,6 +36,7 @@ public final class ExportScanner {
     private int limit;
     private boolean eof;
     private long line = 1;
+    private long rescans;
     private final ExportEvent event = new ExportEvent();
     private byte[] stack = new byte[32];
     /** Flags of the last string or container scanned. */
@@ -70,29 +71,62 @@ public final class ExportScanner {
         }
         long startLine = line;
         while (true) {
-            int start = pos;
-            event.reset(buf, start, startLine);
+            event.reset(buf, pos, startLine);
             try {
-                int end = scanEvent(start);
+                int end = scanEvent(pos);
                 event.end = end;
                 pos = end;
                 return event;
             } catch (NeedMore m) {
                 line = startLine;
+                rescans++;
                 if (eof) throw new ExportSyntaxException("Unexpected end-of-input in the record at line " + startLine, line, true);
-                readMore(start); // moves the event to the front of the buffer (pos follows)
+                readToNewLine();
             }
         }
     }
 
     /**
+     * Called when the event at {@code pos} ran past the buffered bytes: keeps it (moved to the front of the buffer)
+     * and reads until a newline byte arrives after the bytes already scanned, or the body ends. A body has one
+     * event per line and a raw newline cannot be inside a string (control bytes are refused), a number or a
+     * literal: once a newline is in, the event before it is whole or malformed, and one more scan decides.
+     * Scanning again after every read instead restarted a long line from its start hundreds of times (O(length² /
+     * read size): a 100 MB line took over 20 s). The search resumes where it stopped, so each byte is searched
+     * once. Without a newline, the event is also scanned again each time its buffered bytes have doubled: events
+     * may follow one another on one line, and a body without newlines must neither be held whole nor cost more
+     * than about twice its scanning. A complete line still goes out as soon as it has arrived; an event spread
+     * over several lines is scanned again at most once per read, as before.
+     */
+    private void readToNewLine() throws IOException {
+        int scanned = limit - pos; // a newline among these is inside the event
+        int searched = scanned;
+        while (readMore(pos)) {
+            byte[] b = buf;
+            for (int i = pos + searched, lim = limit; i < lim; i++) {
+                if (b[i] == '\n') return;
+            }
+            searched = limit - pos;
+            if (searched - scanned >= scanned) return;
+        }
+    }
+
+    /**
      * Keeps the bytes from {@code keepFrom} on (moving them to the front, growing the buffer if they fill it) and
-     * reads more. Returns false at the end of the body. {@code pos} is moved along with the kept bytes.
+     * reads more. Returns false at the end of the body. {@code pos} is moved along with the kept bytes. The buffer
+     * grows by doubling only while one event fills it, so it stays within a few times the longest event (or
+     * {@link #CHUNK}); once the kept bytes are small again, a grown buffer is given back for one of {@link #CHUNK}.
      */
     private boolean readMore(int keepFrom) throws IOException {
         if (eof) return false;
         int kept = limit - keepFrom;
-        if (keepFrom > 0) {
+        if (buf.length > CHUNK && kept <= CHUNK / 2) {
+            byte[] small = new byte[CHUNK];
+            System.arraycopy(buf, keepFrom, small, 0, kept);
+            buf = small;
+            pos -= keepFrom;
+            limit = kept;
+        } else if (keepFrom > 0) {
             System.arraycopy(buf, keepFrom, buf, 0, kept);
             pos -= keepFrom;
             limit = kept;
@@ -109,6 +143,16 @@ public final class ExportScanner {
         }
         limit += n;
         return true;
+    }
+
+    /** How many times an event was scanned again after running past the buffered bytes (for tests). */
+    long rescans() {
+        return rescans;
+    }
+
+    /** The buffer's size (for tests). */
+    int capacity() {
+        return buf.length;
     }
 
     private byte at(int p) {

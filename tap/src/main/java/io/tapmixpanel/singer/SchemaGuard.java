@@ -3,10 +3,10 @@ package io.tapmixpanel.singer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps one stream's SCHEMA true to its RECORDs (README "Values and types"): every record must validate against the latest SCHEMA
@@ -41,11 +41,16 @@ import java.util.Set;
  * schema until it does); this class holds the stream's current schema and its versions. Two ways in. The tree
  * path, {@link #admit(ObjectNode)}, checks whole records. The streaming path, for the export renderer (which works
  * on the raw bytes of each value, without a tree), asks per top-level value {@link #fits(String, int)} with the
- * value's type bit: allocation-free reads of an immutable per-property snapshot published through a volatile field, so any number
- * of threads may check concurrently; the rare changes ({@link #widen(String, int)}, {@link #dropFormat(String)},
+ * value's type bit: allocation-free reads of immutable per-property descriptions, so any number of threads may
+ * check concurrently; the rare changes ({@link #widen(String, int)}, {@link #dropFormat(String)},
  * {@link #admitValue(String, JsonNode)}) are synchronized. On that path the caller checks strings of
  * {@link #isDateTime(String)} properties itself ({@link #formatFits(String, String)}), and sends values of
  * properties where {@link #needsTreeCheck(String)} is true through {@link #admitValue(String, JsonNode)}.
+ *
+ * <p>A change describes again only the properties it touched, then moves the (volatile) version: a window or page
+ * that brings N new properties costs O(N), where rebuilding every description per change cost O(N²) (16,000 new
+ * properties took minutes). A reader that saw version v sees at least the schema of version v, possibly a later
+ * one, which only admits more: answers a caller caches per version (the export renderer's columns) stay true.
  *
  * <p>With windows rendered in parallel into spools, the simplest correct order is: the writer thread, before
  * appending a spool, writes {@link #versioned()} if {@link #version()} moved since the SCHEMA it last wrote;
@@ -64,50 +69,56 @@ public final class SchemaGuard {
     /** What the streaming path needs to know about one top-level property. */
     private record Prop(int mask, String format, boolean deep) {}
 
-    private record Snapshot(long version, Map<String, Prop> props, boolean additionalAllowed) {}
-
     /** A schema together with the version it is. */
     public record Versioned(long version, ObjectNode schema) {}
 
     private final ObjectNode schema; // guarded by this
-    private volatile Snapshot snap;
+    /** Widening never changes the top-level {@code additionalProperties}. */
+    private final boolean additionalAllowed;
+    /** The top-level properties' descriptions; an entry is replaced (under the lock) when its property changes. */
+    private final ConcurrentHashMap<String, Prop> props = new ConcurrentHashMap<>();
+    /** Moved after the descriptions it covers are in {@link #props}; written under the lock. */
+    private volatile long version = 1;
+    private long described; // guarded by this
 
     /** Guards a copy of {@code schema} (top-level {@code type: object}); starts at version 1. */
     public SchemaGuard(ObjectNode schema) {
         this.schema = schema.deepCopy();
-        this.snap = build(1);
+        JsonNode additional = this.schema.get("additionalProperties");
+        this.additionalAllowed = additional == null || !additional.isBoolean() || additional.booleanValue();
+        if (this.schema.get("properties") instanceof ObjectNode p) {
+            for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) describe(it.next());
+        }
     }
 
     // ---------------------------------------------------------------- versions
 
     public long version() {
-        return snap.version;
+        return version;
     }
 
     /** A deep copy of the current schema with its version, taken atomically. */
     public synchronized Versioned versioned() {
-        return new Versioned(snap.version, schema.deepCopy());
+        return new Versioned(version, schema.deepCopy());
     }
 
     // ---------------------------------------------------------------- top-level properties
 
     public boolean isDeclared(String property) {
-        return snap.props.containsKey(property);
+        return props.containsKey(property);
     }
 
     /** Whether a top-level property may be emitted: declared, or additional properties are allowed. */
     public boolean keeps(String property) {
-        Snapshot s = snap;
-        return s.additionalAllowed || s.props.containsKey(property);
+        return additionalAllowed || props.containsKey(property);
     }
 
     /** Removes the top-level properties the schema does not allow; returns how many. */
     public int dropUndeclared(ObjectNode record) {
-        Snapshot s = snap;
-        if (s.additionalAllowed) return 0;
+        if (additionalAllowed) return 0;
         int dropped = 0;
         for (Iterator<String> it = record.fieldNames(); it.hasNext(); ) {
-            if (!s.props.containsKey(it.next())) {
+            if (!props.containsKey(it.next())) {
                 it.remove();
                 dropped++;
             }
@@ -128,9 +139,8 @@ public final class SchemaGuard {
      * {@link #needsTreeCheck(String)} is true this is necessary, not sufficient.
      */
     public boolean fits(String property, int typeBit) {
-        Snapshot s = snap;
-        Prop p = s.props.get(property);
-        if (p == null) return typeBit == NULL && s.additionalAllowed;
+        Prop p = props.get(property);
+        if (p == null) return typeBit == NULL && additionalAllowed;
         return (p.mask & typeBit) != 0;
     }
 
@@ -140,26 +150,28 @@ public final class SchemaGuard {
      */
     public synchronized boolean widen(String property, int typeBit) {
         if (fits(property, typeBit)) return false;
-        if (!SchemaWidening.admitType(properties(), property, typeBit, snap.additionalAllowed)) return false;
+        if (!SchemaWidening.admitType(properties(), property, typeBit, additionalAllowed)) return false;
+        describe(property);
         bump();
         return true;
     }
 
     /** Whether the property is declared {@code format: date-time}. */
     public boolean isDateTime(String property) {
-        Prop p = snap.props.get(property);
+        Prop p = props.get(property);
         return p != null && "date-time".equals(p.format);
     }
 
     /** Whether a string value satisfies the property's checked {@code format} (date-time, date), if any. */
     public boolean formatFits(String property, String value) {
-        Prop p = snap.props.get(property);
+        Prop p = props.get(property);
         return p == null || p.format == null || SchemaFit.formatHolds(p.format, value);
     }
 
     /** Removes the property's {@code format} (a string that is not one arrived); true when the schema changed. */
     public synchronized boolean dropFormat(String property) {
         if (properties().get(property) instanceof ObjectNode po && po.remove("format") != null) {
+            describe(property);
             bump();
             return true;
         }
@@ -168,7 +180,7 @@ public final class SchemaGuard {
 
     /** Whether values of this property carry constraints beyond their type and format (nested schemas...). */
     public boolean needsTreeCheck(String property) {
-        Prop p = snap.props.get(property);
+        Prop p = props.get(property);
         return p != null && p.deep;
     }
 
@@ -180,10 +192,12 @@ public final class SchemaGuard {
      */
     public synchronized boolean admit(ObjectNode record) {
         boolean changed = false;
-        boolean additionalAllowed = snap.additionalAllowed;
         for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            changed |= SchemaWidening.admitProperty(properties(), e.getKey(), e.getValue(), additionalAllowed);
+            if (SchemaWidening.admitProperty(properties(), e.getKey(), e.getValue(), additionalAllowed)) {
+                describe(e.getKey());
+                changed = true;
+            }
         }
         changed |= SchemaWidening.relaxRequired(schema, record);
         if (changed) bump();
@@ -192,32 +206,34 @@ public final class SchemaGuard {
 
     /** As {@link #admit(ObjectNode)} for one top-level value. */
     public synchronized boolean admitValue(String property, JsonNode value) {
-        boolean changed = SchemaWidening.admitProperty(properties(), property, value, snap.additionalAllowed);
-        if (changed) bump();
+        boolean changed = SchemaWidening.admitProperty(properties(), property, value, additionalAllowed);
+        if (changed) {
+            describe(property);
+            bump();
+        }
         return changed;
     }
 
-    // ---------------------------------------------------------------- snapshots
+    // ---------------------------------------------------------------- descriptions
 
     private ObjectNode properties() {
         return schema.get("properties") instanceof ObjectNode p ? p : schema.putObject("properties");
     }
 
+    /** Publishes the changes made since the last version (their descriptions are already in place). */
     private void bump() {
-        snap = build(snap.version + 1);
+        version = version + 1; // only ever written under the lock
     }
 
-    private Snapshot build(long version) {
-        Map<String, Prop> props = new HashMap<>();
-        if (schema.get("properties") instanceof ObjectNode p) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                props.put(e.getKey(), describe(e.getValue()));
-            }
-        }
-        JsonNode additional = schema.get("additionalProperties");
-        boolean allowed = additional == null || !additional.isBoolean() || additional.booleanValue();
-        return new Snapshot(version, Map.copyOf(props), allowed);
+    /** (Re)describes one top-level property after it changed; only what changed is described again. */
+    private void describe(String property) {
+        props.put(property, describe(properties().get(property)));
+        described++;
+    }
+
+    /** How many property descriptions were built so far: the cost of widening, for tests. */
+    synchronized long propertiesDescribed() {
+        return described;
     }
 
     private static Prop describe(JsonNode s) {

@@ -136,6 +136,148 @@ class ExportScannerTest {
         assertEquals(3 * ExportScanner.CHUNK + 6, scan(big + b).get(0).get(1).length());
     }
 
+    /** Hands out the body {@code size} bytes per read and counts the reads. */
+    private static final class FixedReads extends InputStream {
+        final byte[] body;
+        final int size;
+        int pos;
+        int reads;
+
+        FixedReads(byte[] body, int size) {
+            this.body = body;
+            this.size = size;
+        }
+
+        @Override public int read() { throw new UnsupportedOperationException(); }
+
+        @Override public int read(byte[] b, int off, int len) {
+            reads++;
+            if (pos >= body.length) return -1;
+            int n = Math.min(Math.min(len, size), body.length - pos);
+            System.arraycopy(body, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    private static String line(String name, int valueLength) {
+        return "{\"event\":\"" + name + "\",\"properties\":{\"s\":\"" + "y".repeat(valueLength) + "\",\"n\":1}}\n";
+    }
+
+    @Test
+    void aLongLineArrivingInManySmallReadsIsScannedAgainOnceNotOncePerRead() throws Exception {
+        String small = line("a", 10);
+        byte[] body = (small + line("long", 300_000) + small).getBytes(StandardCharsets.US_ASCII);
+        ExportScanner s = new ExportScanner(new FixedReads(body, 100)); // about 3,000 reads for the long line
+        assertEquals(1, s.next().line());
+        assertEquals(0, s.rescans());
+        ExportEvent e = s.next();
+        assertEquals(2, e.line());
+        assertEquals(300_002, e.valueEnd(1) - e.valueStart(1));
+        // from the 52 bytes the first read brought: scanned again at each doubling (13), not after each read (3,000)
+        assertTrue(s.rescans() <= 14, "rescans " + s.rescans());
+        assertEquals(3, s.next().line());
+        assertEquals(null, s.next());
+    }
+
+    @Test
+    void aLongLineArrivingInLargeReadsIsScannedAgainOnce() throws Exception {
+        String longLine = line("long", 5_000_000);
+        ExportScanner s = new ExportScanner(new FixedReads((line("a", 10) + longLine).getBytes(StandardCharsets.US_ASCII), 256 * 1024));
+        s.next();
+        assertEquals(2, s.next().line());
+        // the first read brought 256 KB of it: at most one scan per doubling (5), and the one after its newline
+        assertTrue(s.rescans() <= 6, "rescans " + s.rescans());
+        assertEquals(null, s.next());
+    }
+
+    @Test
+    void eventsFollowingOneAnotherWithoutNewlinesAreNotHeldWhole() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 3000; i++) body.append(line("e" + i, 1000).trim());
+        ExportScanner s = new ExportScanner(new FixedReads(body.toString().getBytes(StandardCharsets.US_ASCII), 64 * 1024));
+        int events = 0;
+        while (s.next() != null) {
+            events++;
+            assertEquals(ExportScanner.CHUNK, s.capacity(), "after event " + events);
+        }
+        assertEquals(3000, events);
+        assertTrue(s.rescans() <= 3000 * 1050 / (64 * 1024) + 1, "about once per read: " + s.rescans());
+    }
+
+    @Test
+    void aCompleteLineIsDeliveredWithoutWaitingForTheNextRead() throws Exception {
+        String first = line("a", 10);
+        String second = line("b", 2_000);
+        byte[] body = (first + second + first).getBytes(StandardCharsets.US_ASCII);
+        FixedReads in = new FixedReads(body, first.length() + 100); // line 1 and the start of line 2
+        ExportScanner s = new ExportScanner(in);
+        assertEquals(1, s.next().line());
+        assertEquals(1, in.reads, "line 1 is out after the read that brought it");
+        assertEquals(2, s.next().line());
+        int upToNewline = (first.length() + second.length() + in.size - 1) / in.size;
+        assertEquals(upToNewline, in.reads, "line 2 is out after the read that brought its newline");
+        assertEquals(3, s.next().line());
+    }
+
+    @Test
+    void errorsAfterAndInsideALongLineSplitOverManyReadsNameTheirLine() {
+        String ok = line("a", 10);
+        String longLine = line("long", 100_000);
+        for (int size : new int[] {7, 1000, 64 * 1024}) {
+            ExportSyntaxException after = assertThrows(ExportSyntaxException.class, () -> drain(
+                    new FixedReads((ok + longLine + "\n" + ok + "{\"event\":tru}\n").getBytes(StandardCharsets.US_ASCII), size)));
+            assertEquals(5, after.line(), "after a blank line: " + size);
+            String bad = longLine.replace("yyy\"", "yy\u0001\"");
+            ExportSyntaxException inside = assertThrows(ExportSyntaxException.class, () -> drain(
+                    new FixedReads((ok + bad + ok).getBytes(StandardCharsets.US_ASCII), size)));
+            assertEquals(2, inside.line(), "a control byte at the end of the long line: " + size);
+            ExportSyntaxException cut = assertThrows(ExportSyntaxException.class, () -> drain(
+                    new FixedReads((ok + longLine.substring(0, 90_000)).getBytes(StandardCharsets.US_ASCII), size)));
+            assertTrue(cut.endOfInput());
+            assertEquals(2, cut.line());
+        }
+    }
+
+    @Test
+    void anEventSpreadOverLinesAndReadsIsStillScannedWithItsLines() throws Exception {
+        String pretty = "{\n  \"event\": \"p\",\n  \"properties\": {\n    \"s\": \"" + "z".repeat(5000) + "\",\n    \"n\": 2\n  }\n}\n";
+        byte[] body = (line("a", 10) + pretty + line("c", 10) + "{\"event\":nul}\n").getBytes(StandardCharsets.US_ASCII);
+        for (int size : new int[] {3, 50, 4096}) {
+            ExportScanner s = new ExportScanner(new FixedReads(body, size));
+            assertEquals(1, s.next().line());
+            ExportEvent e = s.next();
+            assertEquals(2, e.line());
+            assertEquals(3, e.size());
+            assertEquals(9, s.next().line());
+            ExportSyntaxException bad = assertThrows(ExportSyntaxException.class, s::next);
+            assertEquals(10, bad.line());
+        }
+    }
+
+    @Test
+    void theBufferGrowsWithALongLineOnlyAndIsGivenBackAfterIt() throws Exception {
+        int length = 3 * ExportScanner.CHUNK + 12_345;
+        String longLine = line("long", length);
+        StringBuilder after = new StringBuilder();
+        for (int i = 0; i < 2000; i++) after.append(line("a" + i, i % 100));
+        byte[] body = (line("a", 10) + longLine + after).getBytes(StandardCharsets.US_ASCII);
+        ExportScanner s = new ExportScanner(new FixedReads(body, 64 * 1024));
+        s.next();
+        assertEquals(ExportScanner.CHUNK, s.capacity());
+        s.next();
+        assertTrue(s.capacity() >= longLine.length() && s.capacity() <= 2 * longLine.length(), "capacity " + s.capacity());
+        int events = 2;
+        while (s.next() != null) events++;
+        assertEquals(2002, events);
+        assertEquals(ExportScanner.CHUNK, s.capacity(), "given back once the long line is behind");
+    }
+
+    private static void drain(InputStream in) throws Exception {
+        ExportScanner s = new ExportScanner(in);
+        while (s.next() != null) { }
+    }
+
     @Test
     void truncationsAreCutShort() {
         String l1 = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n";

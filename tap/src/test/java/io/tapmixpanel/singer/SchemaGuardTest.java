@@ -182,6 +182,66 @@ class SchemaGuardTest {
     }
 
     @Test
+    void thousandsOfNewPropertiesCostOneDescriptionEachOnTheStreamingPath() {
+        SchemaGuard g = new SchemaGuard(obj(BASE));
+        long start = g.propertiesDescribed();
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            assertTrue(g.widen("p" + i, i % 2 == 0 ? SchemaGuard.INTEGER : SchemaGuard.STRING));
+            assertTrue(g.fits("p" + i, i % 2 == 0 ? SchemaGuard.INTEGER : SchemaGuard.STRING));
+        }
+        for (int i = 0; i < n; i++) assertTrue(g.widen("p" + i, SchemaGuard.BOOLEAN), "a second type, widened in place");
+        assertTrue(g.dropFormat("time"));
+        assertEquals(1 + 2 * n + 1, g.version());
+        // a rebuild of every description per widening would be about 2 * n * n / 2 + 3 * n * n / 2
+        assertEquals(2L * n + 1, g.propertiesDescribed() - start, "only the property that changed is described again");
+        assertTrue(g.fits("p7", SchemaGuard.STRING) && g.fits("p7", SchemaGuard.BOOLEAN) && !g.fits("p7", SchemaGuard.INTEGER));
+        assertFalse(g.isDateTime("time"));
+    }
+
+    @Test
+    void thousandsOfRecordsWithNewPropertiesCostOneDescriptionPerChangedPropertyOnTheTreePath() {
+        SchemaGuard g = new SchemaGuard(obj(BASE));
+        long start = g.propertiesDescribed();
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            assertTrue(g.admit(obj("{'id':1,'name':'x','q" + i + "':" + i + ",'r" + i + "':'s'}")));
+        }
+        assertTrue(g.admitValue("tags", obj("{'t':[1]}").get("t")));
+        assertEquals(1 + n + 1, g.version());
+        assertEquals(2L * n + 1, g.propertiesDescribed() - start, "properties that fitted are not described again");
+        assertTrue(g.fits("q5", SchemaGuard.INTEGER) && g.fits("r5", SchemaGuard.STRING) && !g.fits("r5", SchemaGuard.INTEGER));
+    }
+
+    @Test
+    void theDescriptionsKeptAcrossWideningsAgreeWithAFreshGuardOfTheSameSchema() {
+        java.util.Random r = new java.util.Random(7);
+        List<String> values = List.of("null", "true", "1", "2.5", "'x'", "'2024-01-09T23:59:52Z'", "'2024-01-09'",
+                "[1,'a']", "{'city':'x'}", "{'zip':'y'}");
+        List<String> names = List.of("id", "name", "amount", "time", "day", "tags", "address", "f1", "f2", "f3");
+        int[] bits = {SchemaGuard.NULL, SchemaGuard.BOOLEAN, SchemaGuard.INTEGER, SchemaGuard.NUMBER, SchemaGuard.STRING,
+                SchemaGuard.ARRAY, SchemaGuard.OBJECT};
+        SchemaGuard g = new SchemaGuard(obj(BASE));
+        for (int i = 0; i < 400; i++) {
+            String name = names.get(r.nextInt(names.size()));
+            switch (r.nextInt(4)) {
+                case 0 -> g.widen(name, bits[r.nextInt(bits.length)]);
+                case 1 -> g.dropFormat(name);
+                case 2 -> g.admitValue(name, obj("{'v':" + values.get(r.nextInt(values.size())) + "}").get("v"));
+                default -> g.admit(obj("{'" + name + "':" + values.get(r.nextInt(values.size())) + "}"));
+            }
+            SchemaGuard fresh = new SchemaGuard(g.versioned().schema());
+            for (String n : names) {
+                for (int bit : bits) assertEquals(fresh.fits(n, bit), g.fits(n, bit), n + " " + bit + " after step " + i);
+                assertEquals(fresh.isDeclared(n), g.isDeclared(n), n);
+                assertEquals(fresh.isDateTime(n), g.isDateTime(n), n);
+                assertEquals(fresh.needsTreeCheck(n), g.needsTreeCheck(n), n);
+                assertEquals(fresh.formatFits(n, "2024-01-09"), g.formatFits(n, "2024-01-09"), n);
+            }
+        }
+    }
+
+    @Test
     void snapshotsAreCopiesAndTheGuardOwnsItsSchema() {
         ObjectNode schema = obj(BASE);
         SchemaGuard g = new SchemaGuard(schema);
