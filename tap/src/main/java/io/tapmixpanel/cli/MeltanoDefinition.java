@@ -225,7 +225,7 @@ public final class MeltanoDefinition {
     private static final Pattern PLAIN_FLOW = Pattern.compile("[A-Za-z/][A-Za-z0-9 _./()<>+=;'*-]*");
     private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
 
-    private static String scalar(JsonNode node, boolean inFlow) {
+    static String scalar(JsonNode node, boolean inFlow) {
         if (node.isContainerNode()) return node.isArray() ? "[]" : "{}";
         if (!node.isTextual()) return node.asText();
         String s = node.asText();

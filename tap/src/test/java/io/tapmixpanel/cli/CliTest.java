@@ -73,6 +73,12 @@ class CliTest {
     }
 
     @Test
+    void aboutMeltanoHubPrintsThePluginDefinition() {
+        assertEquals(0, run("--about", "--format", "meltano-hub"));
+        assertEquals(MeltanoDefinition.hubYaml(), stdout());
+    }
+
+    @Test
     void versionAndHelpGoToStdout() {
         assertEquals(0, run("--version"));
         assertTrue(stdout().startsWith("tap-mixpanel "));
@@ -91,7 +97,7 @@ class CliTest {
         assertEquals("CRITICAL --config is required (see tap-mixpanel --help)\n", stderr());
         err.reset();
         assertEquals(2, run("--about", "--format", "xml"));
-        assertEquals("CRITICAL --format: 'xml' is not one of json, markdown\n", stderr());
+        assertEquals("CRITICAL --format: 'xml' is not one of json, markdown, meltano-hub\n", stderr());
         err.reset();
         assertEquals(2, run("--log-level", "loud", "--version"));
         assertEquals("CRITICAL --log-level: 'loud' is not one of debug, info, warning, error, critical\n", stderr());
