@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
 
 /**
  * The tap as Meltano sees it (README "Meltano"), built from {@link Setting} and {@link About#CAPABILITIES} only: the
- * plugin definition for Meltano Hub ({@link #HUB_FILE}, laid out as the Hub's own files are, so that it can be
- * submitted as is) and the shorter {@code meltano.yml} block README shows. Tests keep both committed texts equal to
- * what this class prints.
+ * plugin definition for Meltano Hub ({@link #HUB_FILE}, laid out as the Hub's own files are, so that a submission
+ * copies it) and the shorter {@code meltano.yml} block README shows. Tests keep both committed texts equal to what
+ * this class prints.
  */
 public final class MeltanoDefinition {
-    /** The Hub tells implementations of one tap apart by variant; this is ours. */
+    /** The Hub tells implementations of one tap apart by variant, named after their repository's owner. */
     public static final String VARIANT = "tapmixpanel";
     /** Where the definition lives in this repository: the path it has in the Hub, under {@code _data/meltano/}. */
     public static final String HUB_FILE = "meltano/extractors/" + About.NAME + "/" + VARIANT + ".yml";
