@@ -63,6 +63,7 @@ class CliTest {
         }
         assertEquals("5", props.get("attribution_window").get("default").asText());
         assertTrue(props.get("api_secret").get("secret").asBoolean());
+        assertEquals("API Secret", props.get("api_secret").get("title").asText());
         assertEquals("start_date", about.get("settings").get("required").get(0).asText());
     }
 
