@@ -8,7 +8,10 @@ import io.tapmixpanel.config.TapVersion;
 
 import java.util.List;
 
-/** What {@code --about} prints: the tap's name, version, capabilities and every setting (README "Observability"). */
+/**
+ * What {@code --about} prints: the tap's name, version, capabilities and every setting (README "Observability"); its
+ * {@code meltano-hub} format is {@link MeltanoDefinition}'s.
+ */
 public final class About {
     public static final String NAME = "tap-mixpanel";
     public static final String DESCRIPTION =
@@ -42,6 +45,7 @@ public final class About {
             } else {
                 p.put("type", s.type().jsonType());
             }
+            p.put("title", s.label());
             s.defaultValue().ifPresent(d -> p.put("default", d));
             p.put("description", s.description());
             if (s.isSecret()) p.put("secret", true);
@@ -73,50 +77,5 @@ public final class About {
                     .append(s.description().replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
-    }
-
-    /**
-     * The {@code meltano.yml} extractor block README "Meltano" shows (a test keeps the two equal): every setting but
-     * the legacy ones, with Meltano's kind, {@code sensitive} for secrets, the options of a choice, and the
-     * default of integer and boolean settings as its {@code value}. Other defaults ("today", "by region") are
-     * worked out at run time, so Meltano must not pass them.
-     */
-    public static String meltanoYaml() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("plugins:\n");
-        sb.append("  extractors:\n");
-        sb.append("  - name: ").append(NAME).append('\n');
-        sb.append("    namespace: ").append(NAME.replace('-', '_')).append('\n');
-        sb.append("    executable: /path/to/tap-mixpanel/bin/tap-mixpanel\n");
-        sb.append("    capabilities: [").append(String.join(", ", CAPABILITIES)).append("]\n");
-        sb.append("    settings:\n");
-        for (Setting s : Setting.values()) {
-            if (s.isLegacy()) continue;
-            sb.append("    - {name: ").append(s.key());
-            if (!s.options().isEmpty()) {
-                sb.append(", kind: options, options: [");
-                sb.append(String.join(", ", s.options().stream().map(o -> "{label: " + o + ", value: " + o + "}").toList()));
-                sb.append(']');
-            } else {
-                meltanoKind(s.type()).ifPresent(k -> sb.append(", kind: ").append(k));
-            }
-            if (s.isSecret()) sb.append(", sensitive: true");
-            if (s.type() == Setting.Type.INTEGER || s.type() == Setting.Type.BOOLEAN) {
-                s.defaultValue().ifPresent(d -> sb.append(", value: ").append(d));
-            }
-            sb.append("}\n");
-        }
-        return sb.toString();
-    }
-
-    private static java.util.Optional<String> meltanoKind(Setting.Type type) {
-        return java.util.Optional.ofNullable(switch (type) {
-            case STRING -> null; // Meltano's default kind
-            case SECRET -> "password";
-            case INTEGER -> "integer";
-            case BOOLEAN -> "boolean";
-            case DATE_TIME -> "date_iso8601";
-            case LIST -> "array";
-        });
     }
 }

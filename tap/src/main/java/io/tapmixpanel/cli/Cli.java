@@ -47,7 +47,7 @@ public final class Cli {
         o.addOption(Option.builder("p").longOpt("properties").hasArg().argName("FILE").desc("legacy name of --catalog").build());
         o.addOption(Option.builder("d").longOpt("discover").desc("print the catalog to stdout").build());
         o.addOption(Option.builder().longOpt("about").desc("print name, version, capabilities and settings").build());
-        o.addOption(Option.builder().longOpt("format").hasArg().argName("json|markdown").desc("format of --about (default json)").build());
+        o.addOption(Option.builder().longOpt("format").hasArg().argName("json|markdown|meltano-hub").desc("format of --about (default json)").build());
         o.addOption(Option.builder().longOpt("version").desc("print the version").build());
         o.addOption(Option.builder("h").longOpt("help").desc("print this help").build());
         o.addOption(Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
@@ -94,7 +94,8 @@ public final class Cli {
             switch (format) {
                 case "json" -> print(prettyJson(About.json()) + "\n");
                 case "markdown", "md" -> print(About.markdown());
-                default -> throw new UsageException("--format: '" + format + "' is not one of json, markdown");
+                case "meltano-hub" -> print(MeltanoDefinition.hubYaml());
+                default -> throw new UsageException("--format: '" + format + "' is not one of json, markdown, meltano-hub");
             }
             return ExitCode.OK;
         }
@@ -134,7 +135,7 @@ public final class Cli {
         new HelpFormatter().printHelp(pw, 100,
                 "tap-mixpanel --config CONFIG [--config MORE...] [--state STATE] [--catalog CATALOG]\n"
                         + "       tap-mixpanel --config CONFIG --discover\n"
-                        + "       tap-mixpanel --about [--format json|markdown] | --version | --help",
+                        + "       tap-mixpanel --about [--format json|markdown|meltano-hub] | --version | --help",
                 "\nReplicates a Mixpanel project as Singer messages on stdout. Without --catalog it discovers and syncs every stream.\n\n",
                 options(), 2, 4, "\nDocs: README.md. Exit codes: 0 ok, 1 failure while running, 2 usage/config/catalog/state error.");
         pw.flush();

@@ -63,6 +63,7 @@ class CliTest {
         }
         assertEquals("5", props.get("attribution_window").get("default").asText());
         assertTrue(props.get("api_secret").get("secret").asBoolean());
+        assertEquals("API Secret", props.get("api_secret").get("title").asText());
         assertEquals("start_date", about.get("settings").get("required").get(0).asText());
     }
 
@@ -70,6 +71,12 @@ class CliTest {
     void aboutMarkdownRendersTheSettingsTable() {
         assertEquals(0, run("--about", "--format", "markdown"));
         assertTrue(stdout().contains("| `attribution_window` | integer | `5` |"), stdout());
+    }
+
+    @Test
+    void aboutMeltanoHubPrintsThePluginDefinition() {
+        assertEquals(0, run("--about", "--format", "meltano-hub"));
+        assertEquals(MeltanoDefinition.hubYaml(), stdout());
     }
 
     @Test
@@ -91,7 +98,7 @@ class CliTest {
         assertEquals("CRITICAL --config is required (see tap-mixpanel --help)\n", stderr());
         err.reset();
         assertEquals(2, run("--about", "--format", "xml"));
-        assertEquals("CRITICAL --format: 'xml' is not one of json, markdown\n", stderr());
+        assertEquals("CRITICAL --format: 'xml' is not one of json, markdown, meltano-hub\n", stderr());
         err.reset();
         assertEquals(2, run("--log-level", "loud", "--version"));
         assertEquals("CRITICAL --log-level: 'loud' is not one of debug, info, warning, error, critical\n", stderr());

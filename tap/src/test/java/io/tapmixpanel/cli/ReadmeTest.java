@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * README is the user's manual: its settings table is the one --about --format markdown prints, and its Meltano
- * block is the one {@link About#meltanoYaml()} generates from the same settings.
+ * block is the one {@link MeltanoDefinition#meltanoYml()} generates from the same settings.
  */
 class ReadmeTest {
     @Test
@@ -31,18 +31,9 @@ class ReadmeTest {
         int end = readme.indexOf("```", start + 1);
         assertTrue(start >= 0 && end > start, "README.md's Meltano section has no ```yaml block");
         String block = readme.substring(start + "```yaml\n".length(), end);
-        assertEquals(About.meltanoYaml(), block,
-                "README.md's Meltano block differs from About.meltanoYaml(); paste it again:\n" + About.meltanoYaml());
-    }
-
-    @Test
-    void meltanoBlockOffersEveryNonLegacySettingWithItsKindAndDefault() {
-        String yaml = About.meltanoYaml();
-        assertTrue(yaml.contains("- {name: api_secret, kind: password, sensitive: true}\n"), yaml);
-        assertTrue(yaml.contains("- {name: region, kind: options, options: [{label: US, value: US}, {label: EU, value: EU}, {label: IN, value: IN}]}\n"), yaml);
-        assertTrue(yaml.contains("- {name: attribution_window, kind: integer, value: 5}\n"), yaml);
-        assertTrue(yaml.contains("- {name: end_date, kind: date_iso8601}\n"), yaml);
-        assertTrue(!yaml.contains("eu_residency"), "legacy keys are read but not offered: " + yaml);
+        assertEquals(MeltanoDefinition.meltanoYml(), block,
+                "README.md's Meltano block differs from MeltanoDefinition.meltanoYml(); paste it again:\n"
+                        + MeltanoDefinition.meltanoYml());
     }
 
     @Test
