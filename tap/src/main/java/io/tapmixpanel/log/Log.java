@@ -62,8 +62,8 @@ public final class Log {
      * The secrets of this run's config, replacing those of an earlier one: from now on each of them, and each
      * HTTP Basic credential made of them ({@code base64(secret)}, {@code base64(secret:)} and
      * {@code base64(user:secret)} for each of {@code users}), is {@link #REDACTED} in every message. The Basic
-     * forms are matched without their {@code =} padding, so that a server that escapes it (as backslash-u003d)
-     * is caught too.
+     * forms are matched with their {@code =} padding and without it, so that a server that escapes the padding
+     * (as backslash-u003d) or drops it is caught too.
      */
     public static void redactSecrets(Collection<String> secretValues, Collection<String> users) {
         Set<String> forms = new LinkedHashSet<>();
@@ -71,20 +71,20 @@ public final class Log {
             if (s == null || s.isEmpty()) continue;
             forms.add(s);
             forms.add(s.strip());
-            forms.add(basic(s));
-            forms.add(basic(s + ":"));
+            List<String> credentials = new ArrayList<>(List.of(s, s + ":"));
             for (String u : users) {
-                if (u != null && !u.isEmpty()) forms.add(basic(u + ":" + s));
+                if (u != null && !u.isEmpty()) credentials.add(u + ":" + s);
+            }
+            for (String c : credentials) {
+                String b = Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8));
+                forms.add(b);
+                forms.add(b.replace("=", ""));
             }
         }
         List<String> kept = new ArrayList<>();
         for (String f : forms) if (f.length() >= MIN_REDACTED_LENGTH) kept.add(f);
         kept.sort(Comparator.comparingInt(String::length).reversed()); // a longer form may contain a shorter one
         secrets = List.copyOf(kept);
-    }
-
-    private static String basic(String s) {
-        return Base64.getEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
