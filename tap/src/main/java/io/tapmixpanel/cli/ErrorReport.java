@@ -42,8 +42,8 @@ final class ErrorReport {
 
     /**
      * A {@link java.lang.Error} (out of memory, a stack overflow, a class missing from a broken jar) that ended
-     * the run: one CRITICAL line and exit 1 like any failure, the stack trace only with debug logging. What the
-     * run had written stays valid (README "State": the last STATE is safe to resume from).
+     * the run: one CRITICAL line and exit 1 like any failure (README "Command line"), the stack trace only with
+     * debug logging, instead of the JVM's trace on stderr.
      */
     static ExitCode handle(Error e) {
         if (e instanceof OutOfMemoryError) {
