@@ -118,8 +118,19 @@ rows.append(("state", ".", "cannot read", "a directory instead of a file"))
 rows.append(("config", "does-not-exist.json", "no such file", "missing file"))
 rows.append(("state", "does-not-exist.json", "no such file", "missing file"))
 
+# ---- hostile values: URLs, control characters, years past 9999
+put("config", "base-url-port-out-of-range.json", cfg(api_base_url="http://127.0.0.1:99999"), "api_base_url: 'http://127.0.0.1:99999' has port '99999'", "port out of range")
+put("config", "base-url-userinfo.json", cfg(export_base_url="http://mixpanel:s3cr3t-url-DO-NOT-PRINT@127.0.0.1:9"), "export_base_url: 'http://***@127.0.0.1:9' has a user name or password", "user:password@ in the URL (not echoed)")
+put("config", "base-url-query.json", cfg(app_base_url="http://127.0.0.1:9/?project_id=1234"), "app_base_url: 'http://127.0.0.1:9/?project_id=1234' has a query", "query string")
+put("config", "base-url-fragment.json", cfg(api_base_url="http://127.0.0.1:9/#eu"), "api_base_url: 'http://127.0.0.1:9/#eu' has a fragment", "fragment")
+put("config", "start-date-newline.json", cfg(start_date="2024-01-01\nCRITICAL forged line"), "start_date: '2024-01-01\\nCRITICAL forged line' is not", "newline in a value (one line, escaped)")
+put("config", "region-control-chars.json", cfg(region="EU\u001b[2J\r"), "region: 'EU\\u001b[2J\\r' is not one of", "terminal escape in a value (escaped)")
+put("config", "start-date-year-10000.json", cfg(start_date="+10000-01-01T00:00:00Z"), "start_date: '+10000-01-01T00:00:00Z' is after the year 9999", "year past 9999")
+put("state", "bookmark-year-10000.json", json.dumps({"bookmarks": {"export": {"replication_key": "time", "replication_key_value": "+10000-01-01T00:00:00Z"}}}), "bookmarks.export.replication_key_value: '+10000-01-01T00:00:00Z' is not a date of the years 0000 to 9999", "year past 9999")
+put("state", "legacy-year-10000.json", json.dumps({"bookmarks": {"export": "+10000-03-01T18:27:19.000000Z"}}), "bookmarks.export: '+10000-03-01T18:27:19.000000Z' is not a date of the years 0000 to 9999", "singer-io shape, year past 9999")
+
 with open("MANIFEST.tsv", "w") as f:
-    f.write("# Bad-input corpus (README "Command line" and "Reliability"), written by generate.py. One row per input, tab-separated:\n")
+    f.write('# Bad-input corpus (README "Command line" and "Reliability"), written by generate.py. One row per input, tab-separated:\n')
     f.write("# kind, file (in bad-inputs/<kind>/; '.' = that folder itself, a directory instead of a file), the fragment\n")
     f.write("# the CRITICAL line must contain (the key or JSON path where there is one), and what is wrong.\n")
     f.write("# Each input must exit 2 with exactly one stderr line, 'CRITICAL ' + a message naming the file, no stack trace\n")

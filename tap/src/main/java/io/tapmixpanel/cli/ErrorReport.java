@@ -30,10 +30,38 @@ final class ErrorReport {
         }
         if (e instanceof MixpanelApiException) return Cli.fail(ExitCode.FAILURE, oneLine(e.getMessage()), e);
         if (e instanceof UncheckedIOException io) {
-            return Cli.fail(ExitCode.FAILURE, "I/O error: " + oneLine(io.getCause().getMessage()), e);
+            // The wrapper's own message says what was being done (writing an export spool in the temp folder...);
+            // the cause's alone is often a bare path.
+            String own = io.getMessage();
+            String what = own == null || own.equals(String.valueOf(io.getCause())) ? describe(io.getCause()) : own;
+            return Cli.fail(ExitCode.FAILURE, "I/O error: " + oneLine(what), e);
         }
         String what = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + oneLine(e.getMessage());
         return Cli.fail(ExitCode.FAILURE, "internal error: " + what + " (run with --log-level debug for the stack trace)", e);
+    }
+
+    /**
+     * A {@link java.lang.Error} (out of memory, a stack overflow, a class missing from a broken jar) that ended
+     * the run: one CRITICAL line and exit 1 like any failure (README "Command line"), the stack trace only with
+     * debug logging, instead of the JVM's trace on stderr.
+     */
+    static ExitCode handle(Error e) {
+        if (e instanceof OutOfMemoryError) {
+            return Cli.fail(ExitCode.FAILURE, "out of memory (" + oneLine(String.valueOf(e.getMessage())) + "): give the "
+                    + "JVM more heap, e.g. TAP_MIXPANEL_JAVA_OPTS=-Xmx2g (bin/tap-mixpanel), or sync fewer streams or "
+                    + "smaller windows per run", e);
+        }
+        return Cli.fail(ExitCode.FAILURE, "internal error: " + e.getClass().getName()
+                + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
+                + " (run with --log-level debug for the stack trace)", e);
+    }
+
+    private static String describe(Throwable t) {
+        if (t == null) return "";
+        // NoSuchFileException and AccessDeniedException carry only the path
+        if (t instanceof java.nio.file.NoSuchFileException f) return f.getFile() + ": no such file or folder";
+        if (t instanceof java.nio.file.AccessDeniedException f) return f.getFile() + ": permission denied";
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static String oneLine(String s) {

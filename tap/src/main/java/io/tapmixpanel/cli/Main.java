@@ -5,7 +5,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = new Cli(new java.io.FileOutputStream(java.io.FileDescriptor.out), System.getenv()).run(args);
-        System.exit(code);
+        System.exit(run(new Cli(new java.io.FileOutputStream(java.io.FileDescriptor.out), System.getenv()), args));
+    }
+
+    /** {@link Cli#run}, with an Error (out of memory...) one CRITICAL line too instead of the JVM's stack trace. */
+    static int run(Cli cli, String[] args) {
+        try {
+            return cli.run(args);
+        } catch (Error e) {
+            return ErrorReport.handle(e).code();
+        }
     }
 }

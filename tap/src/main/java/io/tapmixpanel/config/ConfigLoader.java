@@ -9,6 +9,10 @@ import io.tapmixpanel.singer.Json;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +41,41 @@ public final class ConfigLoader {
                 raw.put(e.getKey(), e.getValue(), file.toString());
             }
         }
+        redactSecrets(raw);
         warnAboutLikelyTypos(raw);
-        return TapConfig.read(raw);
+        TapConfig config = TapConfig.read(raw);
+        warnAboutAFutureStart(raw, config.windows().startDate());
+        return config;
+    }
+
+    /**
+     * Hands the secret settings' values to the log before anything is validated or sent, so that no message,
+     * whoever writes it and whatever a server echoes back, can print one (README "Configuration").
+     */
+    private static void redactSecrets(RawConfig raw) {
+        List<String> secrets = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        for (Setting s : Setting.values()) {
+            RawConfig.Entry e = raw.entries().get(s.key());
+            if (e == null || !e.value().isValueNode() || e.value().isNull()) continue;
+            if (s.isSecret()) secrets.add(e.value().asText());
+            if (s == Setting.SERVICE_ACCOUNT_USERNAME) users.add(e.value().asText());
+        }
+        Log.redactSecrets(secrets, users);
+    }
+
+    /**
+     * A start_date after today in every timezone means a first run that reads nothing and exits 0: say so, since
+     * it is more likely a typo (2052 for 2025) than a wish.
+     */
+    private static void warnAboutAFutureStart(RawConfig raw, DateBound start) {
+        boolean future = start instanceof DateBound.Day d
+                ? d.day().isAfter(LocalDate.now(ZoneOffset.MAX))
+                : start.toInstant(ZoneOffset.UTC).isAfter(Instant.now());
+        if (future) {
+            Log.warning("config %s: start_date '%s' is in the future: streams without a bookmark have nothing to read "
+                    + "until then", raw.fileOf(Setting.START_DATE), start.raw().strip());
+        }
     }
 
     /** Reads a config file (with singer's one JSON file reader), every failure a one-line {@link ConfigException}. */

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The merged raw values of the config files (later files win, key by key) and the typed readers every part of
@@ -22,6 +24,8 @@ import java.util.OptionalLong;
 final class RawConfig {
     /** A raw value and the file it came from. */
     record Entry(JsonNode value, String file) {}
+
+    private static final Pattern PORT = Pattern.compile(":(\\d*)$");
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final String source;
@@ -121,6 +125,9 @@ final class RawConfig {
             if (!v.isTextual()) throw invalid(s, v, "a date (RFC 3339 date-time or yyyy-mm-dd)");
             DateBound d = DateBound.parse(v.asText()).orElseThrow(
                     () -> invalid(s, v, "an RFC 3339 date-time (2024-01-01T00:00:00Z) or a yyyy-mm-dd date"));
+            if (d.localDate(ZoneId.of("UTC")).getYear() > 9999) {
+                throw new ConfigException(fileOf(s), s.key(), "'" + abbreviate(v.asText()) + "' is after the year 9999");
+            }
             if (d.localDate(ZoneId.of("UTC")).getYear() < 2000) {
                 throw new ConfigException(fileOf(s), s.key(), "'" + v.asText() + "' is before 2000, which Mixpanel refuses");
             }
@@ -147,18 +154,49 @@ final class RawConfig {
         return out;
     }
 
+    /**
+     * An API host root (README "Configuration"): http(s), a host, an optional port and path prefix (a proxy's),
+     * nothing else. What the tap would otherwise choke on later is refused here: a port out of range, a
+     * {@code user:password@} part (the tap sends its own credentials; never echoed back), a query or a fragment
+     * (the tap appends paths and parameters to the root).
+     */
     Optional<URI> url(Setting s) {
         return string(s).map(u -> {
+            String shown = "'" + abbreviate(withoutUserInfo(u.trim())) + "'";
+            URI uri;
             try {
-                URI uri = new URI(u.trim().replaceAll("/+$", ""));
-                if (uri.getScheme() == null || uri.getHost() == null
-                        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                    throw new URISyntaxException(u, "not http(s)");
-                }
-                return uri;
+                uri = new URI(u.trim().replaceAll("/+$", ""));
             } catch (URISyntaxException e) {
-                throw new ConfigException(fileOf(s), s.key(), "'" + abbreviate(u) + "' is not an http(s) URL");
+                throw new ConfigException(fileOf(s), s.key(), shown + " is not an http(s) URL");
             }
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new ConfigException(fileOf(s), s.key(), shown + " is not an http(s) URL");
+            }
+            if (uri.getRawUserInfo() != null || authority.contains("@")) {
+                throw new ConfigException(fileOf(s), s.key(), shown + " has a user name or password in it: remove the "
+                        + "'user:password@' part (the tap authenticates with its credential settings)");
+            }
+            Matcher port = PORT.matcher(authority);
+            if (port.find() && (port.group(1).isEmpty() || port.group(1).length() > 5
+                    || Integer.parseInt(port.group(1)) < 1 || Integer.parseInt(port.group(1)) > 65535)) {
+                throw new ConfigException(fileOf(s), s.key(), shown + " has port '" + abbreviate(port.group(1))
+                        + "', which is not a port number (1 to 65535)");
+            }
+            if (uri.getHost() == null) {
+                throw new ConfigException(fileOf(s), s.key(), shown + " is not an http(s) URL");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new ConfigException(fileOf(s), s.key(), shown + " has a " + (uri.getRawQuery() != null
+                        ? "query ('?...')" : "fragment ('#...')") + ": give the host root only, with an optional "
+                        + "path prefix (e.g. https://eu.mixpanel.com); the tap adds paths and parameters itself");
+            }
+            return uri;
         });
+    }
+
+    /** A URL with its {@code user:password@} part masked, for messages. */
+    static String withoutUserInfo(String url) {
+        return url.replaceFirst("^([^/?#]*//)[^/?#]*@", "$1***@");
     }
 }

@@ -1,6 +1,7 @@
 package io.tapmixpanel.mixpanel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tapmixpanel.log.Log;
 import java.util.Locale;
 
 /**
@@ -64,7 +65,8 @@ final class ApiErrors {
 
     /**
      * Mixpanel's error text from a body: the {@code error} field of {@code {"request":..,"error":..}} or
-     * {@code {"status":"error","error":..}}, else the plain text; whitespace collapsed, long bodies truncated.
+     * {@code {"status":"error","error":..}}, else the plain text; whitespace collapsed, configured secrets
+     * redacted, long bodies truncated.
      */
     static String errorText(String body) {
         String text = body.strip();
@@ -82,7 +84,8 @@ final class ApiErrors {
                 // plain text that happens to start like JSON
             }
         }
-        text = text.replaceAll("\\s+", " ").strip();
+        // Redacted before it is cut, so that a cut cannot leave the part of an echoed secret the log would not know
+        text = Log.redact(text.replaceAll("\\s+", " ").strip());
         if (text.length() > MAX_MESSAGE) text = text.substring(0, MAX_MESSAGE) + "... (" + text.length() + " chars)";
         return text;
     }

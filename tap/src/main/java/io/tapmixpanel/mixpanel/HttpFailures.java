@@ -2,12 +2,16 @@ package io.tapmixpanel.mixpanel;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.MalformedURLException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.UnsupportedSchemeException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -30,10 +34,18 @@ final class HttpFailures {
         return e.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
     }
 
-    /** False for failures that retrying cannot fix: unknown host, TLS certificate problems. */
+    /**
+     * False for failures that retrying cannot fix: an unknown host, TLS certificate problems, TLS spoken to a
+     * plain-HTTP port, and the client's own refusals of the request (a URI it cannot send, an unsupported
+     * scheme): those are the config's, and the same request would fail the same way eight times.
+     */
     static boolean isTransient(IOException e) {
         return !(e instanceof UnknownHostException
                 || e instanceof SSLHandshakeException
-                || e instanceof SSLPeerUnverifiedException);
+                || e instanceof SSLPeerUnverifiedException
+                || (e instanceof SSLException && String.valueOf(e.getMessage()).contains("nrecognized SSL message"))
+                || e instanceof ClientProtocolException
+                || e instanceof UnsupportedSchemeException
+                || e instanceof MalformedURLException);
     }
 }

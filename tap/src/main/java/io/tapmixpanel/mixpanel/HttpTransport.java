@@ -38,7 +38,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * How one {@link ApiRequest} travels: the pooled HTTP connection, the credentials header, the per-family limiter,
  * retries of transient failures (429 with Retry-After, 408, 5xx, resets, timeouts, bodies cut short) with the
- * {@link RetryPolicy}'s backoff, gzip bodies, Mixpanel's error text, and the typed exception each final failure
+ * {@link RetryPolicy}'s backoff (never of client errors, bad URIs or bodies that are not the gzip they claim), gzip bodies, Mixpanel's error text, and the typed exception each final failure
  * becomes. {@link MixpanelClient} says what to ask; this class knows nothing of what the answers mean.
  * Thread-safe: requests may run in parallel.
  */
@@ -181,6 +181,12 @@ final class HttpTransport implements AutoCloseable {
                 failure = statusFailure(req, status, apiMessage, retryAfter(response));
             } catch (RetryableFailure f) {
                 failure = f;
+            } catch (LazyGzipStream.NotGzipException e) {
+                throw new MixpanelApiException(req.label() + ": " + req.host() + " labelled its answer gzip "
+                        + "(Content-Encoding: gzip) but the body is not valid gzip (" + e.getMessage() + "); not retried: "
+                        + "the same server sends the same body, so a proxy or server between the tap and Mixpanel is at "
+                        + "fault" + (req.acceptGzip() && req.family() == ApiFamily.EXPORT ? " (export_gzip: false stops "
+                        + "the tap asking export for gzip)" : ""), status, "", req.describe(), e);
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) throw interrupted(req, e);
                 if (!HttpFailures.isTransient(e)) {
@@ -295,7 +301,7 @@ final class HttpTransport implements AutoCloseable {
             InputStream in = openBody(entity);
             byte[] bytes = in.readNBytes(ERROR_BODY_LIMIT);
             return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        } catch (IOException | LazyGzipStream.NotGzipException e) {
             return "";
         }
     }
@@ -330,22 +336,28 @@ final class HttpTransport implements AutoCloseable {
         return new MixpanelApiException(req.label() + ": interrupted", 0, "", req.describe(), e);
     }
 
-    /** Retry-After in seconds or as an HTTP date, with a little jitter on top so parallel workers spread out. */
-    private static Optional<Duration> retryAfter(ClassicHttpResponse response) {
+    /**
+     * Retry-After in seconds or as an HTTP date, with a little jitter on top so parallel workers spread out. A
+     * value that says no wait a server could mean (NaN, a negative number, infinity, a date in the past, text)
+     * is ignored: the normal backoff applies, never a burst of immediate retries. 0 is honoured.
+     */
+    static Optional<Duration> retryAfter(ClassicHttpResponse response) {
         Header h = response.getFirstHeader("Retry-After");
         if (h == null || h.getValue() == null) return Optional.empty();
         String v = h.getValue().trim();
         Duration d;
         try {
-            d = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+            double seconds = Double.parseDouble(v);
+            if (!Double.isFinite(seconds) || seconds < 0 || seconds > Long.MAX_VALUE / 1000.0) return Optional.empty();
+            d = Duration.ofMillis(Math.round(seconds * 1000));
         } catch (NumberFormatException notSeconds) {
             try {
                 d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
             } catch (DateTimeParseException notADate) {
                 return Optional.empty();
             }
+            if (d.isNegative()) return Optional.empty();
         }
-        if (d.isNegative()) d = Duration.ZERO;
         long jitterMax = Math.min(d.toMillis() / 10, 1000);
         return Optional.of(jitterMax > 0 ? d.plusMillis(ThreadLocalRandom.current().nextLong(jitterMax + 1)) : d);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Gzip decoding that tolerates an empty body (a gzip-labelled empty export is zero events, where
@@ -20,6 +21,19 @@ final class LazyGzipStream extends InputStream {
         this.raw = raw;
     }
 
+    /**
+     * A body that is not the gzip its Content-Encoding says: a server's (or a proxy's) fault that a retry would
+     * only repeat, unlike a connection cut mid-body (an EOFException, not this). Unchecked, so that no reader
+     * mistakes it for a transport failure of its own; {@link HttpTransport} makes it a final error.
+     */
+    static final class NotGzipException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotGzipException(ZipException cause) {
+            super(cause.getMessage() == null ? "corrupt gzip data" : cause.getMessage(), cause);
+        }
+    }
+
     private InputStream decoded() throws IOException {
         if (decoded == null) {
             PushbackInputStream p = new PushbackInputStream(raw, 1);
@@ -27,8 +41,15 @@ final class LazyGzipStream extends InputStream {
             if (first < 0) {
                 decoded = InputStream.nullInputStream();
             } else {
+                // Checked here, since a plain body shorter than a gzip header ("[]") would end in an EOFException
+                // that reads as a connection cut short.
+                if (first != 0x1f) throw new NotGzipException(new ZipException("Not in GZIP format"));
                 p.unread(first);
-                decoded = new GZIPInputStream(new MemberBoundaryAware(p), BUFFER);
+                try {
+                    decoded = new GZIPInputStream(new MemberBoundaryAware(p), BUFFER);
+                } catch (ZipException e) {
+                    throw new NotGzipException(e);
+                }
             }
         }
         return decoded;
@@ -36,12 +57,20 @@ final class LazyGzipStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        return decoded().read();
+        try {
+            return decoded().read();
+        } catch (ZipException e) {
+            throw new NotGzipException(e);
+        }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        return decoded().read(b, off, len);
+        try {
+            return decoded().read(b, off, len);
+        } catch (ZipException e) {
+            throw new NotGzipException(e);
+        }
     }
 
     @Override

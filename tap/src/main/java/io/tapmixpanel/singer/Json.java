@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +31,23 @@ public final class Json {
 
     private Json() {}
 
+    /**
+     * The largest config, catalog or state file the tap reads (README "Command line"): real ones are kilobytes
+     * (a catalog of thousands of properties a few MB), and a parsed file takes several times its size in memory.
+     */
+    public static final int MAX_FILE_BYTES = 64 << 20;
+
+    /** A file over {@link #MAX_FILE_BYTES}; the message says so and names the limit. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(long size) {
+            super((size >= 0 ? "it is " + (size >> 20) + " MB, over" : "it is over")
+                    + " the limit of " + (MAX_FILE_BYTES >> 20) + " MB for a config, catalog or state file"
+                    + " (is it the right file?)");
+        }
+    }
+
     /** Thrown by {@link #readSingerFile}: a problem, worded for "file: problem" messages. */
     static final class Problem extends Exception {
         private static final long serialVersionUID = 1L;
@@ -39,11 +57,18 @@ public final class Json {
     /**
      * Reads and parses a JSON file (one value, nothing after it); an empty or blank file gives an empty
      * Optional. Failures are the JDK's and Jackson's own: {@link java.nio.file.NoSuchFileException},
-     * {@link AccessDeniedException}, {@link JsonProcessingException} (malformed JSON, with its location), or
-     * another {@link IOException}.
+     * {@link AccessDeniedException}, {@link JsonProcessingException} (malformed JSON, with its location),
+     * {@link TooLarge}, or another {@link IOException}.
      */
     public static Optional<JsonNode> readFile(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        // Checked before reading (and bounded while reading, for a file that grows or is a pipe): a whole target
+        // output passed as --state would otherwise end in an OutOfMemoryError after a long wait.
+        if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) throw new TooLarge(Files.size(file));
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) throw new TooLarge(-1);
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return Optional.empty();
         return Optional.of(MAPPER.readTree(bytes));
     }

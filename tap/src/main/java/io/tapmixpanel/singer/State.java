@@ -120,6 +120,7 @@ public final class State {
         if (b.isNull()) return null;
         StreamState s = new StreamState();
         if (isScalar(b)) { // singer-io/tap-mixpanel: "export": "2020-03-01T18:27:19.000000Z"
+            checkYear(b, path, source);
             s.mark = new Mark(Optional.empty(), b);
             return s;
         }
@@ -151,6 +152,7 @@ public final class State {
         if (b.size() == 1) { // singer.write_bookmark(state, stream, "date", value)
             Map.Entry<String, JsonNode> only = b.fields().next();
             if (isScalar(only.getValue())) {
+                checkYear(only.getValue(), path, source);
                 s.mark = new Mark(Optional.of(only.getKey()), only.getValue());
                 return s;
             }
@@ -172,6 +174,7 @@ public final class State {
         if (!isScalar(v)) {
             throw fail(source, path + "." + VALUE, "must be a string, a number or a boolean, not " + Json.kind(v));
         }
+        checkYear(v, path + "." + VALUE, source);
         return new Mark(k, v);
     }
 
@@ -207,6 +210,20 @@ public final class State {
             }
         }
         throw fail(source, path + "." + key, "must be a yyyy-mm-dd day, not " + (d == null ? "missing" : d.isTextual() ? "'" + d.asText() + "'" : Json.kind(d)));
+    }
+
+    /**
+     * Bookmarks are dates, and RFC 3339 years have four digits: java.time also reads {@code +10000-01-01T00:00:00Z},
+     * which would pass the tap's date check and end the run later, after records were written, when it is
+     * formatted or sent. Refused up front instead (README "State").
+     */
+    private static void checkYear(JsonNode v, String path, String source) {
+        if (!v.isTextual()) return;
+        String t = v.asText().strip();
+        if (t.length() > 1 && (t.charAt(0) == '+' || t.charAt(0) == '-') && Character.isDigit(t.charAt(1))) {
+            String shown = t.length() > 40 ? t.substring(0, 40) + "..." : t;
+            throw fail(source, path, "'" + shown + "' is not a date of the years 0000 to 9999 (RFC 3339)");
+        }
     }
 
     private static boolean isScalar(JsonNode n) {

@@ -46,7 +46,7 @@ final class ExportSpool {
             // deleted, stalling the sync for ~1 s per window switch; untruncated, it stays in the page cache.
             file = Files.newOutputStream(path, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write an export spool in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(spoolProblem("cannot create an export spool file in " + dir, e), e);
         }
         n = 0;
         recordStart = -1;
@@ -69,7 +69,7 @@ final class ExportSpool {
             flush();
             file.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write export spool " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(spoolProblem("cannot write export spool " + path, e), e);
         }
         Path p = path;
         path = null;
@@ -95,9 +95,31 @@ final class ExportSpool {
     }
 
     private void flush() throws IOException {
-        if (n > 0) file.write(out, 0, n);
+        writeOut(n);
         n = 0;
         recordStart = -1;
+    }
+
+    /** Writes the first {@code len} buffered bytes to the file. */
+    private void writeOut(int len) throws IOException {
+        if (len == 0) return;
+        try {
+            file.write(out, 0, len);
+        } catch (IOException e) {
+            throw new IOException(spoolProblem("cannot write export spool " + path, e), e);
+        }
+    }
+
+    /**
+     * Says that the folder is the temp folder export windows wait in, and what moves it: a bare "No space left on
+     * device" or a path does not tell the user which setting to change (README "Performance").
+     */
+    private static String spoolProblem(String what, IOException e) {
+        String why = e instanceof java.nio.file.NoSuchFileException ? "no such folder"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : String.valueOf(e.getMessage());
+        return what + " (" + why + "): export windows wait there, in the temp folder (java.io.tmpdir); point TMPDIR "
+                + "(bin/tap-mixpanel) or -Djava.io.tmpdir (in TAP_MIXPANEL_JAVA_OPTS) at a folder with room";
     }
 
     /**
@@ -113,7 +135,7 @@ final class ExportSpool {
             return;
         }
         int partial = n - recordStart;
-        if (recordStart > 0) file.write(out, 0, recordStart);
+        writeOut(recordStart);
         System.arraycopy(out, recordStart, out, 0, partial);
         n = partial;
         recordStart = 0;

@@ -86,4 +86,96 @@ class NewcomerErrorsTest extends WireMockTestBase {
         assertTrue(log.lines().anyMatch(l -> l.startsWith("WARNING") && l.contains("HTTP 429 rate limited") && l.contains("retry 1/")), log);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"date\":\"2024-01-02\""));
     }
+
+    private static final String ECHO_USER = "sa-echo.mp-service-account";
+    private static final String ECHO_SECRET = "Echo-s3cr3t-9f8e7d";
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Syncs revenue with the given credentials (JSON members) at debug level, so stack traces are logged too. */
+    private int syncRevenueAtDebug(String credentials) throws Exception {
+        String url = "http://127.0.0.1:" + wm.port();
+        Path config = dir.resolve("echo-config.json");
+        Files.writeString(config, "{" + credentials + ",\"start_date\":\"2024-01-01\",\"end_date\":\"2024-01-03\","
+                + "\"project_timezone\":\"UTC\",\"api_base_url\":\"" + url + "\",\"export_base_url\":\"" + url + "\"}");
+        Path catalog = dir.resolve("catalog.json");
+        Files.writeString(catalog, "{\"streams\":[{\"tap_stream_id\":\"revenue\",\"stream\":\"revenue\",\"key_properties\":[\"date\"],"
+                + "\"schema\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":[\"null\",\"string\"]}}},"
+                + "\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
+        return new Cli(out, Map.of()).run(new String[]{"--config", config.toString(), "--catalog", catalog.toString(),
+                "--log-level", "debug"});
+    }
+
+    private void assertNoSecretIn(String log, String... forms) {
+        for (String form : forms) {
+            assertFalse(log.contains(form), () -> "printed " + form + ":\n" + log);
+            assertFalse(log.contains(form.replace("=", "")), () -> "printed " + form + " without padding:\n" + log);
+        }
+    }
+
+    @Test
+    void aServerEchoingTheAuthorizationHeaderAndTheSecretGetsNeitherPrintedAtAnyLevel() throws Exception {
+        String[][] auths = {
+                {"\"service_account_username\":\"" + ECHO_USER + "\",\"service_account_secret\":\"" + ECHO_SECRET
+                        + "\",\"project_id\":7", b64(ECHO_USER + ":" + ECHO_SECRET)},
+                {"\"api_secret\":\"" + ECHO_SECRET + "\"", b64(ECHO_SECRET + ":")},
+        };
+        for (String[] auth : auths) {
+            wm.resetAll();
+            logged.reset();
+            // 401 ends the run (not only the stream): the CRITICAL line and, at debug level, the stack trace
+            wm.stubFor(any(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(aResponse().withStatus(401)
+                    .withBody("{\"error\":\"bad header {{request.headers.Authorization}} for secret " + ECHO_SECRET
+                            + " (" + b64(ECHO_SECRET) + ")\"}")
+                    .withTransformers("response-template")));
+            assertEquals(1, syncRevenueAtDebug(auth[0]));
+            String log = log();
+            assertTrue(critical().contains("bad header Basic *** for secret *** (***)"), log);
+            assertTrue(log.contains("DEBUG \tat "), "the stack trace was logged, redacted: " + log);
+            assertNoSecretIn(log, ECHO_SECRET, auth[1], b64(ECHO_SECRET), b64(ECHO_SECRET + ":"));
+            assertTrue(wm.getAllServeEvents().get(0).getResponse().getBodyAsString().contains(auth[1]),
+                    "the server did echo the header");
+        }
+    }
+
+    @Test
+    void aParserErrorQuotingAnEchoedCredentialDoesNotPrintIt() throws Exception {
+        String basic = b64(ECHO_USER + ":" + ECHO_SECRET);
+        wm.stubFor(any(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(aResponse().withStatus(200)
+                .withBody(basic.replace("=", "") + " " + ECHO_SECRET)));
+        assertEquals(1, syncRevenueAtDebug("\"service_account_username\":\"" + ECHO_USER
+                + "\",\"service_account_secret\":\"" + ECHO_SECRET + "\",\"project_id\":7"));
+        String log = log();
+        assertTrue(critical().contains("is not valid JSON") && critical().contains("***"), log);
+        assertNoSecretIn(log, ECHO_SECRET, basic);
+    }
+
+    @Test
+    void aMissingSpoolFolderSaysItIsTheExportSpoolInTheTempFolderAndHowToMoveIt() throws Exception {
+        wm.stubFor(get(urlPathEqualTo("/api/2.0/export")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"event\":\"e\",\"properties\":{\"time\":1704067200,\"distinct_id\":\"u\"}}\n")));
+        String url = "http://127.0.0.1:" + wm.port();
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"api_secret\":\"s3cr3t-value\",\"start_date\":\"2024-01-01\",\"end_date\":\"2024-01-01\","
+                + "\"project_timezone\":\"UTC\",\"api_base_url\":\"" + url + "\",\"export_base_url\":\"" + url + "\"}");
+        Path catalog = dir.resolve("catalog.json");
+        Files.writeString(catalog, "{\"streams\":[{\"tap_stream_id\":\"export\",\"stream\":\"export\",\"key_properties\":[],"
+                + "\"schema\":{\"type\":\"object\",\"properties\":{}},"
+                + "\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
+        Path missing = dir.resolve("no-such-tmp");
+        String tmp = System.getProperty("java.io.tmpdir");
+        int code;
+        try {
+            System.setProperty("java.io.tmpdir", missing.toString());
+            code = new Cli(out, Map.of()).run(new String[]{"--config", config.toString(), "--catalog", catalog.toString()});
+        } finally {
+            System.setProperty("java.io.tmpdir", tmp);
+        }
+        assertEquals(1, code, log());
+        String line = critical();
+        assertTrue(line.contains("I/O error: cannot create an export spool file in " + missing + " (no such folder)"), line);
+        assertTrue(line.contains("in the temp folder (java.io.tmpdir); point TMPDIR (bin/tap-mixpanel) or -Djava.io.tmpdir"), line);
+    }
 }

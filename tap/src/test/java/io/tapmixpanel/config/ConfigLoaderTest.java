@@ -220,4 +220,81 @@ class ConfigLoaderTest {
         assertEquals(1, ConfigLoader.editDistance("atribution_window", "attribution_window"));
         assertTrue(ConfigLoader.editDistance("some_other_tool_key", "start_date") > 2);
     }
+
+    private static final String BASE = "\"api_secret\":\"s3cr3t\",\"start_date\":\"2024-01-01\",";
+
+    @Test
+    void baseUrlsWithAPortOutOfRangeUserInfoAQueryOrAFragmentAreRefusedNamingTheKey() throws IOException {
+        String[][] cases = {
+                {"api_base_url", "http://127.0.0.1:99999", "has port '99999', which is not a port number (1 to 65535)"},
+                {"api_base_url", "http://127.0.0.1:0", "has port '0'"},
+                {"export_base_url", "https://127.0.0.1:123456789012", "has port '123456789012'"},
+                {"app_base_url", "http://127.0.0.1:", "has port ''"},
+                {"api_base_url", "https://proxy.example/mixpanel?project_id=1", "has a query ('?...')"},
+                {"export_base_url", "https://proxy.example/?", "has a query"},
+                {"app_base_url", "https://proxy.example/#top", "has a fragment ('#...')"},
+                {"api_base_url", "http://admin:hunter2-pw@127.0.0.1:8080", "'http://***@127.0.0.1:8080' has a user name or password in it"},
+                {"export_base_url", "http://token@127.0.0.1", "'http://***@127.0.0.1' has a user name or password"},
+        };
+        for (String[] c : cases) {
+            String msg = error("{" + BASE + "\"" + c[0] + "\":\"" + c[1] + "\"}").getMessage();
+            assertTrue(msg.contains(c[0] + ": ") && msg.contains(c[2]), () -> c[1] + ": " + msg);
+            assertFalse(msg.contains("hunter2") || msg.contains("token@"), msg);
+        }
+    }
+
+    @Test
+    void baseUrlsWithAPortAndAPathPrefixAreKept() throws IOException {
+        TapConfig c = load("{" + BASE + "\"api_base_url\":\"http://127.0.0.1:65535/mixpanel/\","
+                + "\"export_base_url\":\"https://[::1]:8443\",\"app_base_url\":\"https://eu.mixpanel.com\"}");
+        assertEquals("http://127.0.0.1:65535/mixpanel", c.authAndHosts().apiBaseUrl().orElseThrow().toString());
+        assertEquals(8443, c.authAndHosts().exportBaseUrl().orElseThrow().getPort());
+        assertEquals("eu.mixpanel.com", c.authAndHosts().appBaseUrl().orElseThrow().getHost());
+    }
+
+    @Test
+    void aStartDateAfterTheYear9999IsRefused() throws IOException {
+        assertTrue(error("{\"api_secret\":\"s\",\"start_date\":\"+10000-01-01T00:00:00Z\"}").getMessage()
+                .contains("start_date: '+10000-01-01T00:00:00Z' is after the year 9999"));
+    }
+
+    @Test
+    void aStartDateInTheFutureWarnsOnceOnOneLine() throws IOException {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        io.tapmixpanel.log.Log.redirect(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            load("{\"api_secret\":\"s\",\"start_date\":\"2999-01-01\"}");
+            load("{\"api_secret\":\"s\",\"start_date\":\"2999-01-01T00:00:00Z\"}");
+            load("{\"api_secret\":\"s\",\"start_date\":\"2024-01-01\"}");
+        } finally {
+            io.tapmixpanel.log.Log.redirect(System.err);
+        }
+        List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).startsWith("WARNING config ") && lines.get(0).contains(
+                "start_date '2999-01-01' is in the future: streams without a bookmark have nothing to read"), lines.get(0));
+    }
+
+    @Test
+    void aStartDateThatIsTodaySomewhereDoesNotWarn() throws IOException {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        io.tapmixpanel.log.Log.redirect(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            load("{\"api_secret\":\"s\",\"start_date\":\"" + LocalDate.now(java.time.ZoneOffset.MAX) + "\"}");
+        } finally {
+            io.tapmixpanel.log.Log.redirect(System.err);
+        }
+        assertEquals("", err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aConfigFileOverTheSizeLimitIsRefusedBeforeItIsRead() throws IOException {
+        Path big = dir.resolve("target-output.json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(100L << 20); // sparse: no disk used, and reading it would take 100 MB of heap
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(big)));
+        assertTrue(e.getMessage().startsWith("config " + big + ": cannot read: it is 100 MB, over the limit of 64 MB"),
+                e.getMessage());
+    }
 }

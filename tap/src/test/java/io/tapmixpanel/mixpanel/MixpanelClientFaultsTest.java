@@ -241,4 +241,109 @@ class MixpanelClientFaultsTest extends WireMockSupport {
         assertTrue(e.getMessage().contains("cannot reach no-such-host.invalid"), e.getMessage());
         assertInstanceOf(java.net.UnknownHostException.class, e.getCause());
     }
+
+    @Test
+    void clientErrorsOtherThanTheDocumentedOnesAreNeverRetried() {
+        for (int status : new int[] {400, 401, 403, 404, 405, 409, 413, 422, 501, 505}) {
+            wm.resetRequests();
+            wm.stubFor(get(urlPathEqualTo(FUNNELS)).willReturn(aResponse().withStatus(status).withBody("{\"error\":\"no\"}")));
+            CountingListener listener = new CountingListener();
+            MixpanelApiException e = assertThrows(MixpanelApiException.class,
+                    () -> client(settings(SERVICE_ACCOUNT), listener).funnels());
+            assertEquals(status, e.status());
+            assertEquals(1, requests(FUNNELS), "HTTP " + status + " is sent once");
+            assertTrue(listener.retries.isEmpty(), () -> "HTTP " + status + " retried: " + listener.retries);
+        }
+    }
+
+    @Test
+    void aRequestTheHttpClientRefusesToSendIsNotRetried() {
+        // Config validation refuses user:password@ in base URLs; were one to reach the client, it must fail once.
+        ClientSettings s = new ClientSettings(SERVICE_ACCOUNT, Region.US,
+                Optional.of(java.net.URI.create("http://user:pw@127.0.0.1:" + wm.port())), Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(2), 1, "ua", FAST_RETRIES);
+        CountingListener listener = new CountingListener();
+        MixpanelApiException e = assertThrows(MixpanelApiException.class, () -> client(s, listener).funnels());
+        assertTrue(listener.retries.isEmpty(), () -> "retried: " + listener.retries + "; " + e.getMessage());
+        assertFalse(e.getMessage().contains("pw"), e.getMessage());
+    }
+
+    @Test
+    void theClientsOwnRefusalsAndTlsToAPlainPortAreNotTransient() {
+        assertFalse(HttpFailures.isTransient(new org.apache.hc.client5.http.ClientProtocolException("bad URI")));
+        assertFalse(HttpFailures.isTransient(new org.apache.hc.client5.http.UnsupportedSchemeException("ftp")));
+        assertFalse(HttpFailures.isTransient(new java.net.MalformedURLException("x")));
+        assertFalse(HttpFailures.isTransient(new javax.net.ssl.SSLException(
+                "Unsupported or unrecognized SSL message")));
+        assertTrue(HttpFailures.isTransient(new java.net.SocketException("Connection reset")));
+        assertTrue(HttpFailures.isTransient(new java.io.EOFException("cut")));
+    }
+
+    @Test
+    void aPlainBodyLabelledGzipFailsAtOnceSayingSoNotAsAConnectionFailure() {
+        wm.stubFor(get(urlPathEqualTo(FUNNELS)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Encoding", "gzip").withBody(OK_FUNNELS)));
+        CountingListener listener = new CountingListener();
+        MixpanelApiException e = assertThrows(MixpanelApiException.class,
+                () -> client(settings(SERVICE_ACCOUNT), listener).funnels());
+        assertEquals(1, requests(FUNNELS));
+        assertTrue(listener.retries.isEmpty(), listener.retries::toString);
+        assertTrue(e.getMessage().contains("labelled its answer gzip (Content-Encoding: gzip) but the body is not valid gzip"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("connection"), e.getMessage());
+    }
+
+    @Test
+    void aPlainExportBodyLabelledGzipFailsAtOnceNamingExportGzip() {
+        String path = "/api/2.0/export";
+        String shortBody = "{}"; // shorter than a gzip header: must not read as a body cut short either
+        for (String body : new String[] {"{\"event\":\"e\",\"properties\":{\"time\":1}}\n", shortBody}) {
+            wm.resetAll();
+            wm.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Encoding", "gzip").withBody(body)));
+            CountingListener listener = new CountingListener();
+            RecordingConsumer consumer = new RecordingConsumer();
+            MixpanelApiException e = assertThrows(MixpanelApiException.class, () -> client(settings(SERVICE_ACCOUNT), listener)
+                    .export(ExportQuery.of(LocalDate.of(2024, 1, 1), LocalDate.of(2024, 1, 2)), consumer));
+            assertEquals(1, requests(path), body);
+            assertTrue(listener.retries.isEmpty(), listener.retries::toString);
+            assertTrue(e.getMessage().contains("not valid gzip") && e.getMessage().contains("export_gzip: false"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aRetryAfterThatIsNoWaitFallsBackToTheBackoffAndZeroIsHonoured() {
+        for (String v : new String[] {"NaN", "-5", "-0.5", "Infinity", "soon", "Mon, 01 Jan 2001 00:00:00 GMT", ""}) {
+            var r = new org.apache.hc.core5.http.message.BasicClassicHttpResponse(429);
+            r.addHeader("Retry-After", v);
+            assertEquals(Optional.empty(), HttpTransport.retryAfter(r), "Retry-After: " + v);
+        }
+        var zero = new org.apache.hc.core5.http.message.BasicClassicHttpResponse(429);
+        zero.addHeader("Retry-After", "0");
+        assertEquals(Optional.of(Duration.ZERO), HttpTransport.retryAfter(zero));
+        var two = new org.apache.hc.core5.http.message.BasicClassicHttpResponse(429);
+        two.addHeader("Retry-After", "2");
+        Duration d = HttpTransport.retryAfter(two).orElseThrow();
+        assertTrue(d.compareTo(Duration.ofSeconds(2)) >= 0 && d.compareTo(Duration.ofMillis(2200)) <= 0, d.toString());
+    }
+
+    @Test
+    void aNanRetryAfterWaitsTheBackoffNotZeroMilliseconds() {
+        answerInTurn(() -> get(urlPathEqualTo(FUNNELS)),
+                aResponse().withStatus(503).withHeader("Retry-After", "NaN"), okJson(OK_FUNNELS));
+        List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpListener listener = new HttpListener() {
+            @Override
+            public void onRetry(String endpoint, String cause, int attempt, Duration wait) {
+                waits.add(wait);
+            }
+        };
+        RetryPolicy policy = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(10));
+        ClientSettings s = new ClientSettings(SERVICE_ACCOUNT, Region.US, Optional.of(base()), Optional.of(base()),
+                Optional.of(base()), Duration.ofSeconds(5), 1, "ua", policy);
+        assertEquals(1, client(s, listener).funnels().size());
+        assertEquals(1, waits.size());
+        assertTrue(waits.get(0).compareTo(Duration.ofMillis(100)) >= 0, "the backoff (100-200 ms), not " + waits.get(0));
+    }
 }

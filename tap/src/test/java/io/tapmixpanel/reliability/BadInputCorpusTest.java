@@ -125,4 +125,26 @@ class BadInputCorpusTest {
             assertTrue(r.getValue().stream().noneMatch(l -> l.startsWith("CRITICAL") || l.startsWith("ERROR")), r.getValue()::toString);
         }
     }
+
+    @Test
+    void aConfigCatalogOrStateOverTheSizeLimitExitsTwoNamingTheFileAndTheLimit() throws IOException {
+        Path big = dir.resolve("whole-target-output.json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: no disk used; read whole, it would not even fit in a Java array
+        }
+        for (String kind : List.of("config", "catalog", "state")) {
+            String[] args = switch (kind) {
+                case "config" -> new String[]{"--config", big.toString(), "--discover"};
+                case "catalog" -> new String[]{"--config", validConfig().toString(), "--catalog", big.toString()};
+                default -> new String[]{"--config", validConfig().toString(), "--state", big.toString()};
+            };
+            var r = cli(args);
+            String all = String.join("\n", r.getValue());
+            assertEquals(2, r.getKey(), () -> kind + ": " + all);
+            assertEquals(1, r.getValue().size(), () -> kind + ": " + all);
+            String line = r.getValue().get(0);
+            assertTrue(line.startsWith("CRITICAL " + kind + " " + big + ": ") && line.contains("it is 3072 MB, over the limit of 64 MB"),
+                    () -> kind + ": " + line);
+        }
+    }
 }
