@@ -148,6 +148,9 @@ class ExportRendererTest {
                         + "{\"event\":\"first\",\"properties\":{\"a\":null,\"a\":[1]},\"event\":\"second\"}\n"
                         + "{\"event\":\"e\",\"properties\":{\"time\":1700000000,\"time\":\"soon\"}}\n"
                         + "{\"event\":\"e\",\"properties\":{\"time\":\"soon\",\"time\":1700000000}}\n", OPEN));
+        // two properties objects: the members of both, a name in both keeping its later value
+        assertEquals(List.of("{\"event\":\"e\",\"b\":1,\"a\":2}"),
+                render("{\"event\":\"e\",\"properties\":{\"a\":1,\"b\":1},\"properties\":{\"a\":2}}\n", OPEN));
     }
 
     @Test
