@@ -9,7 +9,9 @@ import java.util.Arrays;
  * are the values of top-level {@code event} keys ({@link #TOP_EVENT}, always strings: every event has one) and the
  * members of top-level {@code properties} objects (every event has one, possibly empty); other top-level keys were
  * validated and skipped. Names are the raw bytes between their quotes (escapes undecoded, see
- * {@link #NAME_ESCAPED}); values are their raw bytes, strings with quotes.
+ * {@link #NAME_ESCAPED}); values are their raw bytes, strings with quotes. The bytes are well-formed UTF-8 and
+ * hold no escaped lone surrogate (the scanner rewrote those as U+FFFD escapes), so any of them can be written out
+ * as they are. A name may come more than once (in one spelling or several): consumers decide which one counts.
  */
 public final class ExportEvent {
     /** Value types, from the value's first byte (numbers: {@link #NUMBER} when they hold {@code . e E}). */

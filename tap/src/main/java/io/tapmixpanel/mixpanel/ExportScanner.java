@@ -369,11 +369,17 @@ public final class ExportScanner {
      * The string whose opening quote is at {@code p}; returns the index after its closing quote. Sets lastFlags:
      * {@link ExportEvent#ESCAPED} when it holds an escape, plus {@link ExportEvent#NOT_COMPACT} when one of them
      * is not as Jackson would write it.
+     *
+     * <p>An escaped surrogate that is not half of a pair ({@code \\ud800} alone, a high one not followed by a low
+     * one, a low one alone) is valid JSON but no Unicode text: a strict target cannot store it. It is rewritten in
+     * place as {@code \\ufffd}, U+FFFD (README "Streams"), so that every consumer (verbatim copies, names, decoded
+     * values) sees the same text; a rescan of the same bytes finds nothing more to rewrite.
      */
     private int string(int p) throws IOException {
         byte[] b = buf;
         int lim = limit;
         int fl = 0;
+        int high = -1; // the backslash of a high-surrogate escape not (yet) followed by its low half
         p++;
         while (true) {
             // 8 bytes at a time while none of them is special ('"', '\\', a control byte or a non-ASCII byte)
@@ -393,6 +399,7 @@ public final class ExportScanner {
             byte c = b[p];
             if (c >= 0x20) {
                 if (c == '"') {
+                    if (high >= 0) loneSurrogate(b, high);
                     lastFlags = fl;
                     return p + 1;
                 }
@@ -423,6 +430,12 @@ public final class ExportScanner {
                                 v = v * 16 + d;
                             }
                             if (v >= 0x20 || !upper || v == 8 || v == 9 || v == 10 || v == 12 || v == 13) fl |= ExportEvent.NOT_COMPACT;
+                            if (v >= 0xD800 && v <= 0xDFFF || high >= 0) {
+                                boolean paired = high >= 0 && high + 6 == p && v >= 0xDC00 && v <= 0xDFFF;
+                                if (high >= 0 && !paired) loneSurrogate(b, high);
+                                high = v >= 0xD800 && v <= 0xDBFF ? p : -1;
+                                if (v >= 0xDC00 && v <= 0xDFFF && !paired) loneSurrogate(b, p);
+                            }
                             p += 6;
                         }
                         default -> throw new ExportSyntaxException("Unrecognized character escape " + describe(e)
@@ -440,7 +453,20 @@ public final class ExportScanner {
         }
     }
 
-    /** A multi-byte UTF-8 sequence at {@code p}; returns its end. */
+    /** Rewrites the {@code \\uXXXX} escape whose backslash is at {@code at} as {@code \\ufffd}. */
+    private static void loneSurrogate(byte[] b, int at) {
+        b[at + 2] = 'f';
+        b[at + 3] = 'f';
+        b[at + 4] = 'f';
+        b[at + 5] = 'd';
+    }
+
+    /**
+     * A multi-byte UTF-8 sequence at {@code p}; returns its end. Only well-formed UTF-8 (RFC 3629) passes: besides
+     * bad start and continuation bytes, overlong forms ({@code C0}, {@code C1}, {@code E0 80..9F}, {@code F0
+     * 80..8F}), encoded surrogates ({@code ED A0..BF}) and code points past U+10FFFF ({@code F4 90..}, {@code F5..})
+     * make the line malformed, never copied to stdout where a strict target could not decode them (README "Streams").
+     */
     private int utf8(int p) throws IOException {
         int c = buf[p] & 0xFF;
         int n;
@@ -451,6 +477,16 @@ public final class ExportScanner {
         for (int i = 1; i <= n; i++) {
             if ((at(p + i) & 0xC0) != 0x80) {
                 throw new ExportSyntaxException("Invalid UTF-8 middle byte at line " + line, line, false);
+            }
+        }
+        if (c == 0xE0 || c == 0xED || c == 0xF0 || c == 0xF4) {
+            int second = buf[p + 1] & 0xFF;
+            String wrong = c == 0xE0 && second < 0xA0 || c == 0xF0 && second < 0x90 ? "an overlong form"
+                    : c == 0xED && second > 0x9F ? "an encoded surrogate"
+                    : c == 0xF4 && second > 0x8F ? "a code point past U+10FFFF" : null;
+            if (wrong != null) {
+                throw new ExportSyntaxException(String.format("Invalid UTF-8 (%s, bytes 0x%02X 0x%02X) at line %d", wrong, c, second, line),
+                        line, false);
             }
         }
         return p + n + 1;

@@ -113,6 +113,18 @@ public final class SchemaGuard {
         return additionalAllowed || props.containsKey(property);
     }
 
+    /**
+     * Declares a top-level property the stream always writes (an automatic one, such as its replication key) as
+     * {@code propertySchema} when the schema lacks it, whatever {@code additionalProperties} says; true when the
+     * schema changed. A declared property is left as it is: values still widen it as usual.
+     */
+    public synchronized boolean declare(String property, ObjectNode propertySchema) {
+        if (properties().has(property)) return false;
+        properties().set(property, propertySchema.deepCopy());
+        bump();
+        return true;
+    }
+
     /** Removes the top-level properties the schema does not allow; returns how many. */
     public int dropUndeclared(ObjectNode record) {
         if (additionalAllowed) return 0;

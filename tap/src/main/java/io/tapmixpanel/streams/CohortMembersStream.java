@@ -41,7 +41,7 @@ final class CohortMembersStream implements StreamSync {
                         for (ObjectNode profile : page) {
                             ObjectNode r = JsonNodeFactory.instance.objectNode();
                             r.put("cohort_id", id);
-                            r.set("distinct_id", profile.get("$distinct_id"));
+                            r.set("distinct_id", UnicodeText.clean(profile.get("$distinct_id")));
                             ctx.emitter().emit(r);
                         }
                     });

@@ -88,18 +88,19 @@ final class EngageStream implements StreamSync {
 
     /**
      * README "Streams" (engage): a zone-less date-time text is UTC and is written with {@code Z}, judged by the value
-     * alone, so that one column never mixes both forms whatever order the values came in.
+     * alone, so that one column never mixes both forms whatever order the values came in. Lone surrogates in names
+     * and values become U+FFFD ({@link UnicodeText}).
      */
     static ObjectNode shape(ObjectNode profile) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
-        r.set("distinct_id", profile.get("$distinct_id"));
+        r.set("distinct_id", UnicodeText.clean(profile.get("$distinct_id")));
         JsonNode props = profile.get("$properties");
         if (props != null && props.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
+                JsonNode v = UnicodeText.clean(e.getValue());
                 if (v.isTextual() && isZonelessDateTime(v.asText())) v = TextNode.valueOf(v.asText() + "Z");
-                r.set(PropertyNames.engageColumn(e.getKey()), v);
+                r.set(PropertyNames.engageColumn(UnicodeText.clean(e.getKey())), v);
             }
         }
         return r;

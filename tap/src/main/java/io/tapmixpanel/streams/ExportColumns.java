@@ -10,13 +10,16 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The export renderer's column names, interned: raw property-name bytes as they appear in the body map to one
- * {@link Column} each, found without decoding the name or comparing it byte by byte (README "Performance"). A
- * name is decoded, renamed (README "Streams": {@link PropertyNames#exportColumn}) and quoted once, when first
- * seen. An open-addressing table, kept at most half full. Not thread-safe: one per renderer.
+ * The export renderer's column names, interned: raw property-name bytes as they appear in the body map to their
+ * {@link Column}, found without decoding the name or comparing it byte by byte (README "Performance"). A name is
+ * decoded, renamed (README "Streams": {@link PropertyNames#exportColumn}) and quoted once, when first seen;
+ * spellings that decode to the same text share one column. An open-addressing table, kept at most half full. Not
+ * thread-safe: one per renderer.
  */
 final class ExportColumns {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,13 +40,18 @@ final class ExportColumns {
         final boolean deselected;
         final boolean time;
         final boolean processing;
+        /** The column this name is written as: itself, or the first one seen with the same decoded name. */
+        final Column canonical;
+        /** The renderer's per-event mark: the index of this column's last field in the event being rendered. */
+        int last = -1;
         long version = -1;
         boolean keep;
         boolean dateTime;
         boolean tree;
         int fitMask;
 
-        Column(byte[] key, int hash, long head, long tail, String source, String name, boolean deselected) {
+        Column(byte[] key, int hash, long head, long tail, String source, String name, boolean deselected, Column canonical) {
+            this.canonical = canonical == null ? this : canonical;
             this.key = key;
             this.hash = hash;
             this.head = head;
@@ -55,13 +63,15 @@ final class ExportColumns {
             System.arraycopy(quoted, 0, field, 1, quoted.length);
             field[quoted.length + 1] = '"';
             field[quoted.length + 2] = ':';
-            this.deselected = deselected;
             this.time = source.equals("time");
+            this.deselected = deselected && !time; // the replication key is automatic: never left out (README "Streams")
             this.processing = source.equals("mp_processing_time_ms");
         }
     }
 
     private final Set<String> deselected;
+    /** Columns by name, consulted only when a raw name is first seen. */
+    private final Map<String, Column> byName = new HashMap<>();
     private Column[] table = new Column[256];
     private int count;
 
@@ -71,13 +81,14 @@ final class ExportColumns {
 
     /** The column of a top-level {@code event} key (not a property: never renamed, never deselected). */
     static Column event() {
-        return new Column(EVENT_KEY, 0, 0, 0, "event", "event", false);
+        return new Column(EVENT_KEY, 0, 0, 0, "event", "event", false, null);
     }
 
     /**
      * The column of a raw property name, found without a byte loop: a name is hashed from its length and its first
      * and last 8 bytes read as two longs (shorter names zero-padded), plus, for names longer than 16 bytes, the
-     * 8-byte words in between; a candidate is the same name when those agree.
+     * 8-byte words in between; a candidate is the same name when those agree. Raw names that decode to the same
+     * text ({@code a} and {@code \\u0061}) give the same column.
      */
     Column find(byte[] b, int from, int to, int flags) throws IOException {
         int len = to - from;
@@ -96,25 +107,31 @@ final class ExportColumns {
         for (int i = h & mask; ; i = (i + 1) & mask) {
             Column c = t[i];
             if (c == null) break;
-            if (c.head == head && c.tail == tail && c.key.length == len && (len <= 16 || middleEquals(c.key, b, from))) return c;
+            if (c.head == head && c.tail == tail && c.key.length == len && (len <= 16 || middleEquals(c.key, b, from))) return c.canonical;
         }
         return add(b, from, to, flags, h, head, tail);
     }
 
-    /** A name seen for the first time: decoded, renamed and quoted once. */
+    /**
+     * Raw name bytes seen for the first time: decoded, renamed and quoted once; when their text is a name already
+     * seen in another spelling (README "Streams": names are compared as decoded text), they are one more key of
+     * that column.
+     */
     private Column add(byte[] b, int from, int to, int flags, int h, long head, long tail) throws IOException {
         String source = (flags & ExportEvent.NAME_ESCAPED) != 0
                 ? MAPPER.readValue(b, from - 1, to - from + 2, String.class)
                 : new String(b, from, to - from, StandardCharsets.UTF_8);
         String name = PropertyNames.exportColumn(source);
-        Column c = new Column(Arrays.copyOfRange(b, from, to), h, head, tail, source, name, deselected.contains(name));
+        Column same = byName.get(name);
+        Column c = new Column(Arrays.copyOfRange(b, from, to), h, head, tail, source, name, deselected.contains(name), same);
+        if (same == null) byName.put(name, c);
         if (++count * 2 > table.length) {
             Column[] old = table;
             table = new Column[old.length * 2];
             for (Column o : old) if (o != null) insert(o);
         }
         insert(c);
-        return c;
+        return c.canonical;
     }
 
     private static int hash(long head, long tail, int len) {

@@ -89,6 +89,32 @@ final class ExportFit {
         return true;
     }
 
+    /**
+     * Writes the event's {@code time}, {@code [,]"time":"<RFC 3339>"}, by the rules of every value (README "Values
+     * and types") but never left out: the replication key is automatic (the renderer has it declared). Its value
+     * is always an RFC 3339 string, so what it needs is known once per schema version: a column that does not take
+     * strings is widened, a {@code format} that such a string breaks ({@code date}) is dropped. Only a column with
+     * deeper constraints (an {@code enum}, a {@code pattern}) has each value admitted as a tree (rare).
+     */
+    void writeTime(Column c, long version, boolean first, char[] chars, int len) throws IOException {
+        if (c.version != version) refreshTime(c, version);
+        if (c.tree) {
+            guard.admitValue(c.name, TextNode.valueOf(new String(chars, 0, len)));
+            c.version = -1;
+        }
+        field(c, first, len + 2);
+        out.put((byte) '"');
+        out.putAscii(chars, len);
+        out.put((byte) '"');
+    }
+
+    private void refreshTime(Column c, long version) {
+        refresh(c, version);
+        boolean changed = (c.fitMask & SchemaGuard.STRING) == 0 && guard.widen(c.name, SchemaGuard.STRING);
+        if (!guard.formatFits(c.name, "2000-01-01T00:00:00.001Z")) changed |= guard.dropFormat(c.name);
+        if (changed) refresh(c, guard.version());
+    }
+
     private void refresh(Column c, long version) {
         c.keep = guard.keeps(c.name);
         c.dateTime = guard.isDateTime(c.name);

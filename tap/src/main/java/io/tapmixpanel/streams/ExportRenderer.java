@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.ExportConsumer;
 import io.tapmixpanel.mixpanel.ExportEvent;
 import io.tapmixpanel.mixpanel.ExportSyntaxException;
@@ -27,11 +29,18 @@ import java.util.function.LongConsumer;
  */
 final class ExportRenderer implements ExportConsumer {
     private static final byte[] PREFIX = "{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":{".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TIME_FIELD = "\"time\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final int TIME_EXTRACTED_EVERY = 16_384;
     /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the {@code time}s an RFC 3339 year can hold. */
     private static final long MIN_SECONDS = -62_135_596_800L, MAX_SECONDS = 253_402_300_799L;
     private static final long MIN_MILLIS = MIN_SECONDS * 1000, MAX_MILLIS = MAX_SECONDS * 1000 + 999;
+
+    /**
+     * {@code time} as discovery declares it (schemas/export.json), for a catalog that leaves it out: every record
+     * has it (the replication key is automatic, README "Streams"), so the schema must declare it even under
+     * {@code additionalProperties: false}.
+     */
+    private static final ObjectNode TIME_SCHEMA = JsonNodeFactory.instance.objectNode()
+            .<ObjectNode>set("type", JsonNodeFactory.instance.arrayNode().add("null").add("string")).put("format", "date-time");
 
     /**
      * A window read whole: its spool of RECORD lines, how many, the latest event time (UTC ms), the latest plausible
@@ -52,6 +61,8 @@ final class ExportRenderer implements ExportConsumer {
     private final ExportWatermark.Filter skip;
     /** Whether processing times are read (for the next watermark), not only for the legacy conversion. */
     private final boolean trackProcessing;
+    /** The column of each field of the event being rendered (reused: no per-event allocation). */
+    private Column[] fieldColumns = new Column[64];
 
     private long records;
     private long skipped;
@@ -69,6 +80,7 @@ final class ExportRenderer implements ExportConsumer {
         this.guard = guard;
         this.trackProcessing = trackProcessing || skip != null;
         this.skip = skip;
+        guard.declare("time", TIME_SCHEMA);
         this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
         this.progress = progress;
         this.columns = new ExportColumns(deselected);
@@ -109,6 +121,11 @@ final class ExportRenderer implements ExportConsumer {
         suffix = (",\"time_extracted\":\"" + TimeExtracted.now() + "\"}\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * One event as one RECORD line. Two passes over its fields: the first finds each field's column and marks the
+     * column's last field, the second writes only that one, so that a name given twice, in one spelling or two
+     * ({@code "a"}, {@code "\\u0061"}), is one key holding its last value (README "Streams"), with no per-event set.
+     */
     @Override
     public void onEvent(ExportEvent e) throws IOException {
         long version = guard.version();
@@ -117,29 +134,34 @@ final class ExportRenderer implements ExportConsumer {
         int timeAt = -1;
         boolean first = true;
         byte[] b = e.buf();
+        int size = e.size();
+        Column[] cs = fieldColumns;
+        if (cs.length < size) cs = fieldColumns = new Column[Math.max(size, 2 * cs.length)];
+        for (int i = 0; i < size; i++) {
+            Column c = (e.flags(i) & ExportEvent.TOP_EVENT) != 0 ? eventColumn : columns.find(b, e.nameStart(i), e.nameEnd(i), e.flags(i));
+            c.last = i;
+            cs[i] = c;
+        }
         ExportSpool o = out;
         if (skip != null) o.startRecord();
         o.ensure(PREFIX.length);
         o.put(PREFIX);
-        for (int i = 0, size = e.size(); i < size; i++) {
+        Column timeColumn = null;
+        for (int i = 0; i < size; i++) {
+            Column c = cs[i];
+            if (c.last != i) continue; // a later field has the same name: the last one wins
             int type = e.type(i);
-            int flags = e.flags(i);
-            Column c;
-            if ((flags & ExportEvent.TOP_EVENT) != 0) {
-                c = eventColumn;
-            } else {
-                c = columns.find(b, e.nameStart(i), e.nameEnd(i), flags);
-                if (c.time && (type == ExportEvent.INTEGER || type == ExportEvent.NUMBER)) {
-                    time = timeMillis(b, e.valueStart(i), e.valueEnd(i), type, e);
-                    timeAt = i;
-                    continue;
-                }
-                // read for the legacy conversion and the watermark only; any integer is just a value (never a malformed line)
-                if (c.processing && type == ExportEvent.INTEGER && (legacy != null || trackProcessing)) {
-                    processing = longOrMin(b, e.valueStart(i), e.valueEnd(i));
-                }
+            if (c.time && (type == ExportEvent.INTEGER || type == ExportEvent.NUMBER)) {
+                time = timeMillis(b, e.valueStart(i), e.valueEnd(i), type, e);
+                timeAt = i;
+                timeColumn = c;
+                continue;
             }
-            if (fit.write(c, type, flags, b, e.valueStart(i), e.valueEnd(i), version, first)) first = false;
+            // read for the legacy conversion and the watermark only; any integer is just a value (never a malformed line)
+            if (c.processing && type == ExportEvent.INTEGER && (legacy != null || trackProcessing)) {
+                processing = longOrMin(b, e.valueStart(i), e.valueEnd(i));
+            }
+            if (fit.write(c, type, e.flags(i), b, e.valueStart(i), e.valueEnd(i), version, first)) first = false;
         }
         if (timeAt >= 0) {
             long utc = legacy == null ? time : legacy.toUtcMillis(time, processing);
@@ -153,12 +175,7 @@ final class ExportRenderer implements ExportConsumer {
                 return;
             }
             if (utc > maxTime) maxTime = utc;
-            int len = rfc3339.format(utc);
-            o.ensure(TIME_FIELD.length + len + 2);
-            if (!first) o.put((byte) ',');
-            o.put(TIME_FIELD);
-            o.putAscii(rfc3339.chars(), len);
-            o.put((byte) '"');
+            fit.writeTime(timeColumn, version, first, rfc3339.chars(), rfc3339.format(utc));
         }
         o.ensure(suffix.length + 1);
         o.put((byte) '}');

@@ -325,6 +325,68 @@ class ExportScannerTest {
         assertEquals(3, f.line);
     }
 
+    private static byte[] lineWith(String before, byte[] raw, String after) {
+        byte[] a = before.getBytes(StandardCharsets.UTF_8);
+        byte[] c = after.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[a.length + raw.length + c.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(raw, 0, out, a.length, raw.length);
+        System.arraycopy(c, 0, out, a.length + raw.length, c.length);
+        return out;
+    }
+
+    private static byte[] bytes(int... b) {
+        byte[] out = new byte[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = (byte) b[i];
+        return out;
+    }
+
+    @Test
+    void overlongFormsEncodedSurrogatesAndCodePointsPastU10FFFFAreMalformedWithTheirLine() throws Exception {
+        String ok = "{\"event\":\"a\",\"properties\":{}}\n";
+        List<byte[]> bad = List.of(bytes(0xE0, 0x80, 0x80), bytes(0xE0, 0x9F, 0xBF), bytes(0xF0, 0x80, 0x80, 0x80),
+                bytes(0xF0, 0x8F, 0xBF, 0xBF), bytes(0xED, 0xA0, 0x80), bytes(0xED, 0xBF, 0xBF),
+                bytes(0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80) /* CESU-8 for U+1F600 */, bytes(0xF4, 0x90, 0x80, 0x80),
+                bytes(0xF4, 0xBF, 0xBF, 0xBF));
+        for (byte[] raw : bad) {
+            for (String[] where : List.of(new String[] {"{\"event\":\"x", "\",\"properties\":{}}\n"},
+                    new String[] {"{\"event\":\"x\",\"properties\":{\"k\":\"", "\"}}\n"},
+                    new String[] {"{\"event\":\"x\",\"properties\":{\"", "\":1}}\n"},
+                    new String[] {"{\"event\":\"x\",\"properties\":{\"k\":[{\"n\":\"", "\"}]}}\n"})) {
+                byte[] full = lineWith(ok + ok + where[0], raw, where[1] + ok);
+                ExportReader.AttemptFailed f = assertThrows(ExportReader.AttemptFailed.class, () -> scan(new ByteArrayInputStream(full)),
+                        new String(full, StandardCharsets.ISO_8859_1));
+                assertEquals(ExportReader.AttemptFailed.Kind.MALFORMED, f.kind);
+                assertEquals(3, f.line);
+                assertTrue(f.reason.startsWith("Invalid UTF-8 ("), f.reason);
+            }
+        }
+        // the first and last code points of each range around them are text
+        byte[] edges = lineWith("{\"event\":\"", bytes(0xE0, 0xA0, 0x80, 0xED, 0x9F, 0xBF, 0xEE, 0x80, 0x80,
+                0xF0, 0x90, 0x80, 0x80, 0xF4, 0x8F, 0xBF, 0xBF), "\",\"properties\":{}}\n");
+        assertEquals(List.of(List.of("^event=1:\"\u0800\ud7ff\ue000\ud800\udc00\udbff\udfff\"")),
+                scan(new ByteArrayInputStream(edges)));
+    }
+
+    @Test
+    void anEscapedSurrogateThatIsNotHalfOfAPairIsRewrittenAsUfffdInValuesAndNames() throws Exception {
+        String[][] cases = {
+                {"\\ud800", "\\ufffd"}, {"a\\ud800b", "a\\ufffdb"}, {"\\udc00", "\\ufffd"}, {"\\uDBFFx", "\\ufffdx"},
+                {"\\ud800\\ud800", "\\ufffd\\ufffd"}, {"\\ud800\\n\\udc00", "\\ufffd\\n\\ufffd"},
+                {"\\udc00\\ud800", "\\ufffd\\ufffd"}, {"\\ud800\\udbff\\udc00", "\\ufffd\\udbff\\udc00"},
+                {"\\ud83d\\ude00", "\\ud83d\\ude00"}, {"\\uD83D\\uDE00\\u00e9", "\\uD83D\\uDE00\\u00e9"},
+                {"\\ud800\\u0041", "\\ufffd\\u0041"}};
+        for (String[] c : cases) {
+            String in = c[0], out = c[1];
+            String body = "{\"event\":\"" + in + "\",\"properties\":{\"" + in + "\":\"" + in + "\",\"o\":[{\"" + in + "\":\"" + in + "\"}]}}\n";
+            List<List<String>> events = scan(body);
+            assertEquals(List.of(List.of("^event=1:\"" + out + "\"", out + "=1:\"" + out + "\"", "o=7:[{\"" + out + "\":\"" + out + "\"}]")),
+                    events, in);
+            // and the same when the bytes arrive a few at a time (a string scanned again once more bytes are in)
+            assertEquals(events, scan(trickle(body.getBytes(StandardCharsets.UTF_8), in.hashCode())), in);
+        }
+    }
+
     @Test
     void aLineIsAnEventOnlyWithAnEventStringAndAPropertiesObject() {
         String ok = "{\"event\":\"a\",\"properties\":{\"time\":1}}\n";

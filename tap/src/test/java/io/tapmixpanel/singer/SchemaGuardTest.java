@@ -276,4 +276,18 @@ class SchemaGuardTest {
         assertEquals(1 + 50 * 4, g.version(), "each property widened once per type");
         assertEquals(5, prop(g, "p7").get("type").size());
     }
+
+    @Test
+    void declareAddsAMissingPropertyWhateverAdditionalPropertiesSaysAndLeavesADeclaredOneAsItIs() {
+        SchemaGuard g = new SchemaGuard(obj("{'type':'object','additionalProperties':false,'properties':{'n':{'type':'integer'}}}"));
+        assertFalse(g.keeps("time"));
+        assertTrue(g.declare("time", obj("{'type':['null','string'],'format':'date-time'}")));
+        assertEquals(2, g.version());
+        assertTrue(g.keeps("time"));
+        assertTrue(g.isDateTime("time"));
+        assertFalse(g.declare("time", obj("{'type':'integer'}")), "already declared");
+        assertFalse(g.declare("n", obj("{'type':'string'}")));
+        assertEquals(2, g.version());
+        assertEquals(obj("{'type':'integer'}"), g.versioned().schema().get("properties").get("n"));
+    }
 }

@@ -141,6 +141,36 @@ class ExportRendererTest {
     }
 
     @Test
+    void aNameGivenTwiceInOneEventIsOneKeyHoldingItsLastValue() throws IOException {
+        assertEquals(List.of("{\"event\":\"e\",\"b\":2,\"a\":3}", "{\"a\":[1],\"event\":\"second\"}" /* at the place of its last */,
+                        "{\"event\":\"e\",\"time\":\"soon\"}", "{\"event\":\"e\",\"time\":\"2023-11-14T22:13:20Z\"}"),
+                render("{\"event\":\"e\",\"properties\":{\"a\":1,\"b\":2,\"a\":3}}\n"
+                        + "{\"event\":\"first\",\"properties\":{\"a\":null,\"a\":[1]},\"event\":\"second\"}\n"
+                        + "{\"event\":\"e\",\"properties\":{\"time\":1700000000,\"time\":\"soon\"}}\n"
+                        + "{\"event\":\"e\",\"properties\":{\"time\":\"soon\",\"time\":1700000000}}\n", OPEN));
+        // two properties objects: the members of both, a name in both keeping its later value
+        assertEquals(List.of("{\"event\":\"e\",\"b\":1,\"a\":2}"),
+                render("{\"event\":\"e\",\"properties\":{\"a\":1,\"b\":1},\"properties\":{\"a\":2}}\n", OPEN));
+    }
+
+    @Test
+    void namesAreComparedAsDecodedTextWhateverTheirEscapes() throws IOException {
+        assertEquals(List.of("{\"event\":\"e\",\"a\":2,\"mp_reserved_os\":\"y\"}", "{\"event\":\"e\",\"a\":3,\"mp_reserved_os\":\"z\"}",
+                        "{\"event\":\"e\",\"k\":1,\"time\":\"2023-11-14T22:13:21Z\"}"),
+                render("{\"event\":\"e\",\"properties\":{\"\\u0061\":1,\"a\":2,\"$os\":\"x\",\"\\u0024os\":\"y\"}}\n"
+                        + "{\"event\":\"e\",\"properties\":{\"\\u0061\":3,\"\\u0024\\u006fs\":\"z\",\"g\\u006fne\":1}}\n"
+                        + "{\"event\":\"e\",\"properties\":{\"ti\\u006de\":1700000000,\"k\":1,\"time\":1700000001}}\n", OPEN));
+    }
+
+    @Test
+    void aNameOrValueWithAnEscapedLoneSurrogateIsWrittenWithUfffd() throws IOException {
+        List<String> out = render("{\"event\":\"e\\udc00\",\"properties\":{\"a\\ud800\":\"x\\ud800\",\"\\ud83d\":[\"\\ude00\"],"
+                + "\"d\":\"\\ud800\"}}\n", "{\"type\":\"object\",\"additionalProperties\":true,\"properties\":{"
+                + "\"d\":{\"type\":\"string\",\"format\":\"date-time\"},\"\uFFFD\":{\"type\":\"string\"}}}");
+        assertEquals(List.of("{\"event\":\"e\\ufffd\",\"a\uFFFD\":\"x\\ufffd\",\"\uFFFD\":\"[\\\"\uFFFD\\\"]\",\"d\":\"\\ufffd\"}"), out);
+    }
+
+    @Test
     void longNamesThatDifferOnlyInTheMiddleAreEachTheirOwnColumn() throws IOException {
         // The column lookup hashes head, tail and middle words: every name here shares its first and last 8 bytes.
         ObjectNode props = MAPPER.createObjectNode();

@@ -85,6 +85,10 @@ final class JacksonExportRenderer {
 
     JacksonExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
         this.guard = guard;
+        // as the production renderer: the replication key is declared even when the catalog leaves it out
+        com.fasterxml.jackson.databind.node.ObjectNode timeSchema = MAPPER.createObjectNode();
+        timeSchema.set("type", MAPPER.createArrayNode().add("null").add("string"));
+        guard.declare("time", timeSchema.put("format", "date-time"));
         this.deselected = deselected;
         this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
         this.spoolDir = spoolDir;

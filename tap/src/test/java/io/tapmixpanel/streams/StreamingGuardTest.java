@@ -179,4 +179,64 @@ class StreamingGuardTest {
         assertFalse(out.guard().keeps("extra"));
         assertTrue(out.guard().keeps("n"));
     }
+
+    private static final String TIMED = "{'event':'a','properties':{'time':1704844792,'n':1}}\n";
+
+    /** One event through a schema whose {@code time} is as given (absent when null), under additionalProperties. */
+    private Output timed(String time, boolean additional, Set<String> deselected) throws IOException {
+        return sync("{'type':'object','additionalProperties':" + additional + ",'properties':{'event':{'type':'string'},"
+                + (time == null ? "" : "'time':" + time + ",") + "'n':{'type':'integer'}}}", deselected, false, TIMED);
+    }
+
+    private static void assertTimeKept(Output out) throws IOException {
+        assertEveryRecordValidates(out);
+        assertEquals(List.of(M.readTree(json("{'event':'a','n':1,'time':'2024-01-09T23:59:52Z'}"))), out.records());
+    }
+
+    @Test
+    void timeDeclaredAsAnIntegerIsWidenedToTakeItsRfc3339String() throws IOException {
+        Output out = timed("{'type':'integer'}", true, Set.of());
+        assertTimeKept(out);
+        assertEquals(M.readTree(json("{'type':['integer','string']}")), out.property("time"));
+        assertEquals(1, out.schemas(), "one SCHEMA, already widened");
+    }
+
+    @Test
+    void timeLeftOutOfTheCatalogIsDeclaredAsDiscoveryDeclaresItEvenUnderAdditionalPropertiesFalse() throws IOException {
+        for (boolean additional : List.of(false, true)) {
+            Output out = timed(null, additional, Set.of());
+            assertTimeKept(out);
+            assertEquals(M.readTree(json("{'type':['null','string'],'format':'date-time'}")), out.property("time"));
+        }
+    }
+
+    @Test
+    void aDeselectedTimeIsKeptAndDeclaredTheReplicationKeyIsAutomatic() throws IOException {
+        // the catalog's selected schema no longer has it (CatalogEntry.selectedSchema)
+        for (boolean additional : List.of(false, true)) {
+            Output out = timed(null, additional, Set.of("time"));
+            assertTimeKept(out);
+            assertEquals(M.readTree(json("{'type':['null','string'],'format':'date-time'}")), out.property("time"));
+        }
+    }
+
+    @Test
+    void timeIsTheFirstFieldWhenEveryOtherOneIsLeftOut() throws IOException {
+        Output out = sync("{'type':'object','additionalProperties':false,'properties':{}}", Set.of(), false, TIMED);
+        assertEveryRecordValidates(out);
+        assertEquals(List.of(M.readTree(json("{'time':'2024-01-09T23:59:52Z'}"))), out.records());
+    }
+
+    @Test
+    void aTimeColumnWhoseFormatOrConstraintsItsStringBreaksIsWidenedLikeAnyOther() throws IOException {
+        Output date = timed("{'type':'string','format':'date'}", false, Set.of());
+        assertTimeKept(date);
+        assertEquals(M.readTree(json("{'type':'string'}")), date.property("time"), "a date-time is no date: the format goes");
+        Output constrained = timed("{'type':'string','maxLength':4}", false, Set.of());
+        assertTimeKept(constrained);
+        assertEquals(M.readTree(json("{'type':'string'}")), constrained.property("time"));
+        Output never = timed("false", false, Set.of());
+        assertTimeKept(never);
+        assertEquals(M.readTree(json("{'type':['null','string']}")), never.property("time"), "a schema that takes nothing");
+    }
 }
