@@ -138,7 +138,8 @@ with open("MANIFEST.tsv", "w") as f:
     f.write("# kind, file (in bad-inputs/<kind>/; '.' = that folder itself, a directory instead of a file), the fragment\n")
     f.write("# the CRITICAL line must contain (the key or JSON path where there is one), and what is wrong.\n")
     f.write("# Each input must exit 2 with exactly one stderr line, 'CRITICAL ' + a message naming the file, no stack trace\n")
-    f.write("# and no secret (configs carry s3cr3t-*-DO-NOT-PRINT). Catalogs and states run with a valid config.\n")
+    f.write("# and no secret (configs carry s3cr3t-*-DO-NOT-PRINT). Catalogs and states run with a valid config\n")
+    f.write("# (BadInputCorpusTest's) and must be refused before any request.\n")
     for r in rows:
         f.write("\t".join(r) + "\n")
 print(len(rows), "inputs")
