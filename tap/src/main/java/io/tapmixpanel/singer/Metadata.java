@@ -36,6 +36,8 @@ public final class Metadata {
 
     /** Values a catalog user sets that only mean something as booleans (null is the same as absent). */
     private static final List<String> BOOLEANS = List.of(SELECTED, SELECTED_BY_DEFAULT);
+    /** The inclusions of the Singer spec; any other would be read as "available" and its intent lost. */
+    private static final List<String> INCLUSIONS = List.of(AUTOMATIC, AVAILABLE, UNSUPPORTED);
     /** Stream-level values that only mean something as text (null is the same as absent). */
     private static final List<String> STREAM_TEXTS = List.of(REPLICATION_METHOD, FORCED_REPLICATION_METHOD, REPLICATION_KEY);
 
@@ -169,6 +171,11 @@ public final class Metadata {
                     throw fail.at(valuePath(path, key, name), "must be true or false, not " + Json.kind(v));
                 }
             }
+            JsonNode inclusion = values.get(INCLUSION);
+            if (inclusion != null && !inclusion.isNull() && !(inclusion.isTextual() && INCLUSIONS.contains(inclusion.asText()))) {
+                String shown = inclusion.isTextual() ? "'" + abbreviate(inclusion.asText()) + "'" : Json.kind(inclusion);
+                throw fail.at(valuePath(path, key, INCLUSION), "must be one of " + String.join(", ", INCLUSIONS) + ", not " + shown);
+            }
             if (key.equals(STREAM)) {
                 for (String name : STREAM_TEXTS) {
                     JsonNode v = values.get(name);
@@ -180,6 +187,10 @@ public final class Metadata {
             m.put(key, (ObjectNode) values.deepCopy());
         }
         return new Metadata(m);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     /**

@@ -169,6 +169,18 @@ class CatalogTest {
     }
 
     @Test
+    void anInclusionOutsideTheSingerSpecIsNamedWithItsStream() {
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[\"properties\",\"city\"]].inclusion: must be one of"
+                + " automatic, available, unsupported, not 'Unsupported' (stream engage)",
+                entryProblem("[{'breadcrumb':['properties','city'],'metadata':{'inclusion':'Unsupported'}}]", "{}"));
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].inclusion: must be one of automatic, available,"
+                + " unsupported, not a boolean (stream engage)",
+                entryProblem("[{'breadcrumb':[],'metadata':{'inclusion':false}}]", "{}"));
+        assertFalse(entry("[{'breadcrumb':['properties','a'],'metadata':{'inclusion':'unsupported'}}]", SCHEMA)
+                .isPropertySelected("a"));
+    }
+
+    @Test
     void replicationMethodsAndKeysThatAreNotStringsAreNamedWithTheirStream() {
         assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].replication-method: must be a string, not a number"
                 + " (stream engage)", entryProblem("[{'breadcrumb':[],'metadata':{'replication-method':1}}]", "{}"));
