@@ -93,6 +93,22 @@ put("catalog", "schema-string.json", json.dumps({"streams": [stream("engage", sc
 put("catalog", "metadata-object.json", json.dumps({"streams": [stream("cohorts", metadata={"selected": True})]}), "streams[0].metadata: must be a list", "metadata not a list")
 put("catalog", "metadata-no-breadcrumb.json", json.dumps({"streams": [stream("cohorts", metadata=[{"metadata": {"selected": True}}])]}), "streams[0].metadata[0].breadcrumb: is missing", "metadata entry without breadcrumb")
 put("catalog", "key-properties-number.json", json.dumps({"streams": [stream("funnels", key_properties=[1, 2])]}), "streams[0].key_properties[0]: must be a string", "keys as numbers")
+def md(**kw):
+    return [{"breadcrumb": [], "metadata": dict({"selected": True}, **kw)}]
+
+
+put("catalog", "schema-properties-list.json", json.dumps({"streams": [stream("export", schema={"type": "object", "properties": ["time"]})]}), "streams[0].schema.properties: must be an object, not a list (stream export)", "properties as a list")
+put("catalog", "key-properties-string.json", json.dumps({"streams": [stream("engage", key_properties="distinct_id")]}), "streams[0].key_properties: must be a list of strings, not a string (stream engage)", "one key as a bare string")
+put("catalog", "schema-type-string.json", json.dumps({"streams": [stream("export", schema={"type": "string", "properties": {}})]}), "streams[0].schema.type: must be \"object\"", "records are objects")
+put("catalog", "schema-type-no-object.json", json.dumps({"streams": [stream("export", schema={"type": ["null", "string"], "properties": {}})]}), "streams[0].schema.type: must include \"object\"", "type list without object")
+put("catalog", "selected-string.json", json.dumps({"streams": [stream("cohorts", metadata=[{"breadcrumb": [], "metadata": {"selected": "true"}}])]}), "streams[0].metadata[breadcrumb=[]].selected: must be true or false, not a string (stream cohorts)", "selected as text")
+put("catalog", "property-selected-number.json", json.dumps({"streams": [stream("engage", metadata=md() + [{"breadcrumb": ["properties", "city"], "metadata": {"selected": 0}}])]}), "streams[0].metadata[breadcrumb=[\"properties\",\"city\"]].selected: must be true or false, not a number (stream engage)", "property selected as 0")
+put("catalog", "inclusion-unknown.json", json.dumps({"streams": [stream("engage", metadata=md() + [{"breadcrumb": ["properties", "city"], "metadata": {"inclusion": "excluded"}}])]}), "streams[0].metadata[breadcrumb=[\"properties\",\"city\"]].inclusion: must be one of automatic, available, unsupported, not 'excluded' (stream engage)", "an inclusion Singer does not have")
+put("catalog", "log-based.json", json.dumps({"streams": [stream("engage", metadata=md(**{"replication-method": "LOG_BASED"}))]}), "streams[0].metadata[breadcrumb=[]].replication-method: 'LOG_BASED' is not supported: stream engage", "a method this tap does not have")
+put("catalog", "export-full-table.json", json.dumps({"streams": [stream("export", metadata=md(**{"replication-method": "FULL_TABLE"}))]}), "replication-method: 'FULL_TABLE' is not supported: stream export is always INCREMENTAL", "a method the stream does not have")
+put("catalog", "cohorts-top-level-incremental.json", json.dumps({"streams": [stream("cohorts", replication_method="INCREMENTAL")]}), "streams[0].replication_method: 'INCREMENTAL' is not supported: stream cohorts is always FULL_TABLE", "legacy top-level method")
+put("catalog", "replication-key-unknown.json", json.dumps({"streams": [stream("engage", metadata=md(**{"replication-method": "INCREMENTAL", "replication-key": "last_seen"}))]}), "replication-key: 'last_seen' is not a replication key of stream engage", "a key the stream does not have")
+put("catalog", "replication-key-number.json", json.dumps({"streams": [stream("engage", metadata=md(**{"replication-key": 1}))]}), "streams[0].metadata[breadcrumb=[]].replication-key: must be a string, not a number (stream engage)", "key as a number")
 # ---- state (run with a valid config)
 put("state", "truncated.json", '{"bookmarks": {"export": {"replication_key": "time", "replication_key_va', "malformed", "cut in the middle")
 put("state", "binary.bin", garbage, "malformed", "binary garbage")
@@ -134,7 +150,8 @@ with open("MANIFEST.tsv", "w") as f:
     f.write("# kind, file (in bad-inputs/<kind>/; '.' = that folder itself, a directory instead of a file), the fragment\n")
     f.write("# the CRITICAL line must contain (the key or JSON path where there is one), and what is wrong.\n")
     f.write("# Each input must exit 2 with exactly one stderr line, 'CRITICAL ' + a message naming the file, no stack trace\n")
-    f.write("# and no secret (configs carry s3cr3t-*-DO-NOT-PRINT). Catalogs and states run with a valid config.\n")
+    f.write("# and no secret (configs carry s3cr3t-*-DO-NOT-PRINT). Catalogs and states run with a valid config\n")
+    f.write("# (BadInputCorpusTest's) and must be refused before any request.\n")
     for r in rows:
         f.write("\t".join(r) + "\n")
 print(len(rows), "inputs")

@@ -83,14 +83,26 @@ public final class Catalog {
         return new Catalog(entries);
     }
 
-    /** Builds "file: path: problem" exceptions. */
+    /** Builds "file: path: problem" exceptions; inside a stream's entry, "file: path: problem (stream id)". */
     static final class Failure {
         private final String source;
+        private final String suffix;
 
-        Failure(String source) { this.source = source; }
+        Failure(String source) { this(source, ""); }
+
+        private Failure(String source, String suffix) {
+            this.source = source;
+            this.suffix = suffix;
+        }
+
+        /** The same, for the problems of one stream's entry: they also name the stream. */
+        Failure inStream(String tapStreamId) {
+            String id = tapStreamId.length() > 80 ? tapStreamId.substring(0, 80) + "..." : tapStreamId;
+            return new Failure(source, " (stream " + id + ")");
+        }
 
         CatalogException at(String path, String problem) {
-            return new CatalogException(source, path + ": " + problem);
+            return new CatalogException(source, path + ": " + problem + suffix);
         }
     }
 }

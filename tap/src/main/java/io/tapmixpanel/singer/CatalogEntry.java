@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -111,7 +113,8 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
     /**
      * The catalog's method: stream-level {@code replication-method}, else {@code forced-replication-method}, else
      * the top-level {@code replication_method}; the first one given decides, and one this tap does not know
-     * counts as none. Which method a stream really uses is the streams' rule (README "Streams").
+     * counts as none here (a sync refuses a catalog that names one, before it starts). Which method a stream
+     * really uses is the streams' rule (README "Streams").
      */
     public Optional<ReplicationMethod> replicationMethod() {
         ObjectNode s = metadata.get(Metadata.STREAM).orElse(Json.NODES.objectNode());
@@ -119,6 +122,30 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
                 .or(() -> text(s.get(Metadata.FORCED_REPLICATION_METHOD)))
                 .or(this::topLevelReplicationMethod)
                 .flatMap(ReplicationMethod::parse);
+    }
+
+    /**
+     * Every replication method this entry names, by where it names it (a JSON path within the entry), in the order
+     * {@link #replicationMethod} consults them; the names as written, known to this tap or not.
+     */
+    public Map<String, String> replicationMethodsNamed() {
+        Map<String, String> named = new LinkedHashMap<>();
+        ObjectNode s = metadata.get(Metadata.STREAM).orElse(Json.NODES.objectNode());
+        for (String key : List.of(Metadata.REPLICATION_METHOD, Metadata.FORCED_REPLICATION_METHOD)) {
+            text(s.get(key)).ifPresent(m -> named.put(Metadata.valuePath("metadata", Metadata.STREAM, key), m));
+        }
+        topLevelReplicationMethod.ifPresent(m -> named.put("replication_method", m));
+        return named;
+    }
+
+    /** Every replication key this entry names: stream-level {@code replication-key}, top-level {@code replication_key}. */
+    public Map<String, String> replicationKeysNamed() {
+        Map<String, String> named = new LinkedHashMap<>();
+        ObjectNode s = metadata.get(Metadata.STREAM).orElse(Json.NODES.objectNode());
+        text(s.get(Metadata.REPLICATION_KEY)).ifPresent(k ->
+                named.put(Metadata.valuePath("metadata", Metadata.STREAM, Metadata.REPLICATION_KEY), k));
+        topLevelReplicationKey.ifPresent(k -> named.put("replication_key", k));
+        return named;
     }
 
     /** The Singer layout, fields in a fixed order. */
@@ -134,9 +161,10 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
         return o;
     }
 
-    static CatalogEntry parse(JsonNode node, String path, Catalog.Failure fail) {
-        if (!node.isObject()) throw fail.at(path, "must be an object, not " + Json.kind(node));
-        String id = requiredString(node, "tap_stream_id", path, fail);
+    static CatalogEntry parse(JsonNode node, String path, Catalog.Failure catalogFail) {
+        if (!node.isObject()) throw catalogFail.at(path, "must be an object, not " + Json.kind(node));
+        String id = requiredString(node, "tap_stream_id", path, catalogFail);
+        Catalog.Failure fail = catalogFail.inStream(id);
         JsonNode streamNode = node.get("stream");
         String stream = id;
         if (streamNode != null && !streamNode.isNull()) {
@@ -148,9 +176,14 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
         JsonNode schema = node.get("schema");
         if (schema == null) throw fail.at(path + ".schema", "is missing");
         if (!schema.isObject()) throw fail.at(path + ".schema", "must be an object, not " + Json.kind(schema));
+        checkObjectType(schema.get("type"), path + ".schema.type", fail);
         JsonNode props = schema.get("properties");
         if (props != null && !props.isObject()) {
             throw fail.at(path + ".schema.properties", "must be an object, not " + Json.kind(props));
+        }
+        JsonNode legacySelected = schema.get("selected");
+        if (legacySelected != null && !legacySelected.isNull() && !legacySelected.isBoolean()) {
+            throw fail.at(path + ".schema.selected", "must be true or false, not " + Json.kind(legacySelected));
         }
         JsonNode mdNode = node.get("metadata");
         Metadata md = mdNode == null || mdNode.isNull() ? new Metadata()
@@ -167,6 +200,33 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
         return new CatalogEntry(id, stream, (ObjectNode) schema, keys, md,
                 optionalString(node, "replication_key", path, fail),
                 optionalString(node, "replication_method", path, fail));
+    }
+
+    /**
+     * A stream's records are JSON objects: a schema whose type leaves out "object" describes none of them, and
+     * every RECORD would break its own SCHEMA. No type at all means an object (see the sync's initial schema).
+     */
+    private static void checkObjectType(JsonNode type, String path, Catalog.Failure fail) {
+        if (type == null || type.isNull()) return;
+        if (type.isTextual()) {
+            if (type.asText().equals("object")) return;
+            throw fail.at(path, "must be \"object\" (or a list of types with \"object\"), not \""
+                    + abbreviate(type.asText()) + "\"");
+        }
+        if (!type.isArray()) {
+            throw fail.at(path, "must be \"object\" (or a list of types with \"object\"), not " + Json.kind(type));
+        }
+        boolean object = false;
+        for (int i = 0; i < type.size(); i++) {
+            JsonNode t = type.get(i);
+            if (!t.isTextual()) throw fail.at(path + "[" + i + "]", "must be a string, not " + Json.kind(t));
+            object |= t.asText().equals("object");
+        }
+        if (!object) throw fail.at(path, "must include \"object\", not only " + abbreviate(type.toString()));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private static String requiredString(JsonNode node, String field, String path, Catalog.Failure fail) {

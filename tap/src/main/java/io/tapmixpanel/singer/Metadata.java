@@ -32,6 +32,14 @@ public final class Metadata {
     public static final String VALID_REPLICATION_KEYS = "valid-replication-keys";
     public static final String FORCED_REPLICATION_METHOD = "forced-replication-method";
     public static final String REPLICATION_METHOD = "replication-method";
+    public static final String REPLICATION_KEY = "replication-key";
+
+    /** Values a catalog user sets that only mean something as booleans (null is the same as absent). */
+    private static final List<String> BOOLEANS = List.of(SELECTED, SELECTED_BY_DEFAULT);
+    /** The inclusions of the Singer spec; any other would be read as "available" and its intent lost. */
+    private static final List<String> INCLUSIONS = List.of(AUTOMATIC, AVAILABLE, UNSUPPORTED);
+    /** Stream-level values that only mean something as text (null is the same as absent). */
+    private static final List<String> STREAM_TEXTS = List.of(REPLICATION_METHOD, FORCED_REPLICATION_METHOD, REPLICATION_KEY);
 
     private final Map<List<String>, ObjectNode> entries;
 
@@ -157,9 +165,40 @@ public final class Metadata {
             if (seen != null) {
                 throw fail.at(itemPath + ".breadcrumb", "duplicate " + strings(key) + " (also " + path + "[" + seen + "])");
             }
+            for (String name : BOOLEANS) {
+                JsonNode v = values.get(name);
+                if (v != null && !v.isNull() && !v.isBoolean()) {
+                    throw fail.at(valuePath(path, key, name), "must be true or false, not " + Json.kind(v));
+                }
+            }
+            JsonNode inclusion = values.get(INCLUSION);
+            if (inclusion != null && !inclusion.isNull() && !(inclusion.isTextual() && INCLUSIONS.contains(inclusion.asText()))) {
+                String shown = inclusion.isTextual() ? "'" + abbreviate(inclusion.asText()) + "'" : Json.kind(inclusion);
+                throw fail.at(valuePath(path, key, INCLUSION), "must be one of " + String.join(", ", INCLUSIONS) + ", not " + shown);
+            }
+            if (key.equals(STREAM)) {
+                for (String name : STREAM_TEXTS) {
+                    JsonNode v = values.get(name);
+                    if (v != null && !v.isNull() && !v.isTextual()) {
+                        throw fail.at(valuePath(path, key, name), "must be a string, not " + Json.kind(v));
+                    }
+                }
+            }
             m.put(key, (ObjectNode) values.deepCopy());
         }
         return new Metadata(m);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    /**
+     * The JSON path of one metadata value, addressed by breadcrumb as a user finds it in the file:
+     * {@code streams[0].metadata[breadcrumb=["properties","city"]].selected}.
+     */
+    static String valuePath(String listPath, List<String> breadcrumb, String name) {
+        return listPath + "[breadcrumb=" + strings(breadcrumb) + "]." + name;
     }
 
     static ArrayNode strings(List<String> values) {

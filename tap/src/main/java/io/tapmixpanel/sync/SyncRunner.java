@@ -1,6 +1,5 @@
 package io.tapmixpanel.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
@@ -11,14 +10,11 @@ import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
-import io.tapmixpanel.singer.CatalogException;
 import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
-import io.tapmixpanel.singer.StateException;
 import io.tapmixpanel.singer.TargetClosedException;
-import io.tapmixpanel.streams.Bookmarks;
 import io.tapmixpanel.streams.CallPlan;
 import io.tapmixpanel.streams.Days;
 import io.tapmixpanel.streams.RecordEmitter;
@@ -27,23 +23,20 @@ import io.tapmixpanel.streams.StreamId;
 import io.tapmixpanel.streams.StreamSync;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
- * Runs a sync (README "State"): reads and checks the catalog and state before writing anything, then syncs each
+ * Runs a sync (README "State") of the catalog and state {@link SyncInputs} read and checked: syncs each
  * selected stream in a fixed order (the interrupted one first, from {@code currently_syncing}), writing
  * STATE as streams progress. README "When a stream fails": a 402, a 404 of an undocumented endpoint or revenue's
  * {@code Timeout Error} skips that stream with a warning; any other failure of a stream is one CRITICAL line and
@@ -63,11 +56,9 @@ final class SyncRunner {
         this.clock = clock;
     }
 
-    void run(Optional<Path> catalogFile, Optional<Path> stateFile, SingerWriter out) {
-        State state = stateFile.map(State::read).orElseGet(State::new);
-        stateFile.ifPresent(f -> checkBookmarks(state, f.toString()));
-        Catalog catalog = catalogFile.map(Catalog::read).orElse(null);
-        if (catalog != null) checkStreams(catalog, catalogFile.get().toString());
+    /** {@code catalogFromFile} and {@code state} as {@link SyncInputs} read and checked them. */
+    void run(Optional<Catalog> catalogFromFile, State state, SingerWriter out) {
+        Catalog catalog = catalogFromFile.orElse(null);
         if (catalog == null) {
             Log.info("no --catalog: discovering, then syncing every stream");
             catalog = new Discovery(client, config.selectPropertiesByDefault()).discover().selectAll();
@@ -285,41 +276,5 @@ final class SyncRunner {
             out.add(0, e);
         });
         return out;
-    }
-
-    private static void checkStreams(Catalog catalog, String file) {
-        for (int i = 0; i < catalog.streams().size(); i++) {
-            String id = catalog.streams().get(i).tapStreamId();
-            if (StreamId.of(id).isEmpty()) {
-                throw new CatalogException(file, "streams[" + i + "].tap_stream_id: unknown stream '" + id + "' (known: "
-                        + Arrays.stream(StreamId.values()).map(StreamId::id).collect(Collectors.joining(", ")) + ")");
-            }
-        }
-    }
-
-    /** A bookmark that is not a date is an error now (exit 2), never a silent full resync later. */
-    private void checkBookmarks(State state, String file) {
-        ZoneId zone = config.windows().projectTimezone().orElseThrow();
-        for (String stream : state.streams()) {
-            List<String> values = new ArrayList<>();
-            state.bookmark(stream).ifPresent(values::add);
-            for (var ctx : state.partitionContexts(stream)) {
-                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                ctx.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
-                state.partitionBookmark(stream, m).ifPresent(values::add);
-            }
-            for (String v : values) {
-                if (Bookmarks.instant(v, zone).isEmpty()) {
-                    throw new StateException(file, "bookmarks." + stream + ": '" + v + "' is not a date (yyyy-mm-dd) or an RFC 3339 date-time");
-                }
-            }
-        }
-    }
-
-    private static Object plain(JsonNode v) {
-        if (v.isIntegralNumber()) return v.asLong();
-        if (v.isNumber()) return v.asDouble();
-        if (v.isBoolean()) return v.asBoolean();
-        return v.asText();
     }
 }

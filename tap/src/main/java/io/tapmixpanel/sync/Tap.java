@@ -64,10 +64,15 @@ public final class Tap {
         }
     }
 
+    /**
+     * The catalog and state are read and checked whole first: a bad one is exit 2 before any request (README
+     * "Command line"), even the app API lookup of the project's timezone.
+     */
     public void sync(Optional<Path> catalogFile, Optional<Path> stateFile, OutputStream out) {
+        SyncInputs inputs = SyncInputs.read(catalogFile, stateFile);
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
-            new SyncRunner(resolveTimezone(client), client, metrics, clock).run(catalogFile, stateFile, new SingerWriter(out));
+            new SyncRunner(resolveTimezone(client), client, metrics, clock).run(inputs.catalog(), inputs.state(), new SingerWriter(out));
         }
     }
 

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The errors a newcomer meets first each give one line that says what to change (README "Command line"):
- * wrong region (401), wrong timezone (400 to_date), a free plan (402), the rate limit (429).
+ * wrong region (401), wrong timezone (400 to_date), a free plan (402), the rate limit (429). A bad catalog or state
+ * is found before the first request (exit 2, nothing asked of Mixpanel).
  */
 class NewcomerErrorsTest extends WireMockTestBase {
     @TempDir
@@ -38,6 +39,53 @@ class NewcomerErrorsTest extends WireMockTestBase {
                 + "\"schema\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":[\"null\",\"string\"]}}},"
                 + "\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
         return new Cli(out, Map.of()).run(new String[]{"--config", config.toString(), "--catalog", catalog.toString()});
+    }
+
+    /**
+     * A config that makes the tap ask the app API first: no project_timezone, a service account with a project
+     * id, so the project's timezone would be read from /api/app/me.
+     */
+    private Path configAskingTheAppApi() throws Exception {
+        String url = "http://127.0.0.1:" + wm.port();
+        return Files.writeString(dir.resolve("app-config.json"), "{\"service_account_username\":\"u\","
+                + "\"service_account_secret\":\"s3cr3t-value\",\"project_id\":1234,\"start_date\":\"2024-01-01\","
+                + "\"end_date\":\"2024-01-03\",\"api_base_url\":\"" + url + "\",\"export_base_url\":\"" + url + "\","
+                + "\"app_base_url\":\"" + url + "\"}");
+    }
+
+    private int sync(Path config, String... more) {
+        String[] args = new String[2 + more.length];
+        args[0] = "--config";
+        args[1] = config.toString();
+        System.arraycopy(more, 0, args, 2, more.length);
+        return new Cli(out, Map.of()).run(args);
+    }
+
+    @Test
+    void aBadCatalogIsExitTwoBeforeAnyRequest() throws Exception {
+        wm.stubFor(any(urlPathEqualTo("/api/app/me")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"status\":\"ok\",\"results\":{\"projects\":{}}}")));
+        Path catalog = Files.writeString(dir.resolve("bad-catalog.json"), "{\"streams\":[{\"tap_stream_id\":\"evnts\","
+                + "\"schema\":{},\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
+        assertEquals(2, sync(configAskingTheAppApi(), "--catalog", catalog.toString()), log());
+        assertTrue(critical().contains("unknown stream 'evnts'"), critical());
+        assertEquals(0, wm.getAllServeEvents().size(), this::requests);
+    }
+
+    @Test
+    void aBadStateIsExitTwoBeforeAnyRequestWithOrWithoutACatalog() throws Exception {
+        Path state = Files.writeString(dir.resolve("bad-state.json"),
+                "{\"bookmarks\":{\"revenue\":{\"replication_key\":\"date\",\"replication_key_value\":\"2024-02-30\"}}}");
+        assertEquals(2, sync(configAskingTheAppApi(), "--state", state.toString()), log());
+        assertTrue(critical().contains("bookmarks.revenue: '2024-02-30' is not a date"), critical());
+        Path catalog = Files.writeString(dir.resolve("catalog.json"), "{\"streams\":[{\"tap_stream_id\":\"revenue\","
+                + "\"schema\":{},\"metadata\":[{\"breadcrumb\":[],\"metadata\":{\"selected\":true}}]}]}");
+        assertEquals(2, sync(configAskingTheAppApi(), "--catalog", catalog.toString(), "--state", state.toString()), log());
+        assertEquals(0, wm.getAllServeEvents().size(), this::requests);
+    }
+
+    private String requests() {
+        return "requests: " + wm.getAllServeEvents().stream().map(e -> e.getRequest().getUrl()).toList();
     }
 
     private String critical() {

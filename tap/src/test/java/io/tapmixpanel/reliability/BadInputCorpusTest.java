@@ -1,11 +1,13 @@
 package io.tapmixpanel.reliability;
 
+import com.sun.net.httpserver.HttpServer;
 import io.tapmixpanel.cli.Cli;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.sandbox.Sandbox;
 import io.tapmixpanel.sandbox.SandboxOptions;
 import io.tapmixpanel.testing.TapHarness;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +33,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The bad-input corpus under src/test/resources/bad-inputs (MANIFEST.tsv is the specification): every malformed
  * config, catalog and state exits 2 with exactly one {@code CRITICAL} line naming the file and the key or path,
- * no stack trace and no secret. Unknown config keys are not errors; a likely typo gets one WARNING.
+ * no stack trace and no secret, and before any request. Unknown config keys are not errors; a likely typo gets
+ * one WARNING.
  */
 class BadInputCorpusTest {
     static final Path CORPUS = Path.of("src", "test", "resources", "bad-inputs");
     static final AtomicInteger tried = new AtomicInteger();
+    /** Requests that reached {@link #mixpanel}: a bad input must cost none. */
+    static final AtomicInteger requests = new AtomicInteger();
+    /**
+     * Where the valid config points: it counts requests and refuses them all (401), so an input wrongly accepted
+     * fails at once (exit 1) instead of retrying against a closed port.
+     */
+    static HttpServer mixpanel;
 
     @TempDir
     static Path dir;
+
+    @BeforeAll
+    static void startMixpanel() throws IOException {
+        mixpanel = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        mixpanel.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "{\"error\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        mixpanel.start();
+    }
+
+    @AfterAll
+    static void stopMixpanel() {
+        mixpanel.stop(0);
+    }
 
     record Case(String kind, String file, String fragment, String why) {}
 
@@ -57,8 +87,10 @@ class BadInputCorpusTest {
         c.put("service_account_secret", "s3cr3t-sa-DO-NOT-PRINT");
         c.put("project_id", 1234);
         c.put("start_date", "2024-01-01");
-        c.put("project_timezone", "UTC");
-        for (String k : List.of("api_base_url", "export_base_url", "app_base_url")) c.put(k, "http://127.0.0.1:9");
+        // No project_timezone: the run would ask the app API for it first, so the request count below sees a
+        // catalog or state that is checked only after that request.
+        String url = "http://127.0.0.1:" + mixpanel.getAddress().getPort();
+        for (String k : List.of("api_base_url", "export_base_url", "app_base_url")) c.put(k, url);
         return TapHarness.write(dir, "valid-config.json", c);
     }
 
@@ -90,6 +122,7 @@ class BadInputCorpusTest {
                     default -> throw new AssertionError("unknown kind " + c.kind());
                 };
                 tried.incrementAndGet();
+                int before = requests.get();
                 var r = cli(args);
                 String all = String.join("\n", r.getValue());
                 assertEquals(2, r.getKey(), () -> "exit code; stderr:\n" + all);
@@ -101,6 +134,7 @@ class BadInputCorpusTest {
                 assertTrue(line.length() < 600, () -> "one readable line, not " + line.length() + " chars");
                 assertFalse(line.contains("s3cr3t"), line);
                 assertFalse(line.contains("Exception") || line.contains("\tat "), line);
+                assertEquals(before, requests.get(), "requests made before the input was refused");
             }));
         }
         return tests;

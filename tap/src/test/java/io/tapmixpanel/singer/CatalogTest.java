@@ -105,44 +105,123 @@ class CatalogTest {
     }
 
     @Test
-    void eachStructuralProblemIsNamedWithItsPath() {
+    void eachStructuralProblemIsNamedWithItsPathAndInsideAnEntryItsStream() {
         assertEquals("catalog.json: streams: is missing", problem("{}"));
         assertEquals("catalog.json: streams: must be a list, not an object", problem("{'streams':{}}"));
         assertEquals("catalog.json: streams[0]: must be an object, not a string", problem("{'streams':['x']}"));
         assertEquals("catalog.json: streams[0].tap_stream_id: is missing", problem("{'streams':[{'schema':{}}]}"));
         assertEquals("catalog.json: streams[0].tap_stream_id: must be a non-empty string, not a number",
                 problem("{'streams':[{'tap_stream_id':3,'schema':{}}]}"));
-        assertEquals("catalog.json: streams[1].schema: is missing",
+        assertEquals("catalog.json: streams[1].schema: is missing (stream b)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{}},{'tap_stream_id':'b'}]}"));
-        assertEquals("catalog.json: streams[2].schema: must be an object, not a string",
+        assertEquals("catalog.json: streams[2].schema: must be an object, not a string (stream c)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{}},{'tap_stream_id':'b','schema':{}},"
                         + "{'tap_stream_id':'c','schema':'x'}]}"));
-        assertEquals("catalog.json: streams[0].schema.properties: must be an object, not a list",
+        assertEquals("catalog.json: streams[0].schema.properties: must be an object, not a list (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{'properties':[]}}]}"));
-        assertEquals("catalog.json: streams[0].key_properties: must be a list of strings, not a string",
+        assertEquals("catalog.json: streams[0].key_properties: must be a list of strings, not a string (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'key_properties':'id'}]}"));
-        assertEquals("catalog.json: streams[0].key_properties[1]: must be a string, not a number",
+        assertEquals("catalog.json: streams[0].key_properties[1]: must be a string, not a number (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'key_properties':['id',1]}]}"));
-        assertEquals("catalog.json: streams[0].metadata: must be a list, not an object",
+        assertEquals("catalog.json: streams[0].metadata: must be a list, not an object (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':{}}]}"));
-        assertEquals("catalog.json: streams[0].metadata[0]: must be an object, not a list",
+        assertEquals("catalog.json: streams[0].metadata[0]: must be an object, not a list (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[[]]}]}"));
-        assertEquals("catalog.json: streams[0].metadata[0].breadcrumb: is missing",
+        assertEquals("catalog.json: streams[0].metadata[0].breadcrumb: is missing (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'metadata':{}}]}]}"));
-        assertEquals("catalog.json: streams[0].metadata[1].breadcrumb: must be a list, not a string",
+        assertEquals("catalog.json: streams[0].metadata[1].breadcrumb: must be a list, not a string (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':[],'metadata':{}},"
                         + "{'breadcrumb':'properties/x','metadata':{}}]}]}"));
-        assertEquals("catalog.json: streams[0].metadata[0].breadcrumb[1]: must be a string, not a number",
+        assertEquals("catalog.json: streams[0].metadata[0].breadcrumb[1]: must be a string, not a number (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':['properties',1],'metadata':{}}]}]}"));
-        assertEquals("catalog.json: streams[0].metadata[0].metadata: must be an object, not a list",
+        assertEquals("catalog.json: streams[0].metadata[0].metadata: must be an object, not a list (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':[],'metadata':[]}]}]}"));
-        assertEquals("catalog.json: streams[0].metadata[1].breadcrumb: duplicate [\"properties\",\"x\"] (also streams[0].metadata[0])",
+        assertEquals("catalog.json: streams[0].metadata[1].breadcrumb: duplicate [\"properties\",\"x\"] (also streams[0].metadata[0]) (stream a)",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{},'metadata':[{'breadcrumb':['properties','x'],'metadata':{}},"
                         + "{'breadcrumb':['properties','x'],'metadata':{}}]}]}"));
         assertEquals("catalog.json: streams[1].tap_stream_id: duplicate \"a\" (also streams[0])",
                 problem("{'streams':[{'tap_stream_id':'a','schema':{}},{'tap_stream_id':'a','schema':{}}]}"));
         assertEquals("catalog.json: must be a JSON object with a \"streams\" list, not a list",
                 assertThrows(CatalogException.class, () -> Catalog.parse(M.readTree("[]"), "catalog.json")).getMessage());
+    }
+
+    private static String entryProblem(String metadataJson, String schemaJson) {
+        return problem("{'streams':[{'tap_stream_id':'engage','schema':" + schemaJson + ",'metadata':" + metadataJson + "}]}");
+    }
+
+    @Test
+    void selectedAndSelectedByDefaultThatAreNotBooleansAreNamedWithTheirStream() {
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].selected: must be true or false, not a string"
+                + " (stream engage)", entryProblem("[{'breadcrumb':[],'metadata':{'selected':'yes'}}]", "{}"));
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].selected: must be true or false, not a string"
+                + " (stream engage)", entryProblem("[{'breadcrumb':[],'metadata':{'selected':'true'}}]", "{}"),
+                "text that reads as a boolean is still text: a catalog tool that wrote it has a bug to show");
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[\"properties\",\"city\"]].selected: must be true or"
+                + " false, not a number (stream engage)",
+                entryProblem("[{'breadcrumb':['properties','city'],'metadata':{'selected':0}}]", "{}"));
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[\"properties\",\"city\"]].selected-by-default: must be"
+                + " true or false, not a string (stream engage)",
+                entryProblem("[{'breadcrumb':['properties','city'],'metadata':{'selected-by-default':'no'}}]", "{}"));
+        assertEquals("catalog.json: streams[0].schema.selected: must be true or false, not a string (stream engage)",
+                entryProblem("[]", "{'selected':'yes'}"));
+        assertTrue(entry("[{'breadcrumb':[],'metadata':{'selected':true,'selected-by-default':null}},"
+                + "{'breadcrumb':['properties','a'],'metadata':{'selected':null}}]", SCHEMA).isSelected(), "null is as absent");
+    }
+
+    @Test
+    void anInclusionOutsideTheSingerSpecIsNamedWithItsStream() {
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[\"properties\",\"city\"]].inclusion: must be one of"
+                + " automatic, available, unsupported, not 'Unsupported' (stream engage)",
+                entryProblem("[{'breadcrumb':['properties','city'],'metadata':{'inclusion':'Unsupported'}}]", "{}"));
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].inclusion: must be one of automatic, available,"
+                + " unsupported, not a boolean (stream engage)",
+                entryProblem("[{'breadcrumb':[],'metadata':{'inclusion':false}}]", "{}"));
+        assertFalse(entry("[{'breadcrumb':['properties','a'],'metadata':{'inclusion':'unsupported'}}]", SCHEMA)
+                .isPropertySelected("a"));
+    }
+
+    @Test
+    void replicationMethodsAndKeysThatAreNotStringsAreNamedWithTheirStream() {
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].replication-method: must be a string, not a number"
+                + " (stream engage)", entryProblem("[{'breadcrumb':[],'metadata':{'replication-method':1}}]", "{}"));
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].forced-replication-method: must be a string, not a"
+                + " list (stream engage)", entryProblem("[{'breadcrumb':[],'metadata':{'forced-replication-method':[]}}]", "{}"));
+        assertEquals("catalog.json: streams[0].metadata[breadcrumb=[]].replication-key: must be a string, not an object"
+                + " (stream engage)", entryProblem("[{'breadcrumb':[],'metadata':{'replication-key':{}}}]", "{}"));
+        assertEquals("catalog.json: streams[0].replication_method: must be a string, not a boolean (stream engage)",
+                problem("{'streams':[{'tap_stream_id':'engage','schema':{},'replication_method':true}]}"));
+    }
+
+    @Test
+    void aStreamSchemaWhoseTypeIsNotObjectIsACatalogError() {
+        String not = "catalog.json: streams[0].schema.type: must be \"object\" (or a list of types with \"object\"), not ";
+        assertEquals(not + "\"string\" (stream engage)", entryProblem("[]", "{'type':'string','properties':{}}"));
+        assertEquals(not + "a number (stream engage)", entryProblem("[]", "{'type':5}"));
+        assertEquals(not + "an object (stream engage)", entryProblem("[]", "{'type':{'object':true}}"));
+        assertEquals("catalog.json: streams[0].schema.type: must include \"object\", not only [\"null\",\"string\"]"
+                + " (stream engage)", entryProblem("[]", "{'type':['null','string']}"));
+        assertEquals("catalog.json: streams[0].schema.type: must include \"object\", not only [] (stream engage)",
+                entryProblem("[]", "{'type':[]}"));
+        assertEquals("catalog.json: streams[0].schema.type[1]: must be a string, not a number (stream engage)",
+                entryProblem("[]", "{'type':['object',5]}"));
+        for (String ok : List.of("{'type':'object'}", "{'type':['null','object']}", "{}", "{'type':null}")) {
+            assertEquals("engage", Catalog.parse(obj("{'streams':[{'tap_stream_id':'engage','schema':" + ok + "}]}"),
+                    "catalog.json").streams().get(0).tapStreamId(), ok);
+        }
+    }
+
+    @Test
+    void everyReplicationMethodAndKeyAnEntryNamesIsListedWithWhereItIsNamed() {
+        CatalogEntry e = Catalog.parse(obj("{'streams':[{'tap_stream_id':'s','schema':{},'replication_method':'FULL_TABLE',"
+                + "'replication_key':'k2','metadata':[{'breadcrumb':[],'metadata':{'replication-method':'LOG_BASED',"
+                + "'forced-replication-method':'INCREMENTAL','replication-key':'k1'}}]}]}"), "c.json").streams().get(0);
+        assertEquals(List.of("metadata[breadcrumb=[]].replication-method=LOG_BASED",
+                "metadata[breadcrumb=[]].forced-replication-method=INCREMENTAL", "replication_method=FULL_TABLE"),
+                e.replicationMethodsNamed().entrySet().stream().map(Object::toString).toList());
+        assertEquals(List.of("metadata[breadcrumb=[]].replication-key=k1", "replication_key=k2"),
+                e.replicationKeysNamed().entrySet().stream().map(Object::toString).toList());
+        assertTrue(entry("[]", SCHEMA).replicationMethodsNamed().isEmpty());
+        assertTrue(entry("[]", SCHEMA).replicationKeysNamed().isEmpty());
     }
 
     @Test
