@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * How the export stream asks for raw events and shapes them (README "Streams", export, and "Export across runs"):
  * which events, a segmentation filter, whether {@code time} is the project's wall-clock time (projects created
- * before 2023), a gzip body, the processing-time watermark and its margin.
+ * before 2023), a gzip body, the processing-time watermark and its margin, and the raw {@code properties} column.
  */
 public record ExportOptions(List<String> events, Optional<String> where, boolean timeInProjectTimezone, boolean gzip,
-                            boolean watermark, Duration watermarkMargin) {
+                            boolean watermark, Duration watermarkMargin, boolean rawProperties) {
 
     public ExportOptions {
         events = List.copyOf(events);
@@ -20,6 +20,7 @@ public record ExportOptions(List<String> events, Optional<String> where, boolean
         return new ExportOptions(c.list(Setting.EXPORT_EVENTS), c.string(Setting.EXPORT_WHERE),
                 c.bool(Setting.EXPORT_TIME_IN_PROJECT_TIMEZONE), c.bool(Setting.EXPORT_GZIP),
                 c.bool(Setting.EXPORT_WATERMARK),
-                Duration.ofMinutes(c.integer(Setting.EXPORT_WATERMARK_MARGIN_MINUTES, 0, 7 * 24 * 60)));
+                Duration.ofMinutes(c.integer(Setting.EXPORT_WATERMARK_MARGIN_MINUTES, 0, 7 * 24 * 60)),
+                c.bool(Setting.EXPORT_RAW_PROPERTIES));
     }
 }

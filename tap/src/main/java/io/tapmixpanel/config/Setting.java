@@ -62,6 +62,9 @@ public enum Setting {
     EXPORT_WATERMARK_MARGIN_MINUTES("export_watermark_margin_minutes", "Export Watermark Margin (minutes)", Type.INTEGER, "60",
             "Safety margin for Mixpanel's delay between processing an event and serving it in export: events "
                     + "processed up to this long before the previous run's watermark are written again."),
+    EXPORT_RAW_PROPERTIES("export_raw_properties", "Raw Properties Column", Type.BOOLEAN, "false",
+            "Add a `properties` column holding each event's properties exactly as Mixpanel sent them (original "
+                    + "names, types and nesting), beside the shaped columns, for a lossless copy."),
     REQUEST_TIMEOUT("request_timeout", "Request Timeout (seconds)", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", "Max Concurrent Requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),

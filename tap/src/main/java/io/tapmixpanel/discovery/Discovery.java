@@ -42,10 +42,17 @@ public final class Discovery {
 
     private final MixpanelClient client;
     private final boolean selectPropertiesByDefault;
+    private final boolean rawProperties;
 
     public Discovery(MixpanelClient client, boolean selectPropertiesByDefault) {
+        this(client, selectPropertiesByDefault, false);
+    }
+
+    /** With {@code rawProperties} (export_raw_properties), export's schema has the raw {@code properties} column. */
+    public Discovery(MixpanelClient client, boolean selectPropertiesByDefault, boolean rawProperties) {
         this.client = client;
         this.selectPropertiesByDefault = selectPropertiesByDefault;
+        this.rawProperties = rawProperties;
     }
 
     public Catalog discover() {
@@ -135,6 +142,7 @@ public final class Discovery {
 
     private void addExportProperties(ObjectNode schema) {
         ObjectNode props = (ObjectNode) schema.get("properties");
+        if (rawProperties) props.set("properties", F.objectNode().set("type", types("null", "object")));
         List<String> names = client.topEventProperties();
         Map<String, Set<String>> lexicon = client.hasProjectId() ? lexiconEventTypes() : Map.of();
         for (String name : names) {

@@ -33,6 +33,10 @@ public final class ExportEvent {
     int end;
     long line;
     int size;
+    /** The top-level {@code properties} object's text (the last one, if several), and its members' flags. */
+    int propertiesStart = -1;
+    int propertiesEnd;
+    int propertiesFlags;
     int[] nameStart = new int[64];
     int[] nameEnd = new int[64];
     int[] valueStart = new int[64];
@@ -47,6 +51,7 @@ public final class ExportEvent {
         this.start = start;
         this.line = line;
         this.size = 0;
+        this.propertiesStart = -1;
     }
 
     void add(int ns, int ne, int vs, int ve, int type, int fl) {
@@ -67,6 +72,15 @@ public final class ExportEvent {
         flags[size] = fl;
         size++;
     }
+
+    /** Start of the top-level {@code properties} object's raw text, or -1 when the event has none. */
+    public int propertiesStart() { return propertiesStart; }
+
+    /** End (exclusive) of the top-level {@code properties} object's raw text. */
+    public int propertiesEnd() { return propertiesEnd; }
+
+    /** {@link #ESCAPED} and {@link #NOT_COMPACT}, as for a container value, of the properties object. */
+    public int propertiesFlags() { return propertiesFlags; }
 
     /** The bytes every offset refers to. */
     public byte[] buf() { return buf; }

@@ -252,33 +252,56 @@ public final class ExportScanner {
 
     /** The members of a top-level properties object, each recorded; returns the end. */
     private int properties(int p) throws IOException {
+        int start = p;
+        int fl = 0; // the object's flags as a container value (for export_raw_properties)
+        spacedFlags = 0;
         p = ws(p + 1);
-        if (buf[p] == '}') return p + 1;
+        if (p != start + 1) fl |= ExportEvent.NOT_COMPACT;
+        if (buf[p] == '}') return endProperties(start, p + 1, fl);
         while (true) {
             if (buf[p] != '"') throw unexpected(buf[p], "a property name in double quotes");
             int ns = p + 1;
             p = string(p);
             int ne = p - 1;
             int nameFlags = (lastFlags & ExportEvent.ESCAPED) != 0 ? ExportEvent.NAME_ESCAPED : 0;
+            fl |= lastFlags;
             // compact bodies (Mixpanel's) have no whitespace: look for the expected byte before skipping any
-            if (p >= limit || buf[p] != ':') p = ws(p);
+            if (p >= limit || buf[p] != ':') p = spaced(p);
             if (buf[p] != ':') throw unexpected(buf[p], "':' after a property name");
             p++;
-            if (p >= limit || buf[p] <= ' ') p = ws(p);
+            if (p >= limit || buf[p] <= ' ') p = spaced(p);
             int vs = p;
             p = value(p, typeOf(buf[p]));
             event.add(ns, ne, vs, p, lastType, lastFlags | nameFlags);
-            if (p >= limit || buf[p] <= ' ') p = ws(p);
+            fl |= lastFlags;
+            if (p >= limit || buf[p] <= ' ') p = spaced(p);
             byte b = buf[p];
             if (b == ',') {
                 p++;
-                if (p >= limit || buf[p] != '"') p = ws(p);
+                if (p >= limit || buf[p] != '"') p = spaced(p);
             } else if (b == '}') {
-                return p + 1;
+                return endProperties(start, p + 1, fl | spacedFlags);
             } else {
                 throw unexpected(b, "',' or '}' in properties");
             }
         }
+    }
+
+    /** Whitespace skipped inside the properties object being scanned makes it not compact (rare path). */
+    private int spacedFlags;
+
+    private int spaced(int p) throws IOException {
+        int q = ws(p);
+        if (q != p) spacedFlags = ExportEvent.NOT_COMPACT;
+        return q;
+    }
+
+    private int endProperties(int start, int end, int fl) {
+        event.propertiesStart = start;
+        event.propertiesEnd = end;
+        event.propertiesFlags = fl & (ExportEvent.ESCAPED | ExportEvent.NOT_COMPACT);
+        spacedFlags = 0;
+        return end;
     }
 
     private static int typeOf(byte b) {

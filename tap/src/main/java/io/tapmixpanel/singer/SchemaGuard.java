@@ -121,6 +121,7 @@ public final class SchemaGuard {
     public synchronized boolean declare(String property, ObjectNode propertySchema) {
         if (properties().has(property)) return false;
         properties().set(property, propertySchema.deepCopy());
+        describe(property);
         bump();
         return true;
     }

@@ -84,6 +84,11 @@ final class ExportColumns {
         return new Column(EVENT_KEY, 0, 0, 0, "event", "event", false, null);
     }
 
+    /** A column the renderer adds itself (not found in the body): export_raw_properties' {@code properties}. */
+    static Column added(String name, boolean deselected) {
+        return new Column(name.getBytes(StandardCharsets.UTF_8), 0, 0, 0, name, name, deselected, null);
+    }
+
     /**
      * The column of a raw property name, found without a byte loop: a name is hashed from its length and its first
      * and last 8 bytes read as two longs (shorter names zero-padded), plus, for names longer than 16 bytes, the

@@ -41,6 +41,10 @@ final class ExportRenderer implements ExportConsumer {
      */
     private static final ObjectNode TIME_SCHEMA = JsonNodeFactory.instance.objectNode()
             .<ObjectNode>set("type", JsonNodeFactory.instance.arrayNode().add("null").add("string")).put("format", "date-time");
+    /** The raw properties column, declared like time when export_raw_properties is on: any object. */
+    static final String RAW_PROPERTIES = "properties";
+    static final ObjectNode RAW_PROPERTIES_SCHEMA = JsonNodeFactory.instance.objectNode()
+            .set("type", JsonNodeFactory.instance.arrayNode().add("null").add("object"));
 
     /**
      * A window read whole: its spool of RECORD lines, how many, the latest event time (UTC ms), the latest plausible
@@ -57,6 +61,8 @@ final class ExportRenderer implements ExportConsumer {
     private final ExportSpool out;
     private final ExportFit fit;
     private final Rfc3339 rfc3339 = new Rfc3339();
+    /** export_raw_properties: each event's properties object as sent (README "Streams"); null when off. */
+    private final Column rawProperties;
     /** Events of re-read days that an earlier run wrote (README "Export across runs"); null: write every event. */
     private final ExportWatermark.Filter skip;
     /** Whether processing times are read (for the next watermark), not only for the legacy conversion. */
@@ -72,15 +78,17 @@ final class ExportRenderer implements ExportConsumer {
     private byte[] suffix;
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
-        this(guard, deselected, legacyZone, spoolDir, progress, false, null);
+        this(guard, deselected, legacyZone, spoolDir, progress, false, null, false);
     }
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress,
-                   boolean trackProcessing, ExportWatermark.Filter skip) {
+                   boolean trackProcessing, ExportWatermark.Filter skip, boolean rawProperties) {
         this.guard = guard;
         this.trackProcessing = trackProcessing || skip != null;
         this.skip = skip;
         guard.declare("time", TIME_SCHEMA);
+        if (rawProperties) guard.declare(RAW_PROPERTIES, RAW_PROPERTIES_SCHEMA);
+        this.rawProperties = rawProperties ? ExportColumns.added(RAW_PROPERTIES, deselected.contains(RAW_PROPERTIES)) : null;
         this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
         this.progress = progress;
         this.columns = new ExportColumns(deselected);
@@ -162,6 +170,10 @@ final class ExportRenderer implements ExportConsumer {
                 processing = longOrMin(b, e.valueStart(i), e.valueEnd(i));
             }
             if (fit.write(c, type, e.flags(i), b, e.valueStart(i), e.valueEnd(i), version, first)) first = false;
+        }
+        if (rawProperties != null && e.propertiesStart() >= 0 && fit.write(rawProperties, ExportEvent.OBJECT,
+                e.propertiesFlags(), b, e.propertiesStart(), e.propertiesEnd(), version, first)) {
+            first = false;
         }
         if (timeAt >= 0) {
             long utc = legacy == null ? time : legacy.toUtcMillis(time, processing);

@@ -25,11 +25,13 @@ public final class PropertyNames {
     }
 
     /**
-     * The column name of an export event property. Export records put {@code event} beside the properties,
-     * so a property literally named {@code event} is escaped like the other literals rather than overwrite it.
+     * The column name of an export event property. Export records put {@code event} beside the properties, and
+     * {@code properties} with export_raw_properties, so a property literally named {@code event} or
+     * {@code properties} is escaped like the other literals rather than overwrite it (whatever the setting, so that
+     * the mapping depends only on the name).
      */
     public static String exportColumn(String source) {
-        return source.equals("event") ? LITERAL + source : column(source);
+        return source.equals("event") || source.equals("properties") ? LITERAL + source : column(source);
     }
 
     /** The column name of a profile property: {@code distinct_id} sits beside them, so a literal one is escaped. */

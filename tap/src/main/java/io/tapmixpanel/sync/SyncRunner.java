@@ -61,7 +61,7 @@ final class SyncRunner {
         Catalog catalog = catalogFromFile.orElse(null);
         if (catalog == null) {
             Log.info("no --catalog: discovering, then syncing every stream");
-            catalog = new Discovery(client, config.selectPropertiesByDefault()).discover().selectAll();
+            catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties()).discover().selectAll();
         }
         List<CatalogEntry> selected = ordered(catalog.selected(), state.currentlySyncing());
         if (selected.isEmpty()) {

@@ -53,6 +53,38 @@ class ExportRendererTest {
         return lines;
     }
 
+    private List<String> renderRaw(String body, String schema) throws IOException {
+        SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
+        ExportRenderer r = new ExportRenderer(guard, Set.of(), Optional.empty(), dir, n -> {}, false, null, true);
+        r.beginAttempt(1);
+        ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        ExportEvent e;
+        while ((e = s.next()) != null) r.onEvent(e);
+        List<String> lines = Files.readAllLines(r.finish().spool()).stream()
+                .map(l -> l.replaceAll("^\\{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":", "")
+                        .replaceAll(",\"time_extracted\":\"[^\"]*\"}$", "")).toList();
+        for (String l : lines) MAPPER.readTree(l);
+        return lines;
+    }
+
+    @Test
+    void rawPropertiesHoldTheEventsPropertiesExactlyAsSentBesideTheShapedColumns() throws IOException {
+        String props = "{\"$os\":\"iOS\",\"time\":1700000000,\"n\":{\"a\":[1,2.50]},\"properties\":\"x\"}";
+        assertEquals(List.of("{\"event\":\"e\",\"mp_reserved_os\":\"iOS\",\"n\":{\"a\":[1,2.50]},"
+                        + "\"mp_literal_properties\":\"x\",\"properties\":" + props + ",\"time\":\"2023-11-14T22:13:20Z\"}"),
+                renderRaw("{\"event\":\"e\",\"properties\":" + props + "}\n", OPEN));
+        // spaced bodies are still copied as valid JSON; an empty object is an empty object
+        assertEquals(List.of("{\"event\":\"e\",\"properties\":{}}", "{\"event\":\"e\",\"k\":1,\"properties\":{ \"k\" : 1 }}"),
+                renderRaw("{\"event\":\"e\",\"properties\":{}}\n{\"event\":\"e\",\"properties\":{ \"k\" : 1 }}\n", OPEN));
+    }
+
+    @Test
+    void rawPropertiesAreDeclaredEvenUnderAdditionalPropertiesFalse() throws IOException {
+        String closed = "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"event\":{\"type\":[\"null\",\"string\"]}}}";
+        assertEquals(List.of("{\"event\":\"e\",\"properties\":{\"k\":1,\"time\":1700000000},\"time\":\"2023-11-14T22:13:20Z\"}"),
+                renderRaw("{\"event\":\"e\",\"properties\":{\"k\":1,\"time\":1700000000}}\n", closed));
+    }
+
     private static final String OPEN = "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":true}";
     private static final String STRINGS = "{\"type\":\"object\",\"additionalProperties\":true,\"properties\":{"
             + "\"n\":{\"type\":[\"null\",\"string\"]},\"o\":{\"type\":[\"null\",\"string\"]},\"b\":{\"type\":[\"string\"]},"
