@@ -34,7 +34,7 @@ final class ExportRenderer implements ExportConsumer {
     private static final long MIN_MILLIS = MIN_SECONDS * 1000, MAX_MILLIS = MAX_SECONDS * 1000 + 999;
 
     /** A window read whole: its spool of RECORD lines, how many, and the latest event time (UTC ms). */
-    record Rendered(Path spool, long records, long maxTimeMillis) {}
+    record Rendered(ExportSpool.Spool spool, long records, long maxTimeMillis) {}
 
     private final SchemaGuard guard;
     private final LegacyTimeConverter legacy;
@@ -77,7 +77,7 @@ final class ExportRenderer implements ExportConsumer {
 
     /** Ends a window read whole; the spool now belongs to the caller. */
     Rendered finish() {
-        Path spool = out.close();
+        ExportSpool.Spool spool = out.close();
         progress.accept(unreported);
         unreported = 0;
         return new Rendered(spool, records, maxTime);

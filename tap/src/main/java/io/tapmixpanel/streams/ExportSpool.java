@@ -1,20 +1,26 @@
 package io.tapmixpanel.streams;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * The export renderer's output: a byte buffer in front of a spool file holding one window's RECORD lines, and
- * that file's life (README "Performance"): opened per attempt, deleted when the attempt is discarded or the
- * renderer abandoned, handed over closed when the window was read whole. Writers make room with
- * {@link #ensure(int)}, then put bytes without further checks. Not thread-safe: one per renderer.
+ * that file's life (README "Performance"): opened per attempt, dropped when the attempt is discarded or the
+ * renderer abandoned, handed over as an open channel, positioned anywhere, when the window was read whole. Writers
+ * make room with {@link #ensure(int)}, then put bytes without further checks. Not thread-safe: one per renderer.
+ *
+ * <p>The file's name is removed as soon as it is open (README "Reliability"): the data lives as long as the open
+ * channel, so however the process ends (a signal, SIGKILL, a crash) the kernel frees it and nothing is left in the
+ * temp folder; windows can be hundreds of MB, and repeated timeouts would otherwise fill the disk. Where an open
+ * file cannot be unlinked (Windows), it is deleted by name when dropped, as before.
  */
 final class ExportSpool {
     private static final int OUT = 1 << 18;
@@ -22,62 +28,93 @@ final class ExportSpool {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
+    private FileChannel file;
+    /** The file's name while it still has one (it could not be unlinked while open). */
     private Path path;
-    private OutputStream file;
     private byte[] out = new byte[OUT];
+    private ByteBuffer outBuffer = ByteBuffer.wrap(out);
     private int n;
 
     ExportSpool(Path dir) {
         this.dir = dir;
     }
 
-    /** Starts an empty spool file, deleting the one of an earlier attempt. */
+    /** Starts an empty spool file, dropping the one of an earlier attempt. */
     void open() {
         delete();
+        Path p;
         try {
-            path = Files.createTempFile(dir, "tap-mixpanel-export-", ".jsonl");
-            // WRITE only, not the default TRUNCATE_EXISTING: ext4 (auto_da_alloc) flushes a file opened with O_TRUNC
-            // to disk when it is closed, so every finished spool was written out just before being appended and
-            // deleted, stalling the sync for ~1 s per window switch; untruncated, it stays in the page cache.
-            file = Files.newOutputStream(path, StandardOpenOption.WRITE);
+            p = Files.createTempFile(dir, "tap-mixpanel-export-", ".jsonl");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an export spool in " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            // READ and WRITE only, not TRUNCATE_EXISTING: ext4 (auto_da_alloc) flushes a file opened with O_TRUNC to
+            // disk when it is closed, which stalled the sync for ~1 s per window switch; untruncated, it stays in the
+            // page cache.
+            file = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            deleteQuietly(p);
+            throw new UncheckedIOException("cannot write an export spool in " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.delete(p);
+            path = null;
+        } catch (IOException e) {
+            path = p; // deleted by name once dropped
         }
         n = 0;
     }
 
-    /** Writes out what is buffered and closes the file; it now belongs to the caller. */
-    Path close() {
+    /** Writes out what is buffered; the open file now belongs to the caller, who frees it with {@link Spool#release()}. */
+    Spool close() {
         try {
             flush();
-            file.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write export spool " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write an export spool in " + dir + ": " + e.getMessage(), e);
         }
-        Path p = path;
+        Spool s = new Spool(file, path);
+        file = null;
         path = null;
-        return p;
+        return s;
+    }
+
+    /** A finished spool: its open file, and its name if it still has one. */
+    record Spool(FileChannel channel, Path path) {
+        /** Frees the file. */
+        void release() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a file only read from; nothing to lose
+            }
+            if (path != null) deleteQuietly(path);
+        }
     }
 
     /** Throws away the buffer and the file, if any. */
     void delete() {
-        if (path == null) return;
+        if (file == null) return;
         n = 0;
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // deleting it anyway
-        }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // a temp file left behind is not worth failing the run
-        }
+        new Spool(file, path).release();
+        file = null;
         path = null;
     }
 
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp file left behind is not worth failing the run
+        }
+    }
+
     private void flush() throws IOException {
-        if (n > 0) file.write(out, 0, n);
+        if (n > 0) {
+            ByteBuffer b = outBuffer;
+            b.clear().limit(n);
+            while (b.hasRemaining()) file.write(b);
+        }
         n = 0;
     }
 
@@ -85,7 +122,10 @@ final class ExportSpool {
     void ensure(int len) throws IOException {
         if (n + len <= out.length) return;
         flush();
-        if (len > out.length) out = new byte[Math.max(len, out.length * 2)];
+        if (len > out.length) {
+            out = new byte[Math.max(len, out.length * 2)];
+            outBuffer = ByteBuffer.wrap(out);
+        }
     }
 
     /** One byte (room made by the caller). */

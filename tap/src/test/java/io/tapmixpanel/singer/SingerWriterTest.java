@@ -11,6 +11,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +109,10 @@ class SingerWriterTest {
         for (OutputStream target : List.of(out, new FileOutputStream(outFile.toFile()))) {
             try (SingerWriter w = new SingerWriter(target)) {
                 w.writeRecord("export", Json.NODES.objectNode().put("i", 1), "2024-01-01T00:00:00.000000Z");
-                w.appendFile(spool);
-                w.appendFile(spool2);
+                try (FileChannel a = FileChannel.open(spool); FileChannel b = FileChannel.open(spool2)) {
+                    w.appendFile(a);
+                    w.appendFile(b);
+                }
                 w.writeState(Json.NODES.objectNode().put("i", 5));
             }
         }

@@ -42,8 +42,7 @@ class ExportRendererTest {
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
         while ((e = s.next()) != null) r.onEvent(e);
-        Path spool = r.finish().spool();
-        List<String> lines = Files.readAllLines(spool).stream()
+        List<String> lines = Spools.text(r.finish().spool()).lines()
                 .map(l -> {
                     assertTrue(l.matches(".*,\"time_extracted\":\"[0-9T:.Z-]+\"}$"), l);
                     return l.replaceAll("^\\{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":", "")
