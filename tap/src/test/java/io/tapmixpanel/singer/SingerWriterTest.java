@@ -124,6 +124,40 @@ class SingerWriterTest {
         }
     }
 
+    @Test
+    void theOutputOnlyEverReceivesWholeMessagesWhateverTheBufferHolds() throws IOException {
+        // README "Reliability": a run that ends at any point (exit 1 mid-stream, a signal) leaves stdout on a whole line
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SingerWriter w = new SingerWriter(out);
+        String big = "x".repeat(1000);
+        for (int i = 0; i < 500; i++) {
+            w.writeRecord("engage", Json.NODES.objectNode().put("i", i).put("big", big), null);
+            byte[] sent = out.toByteArray();
+            assertTrue(sent.length == 0 || sent[sent.length - 1] == '\n', "cut after record " + i + " at byte " + sent.length);
+        }
+        assertTrue(out.size() > 0, "a full buffer went out");
+        int before = out.size();
+        w.flush();
+        assertTrue(out.size() > before, "the last messages were still buffered: the test covers a partly sent buffer");
+        w.writeRecord("engage", Json.NODES.objectNode().put("big", "y".repeat(3 * SingerWriter.BUFFER_SIZE)), null);
+        byte[] sent = out.toByteArray();
+        assertEquals('\n', sent[sent.length - 1], "a message larger than the buffer goes out whole");
+        assertEquals(501, lines(sent).size());
+    }
+
+    @Test
+    void theOutputRemembersTheLastStateThatReachedIt() {
+        WholeLineOutput out = new WholeLineOutput(new ByteArrayOutputStream());
+        SingerWriter w = new SingerWriter(out);
+        w.writeState(Json.NODES.objectNode().put("n", 1));
+        assertTrue(out.lastState().isEmpty(), "still in the buffer");
+        w.flush();
+        w.writeState(Json.NODES.objectNode().put("n", 2));
+        assertEquals(1, out.lastState().orElseThrow().path("n").asInt());
+        w.flush();
+        assertEquals(2, out.lastState().orElseThrow().path("n").asInt());
+    }
+
     /** Stands in for stdout after the target exited. */
     private static final class BrokenPipe extends OutputStream {
         @Override public void write(int b) throws IOException { throw new IOException("Broken pipe"); }
