@@ -135,6 +135,12 @@ class ProcessStopTest {
         List<String> err = Files.readAllLines(dir.resolve("stderr.txt"));
         String all = String.join("\n", err);
         assertEquals(expectedExit, tap.exitValue(), all);
+        if (signal.equals("KILL")) {
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "the spool's file had no name: SIGKILL leaves nothing behind");
+            }
+            return;
+        }
 
         byte[] bytes = Files.readAllBytes(out);
         assertEquals('\n', bytes[bytes.length - 1], "stdout ends on a whole line");
@@ -163,6 +169,11 @@ class ProcessStopTest {
     @Test
     void sigintStopsWithExit130AWholeLastLineNoSpoolAndOneLineNamingTheLastState() throws Exception {
         signalled("INT", 130);
+    }
+
+    @Test
+    void evenSigkillLeavesNoSpoolInTheTempFolder() throws Exception {
+        signalled("KILL", 137);
     }
 
     @Test
