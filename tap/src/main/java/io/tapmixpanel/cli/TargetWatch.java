@@ -39,6 +39,12 @@ final class TargetWatch implements Runnable {
         PipeReaders procs = new PipeReaders(Path.of("/proc"));
         procs.pipeOf(1).ifPresent(pipe -> {
             Thread t = new Thread(() -> {
+                // not at start-up, where the scan (~20-90 ms of CPU) would slow every short run
+                try {
+                    Thread.sleep(PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
                 Set<Long> readers = procs.readers(pipe, procs.processes());
                 if (readers.isEmpty()) {
                     Log.debug("target watch off: no visible process reads stdout (%s)", pipe);

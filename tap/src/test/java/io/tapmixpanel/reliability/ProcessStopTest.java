@@ -184,7 +184,7 @@ class ProcessStopTest {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         tap = tapProcess(config("first"), tmp).start(); // stdout is a pipe the test reads, as a target would
         assertTrue(stalled.await(30, TimeUnit.SECONDS), () -> "the tap is waiting on the server: " + stderr());
-        Thread.sleep(300);
+        Thread.sleep(3000); // the watch starts 2 s after the tap (never during start-up)
         tap.getInputStream().close(); // the target exits
         boolean ended = tap.waitFor(20, TimeUnit.SECONDS);
         List<String> err = Files.readAllLines(dir.resolve("stderr.txt"));
