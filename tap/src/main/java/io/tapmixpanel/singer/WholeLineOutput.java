@@ -71,6 +71,7 @@ public final class WholeLineOutput extends OutputStream {
                 long n = Math.min(TRANSFER_PIECE, size - pos);
                 long sent = channel != null ? src.transferTo(pos, n, channel) : copy(src, pos, n);
                 if (sent <= 0) sent = copy(src, pos, n); // should not happen on a readable regular file
+                if (sent <= 0) throw new IOException("export spool ended at byte " + pos + " of " + size);
                 pos += sent;
                 if (stopping && pos < size) {
                     finishLine(src, pos, size);
