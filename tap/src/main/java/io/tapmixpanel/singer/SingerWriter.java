@@ -119,9 +119,9 @@ public final class SingerWriter implements Flushable, Closeable {
     // ---------------------------------------------------------------- raw appends
 
     /**
-     * Appends a spool's whole message lines (read from its start, through the channel: the spool file has no
-     * name any more, README "Performance"). Messages written before are flushed first, so the order on the output
-     * is the order of the calls. When the output is a file descriptor (real stdout, a file) the bytes go
+     * Appends a spool's whole message lines, read from its start through the channel (the file may have no name
+     * any more, README "Reliability"). Messages written before are flushed first, so the order on the output is
+     * the order of the calls. When the output is a file descriptor (real stdout, a file) the bytes go
      * kernel-to-kernel.
      */
     public void appendFile(FileChannel spool) {

@@ -20,7 +20,7 @@ import java.nio.file.StandardOpenOption;
  * <p>The file's name is removed as soon as it is open (README "Reliability"): the data lives as long as the open
  * channel, so however the process ends (a signal, SIGKILL, a crash) the kernel frees it and nothing is left in the
  * temp folder; windows can be hundreds of MB, and repeated timeouts would otherwise fill the disk. Where an open
- * file cannot be unlinked (Windows), it is deleted by name when dropped, as before.
+ * file cannot be unlinked (Windows), it is deleted by name when dropped.
  */
 final class ExportSpool {
     private static final int OUT = 1 << 18;
