@@ -131,7 +131,9 @@ class ProcessStopTest {
         Thread.sleep(500); // the second day's 3000 events reach its spool
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(tap.pid())).start();
         assertEquals(0, kill.waitFor());
+        long signalledAt = System.nanoTime();
         assertTrue(tap.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s of the signal");
+        long ms = (System.nanoTime() - signalledAt) / 1_000_000;
         List<String> err = Files.readAllLines(dir.resolve("stderr.txt"));
         String all = String.join("\n", err);
         assertEquals(expectedExit, tap.exitValue(), all);
@@ -158,7 +160,7 @@ class ProcessStopTest {
         assertTrue(line.startsWith("CRITICAL SIG" + signal + ": stopping (exit " + expectedExit + ")"), line);
         assertTrue(line.contains("the last STATE written, safe to resume from: " + lastState), line + " vs " + lastState);
         assertTrue(err.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), all);
-        TapHarness.figure("signal " + signal + " exit=" + tap.exitValue() + " stderr=\"" + line + "\"");
+        TapHarness.figure("signal " + signal + " exit=" + tap.exitValue() + " ended_ms_after_signal=" + ms + " stderr=\"" + line + "\"");
     }
 
     @Test
@@ -186,7 +188,9 @@ class ProcessStopTest {
         assertTrue(stalled.await(30, TimeUnit.SECONDS), () -> "the tap is waiting on the server: " + stderr());
         Thread.sleep(3000); // the watch starts 2 s after the tap (never during start-up)
         tap.getInputStream().close(); // the target exits
+        long closedAt = System.nanoTime();
         boolean ended = tap.waitFor(20, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - closedAt) / 1_000_000;
         List<String> err = Files.readAllLines(dir.resolve("stderr.txt"));
         String all = String.join("\n", err);
         assertTrue(ended, () -> "still waiting on the server 20 s after the target left:\n" + all);
@@ -194,6 +198,6 @@ class ProcessStopTest {
         List<String> critical = err.stream().filter(l -> l.startsWith("CRITICAL ")).toList();
         assertEquals(1, critical.size(), all);
         assertTrue(critical.get(0).contains("the target closed its input"), critical.get(0));
-        TapHarness.figure("target-gone-while-waiting exit=" + tap.exitValue() + " stderr=\"" + critical.get(0) + "\"");
+        TapHarness.figure("target-gone-while-waiting exit=" + tap.exitValue() + " ended_ms_after_close=" + ms + " stderr=\"" + critical.get(0) + "\"");
     }
 }
