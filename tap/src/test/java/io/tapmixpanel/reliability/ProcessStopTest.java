@@ -176,6 +176,13 @@ class ProcessStopTest {
     }
 
     @Test
+    void sighupStopsWithExit129TheSameWay() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(io.tapmixpanel.testing.Signals.ignored(1),
+                "SIGHUP is ignored by this test run (nohup)");
+        signalled("HUP", 129);
+    }
+
+    @Test
     void evenSigkillLeavesNoSpoolInTheTempFolder() throws Exception {
         signalled("KILL", 137);
     }
