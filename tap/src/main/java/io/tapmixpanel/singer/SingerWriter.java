@@ -7,31 +7,27 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.FileOutputStream;
 import java.io.Flushable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes Singer messages (SCHEMA, RECORD, STATE), one JSON object per line, UTF-8, through
- * one Jackson generator over one large buffer. Each message ends with its own {@code \n} (rather than Jackson's
- * root-value separator, which would only be written before the <em>next</em> message), so a flushed stream
- * always ends on a whole line and spool files produced by other writers can be appended as they are.
+ * Writes Singer messages (SCHEMA, RECORD, STATE), one JSON object per line, UTF-8, through one Jackson generator
+ * into a buffer of whole messages. Each message ends with its own {@code \n} (rather than Jackson's root-value
+ * separator, which would only be written before the <em>next</em> message), and the output only ever receives whole
+ * messages: the buffer goes out up to the end of its last finished message, so a run that ends at any point (a
+ * failure, a signal) leaves stdout on a whole line (README "Reliability"), and spool files produced by other
+ * writers can be appended as they are.
  *
  * <p>Not thread-safe: one writer thread. Parallel producers render whole message lines into spool files, and
- * the single stdout writer appends those spools in order with {@link #appendFile(Path)}.
+ * the single stdout writer appends those spools in order with {@link #appendFile(FileChannel)}.
  *
  * <p>A failed write to a reader that went away (broken pipe) becomes {@link TargetClosedException}; other
  * I/O failures become {@link UncheckedIOException}.
@@ -45,23 +41,26 @@ public final class SingerWriter implements Flushable, Closeable {
     private static final SerializableString RECORD_TYPE = new SerializedString("RECORD");
     private static final SerializableString TIME_EXTRACTED = new SerializedString("time_extracted");
 
-    private final OutputStream raw;
-    private final BufferedOutputStream buffered;
+    private final WholeLineOutput out;
+    private final Messages buffer = new Messages();
     private final JsonGenerator gen;
     private final Map<String, SerializableString> streamNames = new HashMap<>();
+    /** The STATE in the buffer, not yet out. */
+    private JsonNode pendingState;
     private boolean targetClosed;
     private boolean closed;
 
+    /** Writes to {@code out}; a {@link WholeLineOutput} (the process's stdout) is written to directly. */
     public SingerWriter(OutputStream out) {
-        this.raw = out;
-        this.buffered = new BufferedOutputStream(out, BUFFER_SIZE);
+        this.out = out instanceof WholeLineOutput w ? w : new WholeLineOutput(out);
         try {
-            this.gen = Json.MAPPER.getFactory().createGenerator(buffered, JsonEncoding.UTF8);
+            this.gen = Json.MAPPER.getFactory().createGenerator(buffer, JsonEncoding.UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         gen.setRootValueSeparator(null); // each message writes its own trailing newline
         gen.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+        gen.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM); // a message ends in the buffer, not on stdout
     }
 
     // ---------------------------------------------------------------- messages
@@ -110,6 +109,7 @@ public final class SingerWriter implements Flushable, Closeable {
             gen.writeStringField("type", "STATE");
             gen.writeFieldName("value");
             gen.writeTree(value);
+            pendingState = value;
             endLine();
         } catch (IOException e) {
             throw failure(e);
@@ -119,45 +119,15 @@ public final class SingerWriter implements Flushable, Closeable {
     // ---------------------------------------------------------------- raw appends
 
     /**
-     * Appends whole message lines rendered elsewhere (already newline-terminated). Messages written before are
-     * flushed first, so the order on the output is the order of the calls.
+     * Appends a spool's whole message lines, read from its start through the channel (the file may have no name
+     * any more, README "Reliability"). Messages written before are flushed first, so the order on the output is
+     * the order of the calls. When the output is a file descriptor (real stdout, a file) the bytes go
+     * kernel-to-kernel.
      */
-    private void appendRaw(InputStream in) {
+    public void appendFile(FileChannel spool) {
         try {
-            gen.flush();
-            in.transferTo(buffered);
-        } catch (IOException e) {
-            throw failure(e);
-        }
-    }
-
-    /**
-     * Appends a spool file's whole message lines. When the output is a file descriptor (real stdout, a file)
-     * the bytes go kernel-to-kernel with {@link FileChannel#transferTo}.
-     */
-    public void appendFile(Path spool) {
-        try (FileChannel src = FileChannel.open(spool, StandardOpenOption.READ)) {
-            if (raw instanceof FileOutputStream fos) {
-                gen.flush(); // also flushes our buffer down to the descriptor
-                FileChannel dst = fos.getChannel();
-                long size = src.size();
-                long pos = 0;
-                while (pos < size) {
-                    long n = src.transferTo(pos, size - pos, dst);
-                    if (n <= 0) { // should not happen on a readable regular file; fall back to copying
-                        try (InputStream in = Files.newInputStream(spool)) {
-                            in.skipNBytes(pos);
-                            in.transferTo(buffered);
-                        }
-                        break;
-                    }
-                    pos += n;
-                }
-            } else {
-                try (InputStream in = java.nio.channels.Channels.newInputStream(src)) {
-                    appendRaw(in);
-                }
-            }
+            drain();
+            out.transferLines(spool, spool.size());
         } catch (IOException e) {
             throw failure(e);
         }
@@ -165,10 +135,11 @@ public final class SingerWriter implements Flushable, Closeable {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** Sends every finished message to the output. */
     @Override
     public void flush() {
         try {
-            gen.flush();
+            drain();
         } catch (IOException e) {
             throw failure(e);
         }
@@ -183,13 +154,25 @@ public final class SingerWriter implements Flushable, Closeable {
         if (closed) return;
         closed = true;
         if (targetClosed) {
-            try { raw.close(); } catch (IOException ignored) { /* the reader is gone already */ }
+            try { out.close(); } catch (IOException ignored) { /* the reader is gone already */ }
             return;
         }
         try {
-            gen.close(); // flushes the buffer and closes the stream
+            drain();
+            out.close();
         } catch (IOException e) {
             throw failure(e);
+        }
+    }
+
+    /** Writes out the buffer's finished messages; a message still being written stays. */
+    private void drain() throws IOException {
+        if (buffer.committed == 0) return;
+        out.write(buffer.bytes, 0, buffer.committed);
+        buffer.sent();
+        if (pendingState != null) {
+            out.stateWritten(pendingState);
+            pendingState = null;
         }
     }
 
@@ -198,8 +181,11 @@ public final class SingerWriter implements Flushable, Closeable {
      * reader that went away, {@link UncheckedIOException} otherwise.
      */
     public RuntimeException failure(IOException e) {
+        // The process is being stopped (a signal, the target watch) and the stop reports it: stay silent.
+        if (out.stopping()) WholeLineOutput.parkUntilTheProcessEnds();
         if (isBrokenPipe(e)) {
             targetClosed = true;
+            out.markTargetClosed();
             return new TargetClosedException(e);
         }
         return new UncheckedIOException(e);
@@ -228,5 +214,44 @@ public final class SingerWriter implements Flushable, Closeable {
     private void endLine() throws IOException {
         gen.writeEndObject();
         gen.writeRaw('\n');
+        gen.flush(); // into the buffer only (FLUSH_PASSED_TO_STREAM is off)
+        buffer.committed = buffer.count;
+        if (buffer.committed >= BUFFER_SIZE) drain();
+    }
+
+    /** The generator's output: bytes up to {@code committed} are whole messages, the rest one being written. */
+    private static final class Messages extends OutputStream {
+        byte[] bytes = new byte[BUFFER_SIZE + 8192];
+        int count;
+        int committed;
+
+        @Override
+        public void write(int b) {
+            if (count == bytes.length) grow(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > bytes.length) grow(len);
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
+        }
+
+        private void grow(int len) {
+            bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + len));
+        }
+
+        /** The finished messages went out; a message larger than the usual buffer gives its memory back. */
+        void sent() {
+            int rest = count - committed;
+            if (bytes.length > 4 * BUFFER_SIZE && rest <= BUFFER_SIZE) {
+                bytes = java.util.Arrays.copyOfRange(bytes, committed, committed + BUFFER_SIZE + 8192);
+            } else {
+                System.arraycopy(bytes, committed, bytes, 0, rest);
+            }
+            count = rest;
+            committed = 0;
+        }
     }
 }

@@ -51,7 +51,7 @@ final class ExportRenderer implements ExportConsumer {
      * {@code mp_processing_time_ms} (Long.MIN_VALUE when none was seen or none was looked for), and how many events
      * the watermark filter skipped.
      */
-    record Rendered(Path spool, long records, long maxTimeMillis, long maxProcessingMillis, long skipped) {}
+    record Rendered(ExportSpool.Spool spool, long records, long maxTimeMillis, long maxProcessingMillis, long skipped) {}
 
     private final SchemaGuard guard;
     private final LegacyTimeConverter legacy;
@@ -116,7 +116,7 @@ final class ExportRenderer implements ExportConsumer {
 
     /** Ends a window read whole; the spool now belongs to the caller. */
     Rendered finish() {
-        Path spool = out.close();
+        ExportSpool.Spool spool = out.close();
         progress.accept(unreported);
         unreported = 0;
         return new Rendered(spool, records, maxTime, maxProcessing, skipped);

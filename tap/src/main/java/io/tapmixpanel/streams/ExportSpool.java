@@ -1,20 +1,26 @@
 package io.tapmixpanel.streams;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * The export renderer's output: a byte buffer in front of a spool file holding one window's RECORD lines, and
- * that file's life (README "Performance"): opened per attempt, deleted when the attempt is discarded or the
- * renderer abandoned, handed over closed when the window was read whole. Writers make room with
- * {@link #ensure(int)}, then put bytes without further checks. Not thread-safe: one per renderer.
+ * that file's life (README "Performance"): opened per attempt, dropped when the attempt is discarded or the
+ * renderer abandoned, handed over as an open channel, positioned anywhere, when the window was read whole. Writers
+ * make room with {@link #ensure(int)}, then put bytes without further checks. Not thread-safe: one per renderer.
+ *
+ * <p>The file's name is removed as soon as it is open (README "Reliability"): the data lives as long as the open
+ * channel, so however the process ends (a signal, SIGKILL, a crash) the kernel frees it and nothing is left in the
+ * temp folder; windows can be hundreds of MB, and repeated timeouts would otherwise fill the disk. Where an open
+ * file cannot be unlinked (Windows), it is deleted by name when dropped.
  */
 final class ExportSpool {
     private static final int OUT = 1 << 18;
@@ -22,9 +28,11 @@ final class ExportSpool {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
+    private FileChannel file;
+    /** The file's name while it still has one (it could not be unlinked while open). */
     private Path path;
-    private OutputStream file;
     private byte[] out = new byte[OUT];
+    private ByteBuffer outBuffer = ByteBuffer.wrap(out);
     private int n;
     /**
      * Where the record being written starts in {@link #out} when it may still be dropped (bytes before it are whole
@@ -36,17 +44,29 @@ final class ExportSpool {
         this.dir = dir;
     }
 
-    /** Starts an empty spool file, deleting the one of an earlier attempt. */
+    /** Starts an empty spool file, dropping the one of an earlier attempt. */
     void open() {
         delete();
+        Path p;
         try {
-            path = Files.createTempFile(dir, "tap-mixpanel-export-", ".jsonl");
-            // WRITE only, not the default TRUNCATE_EXISTING: ext4 (auto_da_alloc) flushes a file opened with O_TRUNC
-            // to disk when it is closed, so every finished spool was written out just before being appended and
-            // deleted, stalling the sync for ~1 s per window switch; untruncated, it stays in the page cache.
-            file = Files.newOutputStream(path, StandardOpenOption.WRITE);
+            p = Files.createTempFile(dir, "tap-mixpanel-export-", ".jsonl");
         } catch (IOException e) {
             throw new UncheckedIOException(spoolProblem("cannot create an export spool file in " + dir, e), e);
+        }
+        try {
+            // READ and WRITE only, not TRUNCATE_EXISTING: ext4 (auto_da_alloc) flushes a file opened with O_TRUNC to
+            // disk when it is closed, which stalled the sync for ~1 s per window switch; untruncated, it stays in the
+            // page cache.
+            file = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            deleteQuietly(p);
+            throw new UncheckedIOException(spoolProblem("cannot open an export spool file in " + dir, e), e);
+        }
+        try {
+            Files.delete(p);
+            path = null;
+        } catch (IOException e) {
+            path = p; // deleted by name once dropped
         }
         n = 0;
         recordStart = -1;
@@ -63,35 +83,48 @@ final class ExportSpool {
         n = recordStart;
     }
 
-    /** Writes out what is buffered and closes the file; it now belongs to the caller. */
-    Path close() {
+    /** Writes out what is buffered; the open file now belongs to the caller, who frees it with {@link Spool#release()}. */
+    Spool close() {
         try {
             flush();
-            file.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(spoolProblem("cannot write export spool " + path, e), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-        Path p = path;
+        Spool s = new Spool(file, path);
+        file = null;
         path = null;
-        return p;
+        return s;
+    }
+
+    /** A finished spool: its open file, and its name if it still has one. */
+    record Spool(FileChannel channel, Path path) {
+        /** Frees the file. */
+        void release() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a file only read from; nothing to lose
+            }
+            if (path != null) deleteQuietly(path);
+        }
     }
 
     /** Throws away the buffer and the file, if any. */
     void delete() {
-        if (path == null) return;
+        if (file == null) return;
         n = 0;
         recordStart = -1;
+        new Spool(file, path).release();
+        file = null;
+        path = null;
+    }
+
+    private static void deleteQuietly(Path p) {
         try {
-            file.close();
-        } catch (IOException ignored) {
-            // deleting it anyway
-        }
-        try {
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // a temp file left behind is not worth failing the run
         }
-        path = null;
     }
 
     private void flush() throws IOException {
@@ -104,9 +137,11 @@ final class ExportSpool {
     private void writeOut(int len) throws IOException {
         if (len == 0) return;
         try {
-            file.write(out, 0, len);
+            ByteBuffer b = outBuffer;
+            b.clear().limit(len);
+            while (b.hasRemaining()) file.write(b);
         } catch (IOException e) {
-            throw new IOException(spoolProblem("cannot write export spool " + path, e), e);
+            throw new IOException(spoolProblem("cannot write an export spool in " + dir, e), e);
         }
     }
 
@@ -131,15 +166,17 @@ final class ExportSpool {
         if (n + len <= out.length) return;
         if (recordStart < 0) {
             flush();
-            if (len > out.length) out = new byte[Math.max(len, out.length * 2)];
-            return;
+        } else {
+            int partial = n - recordStart;
+            writeOut(recordStart);
+            System.arraycopy(out, recordStart, out, 0, partial);
+            n = partial;
+            recordStart = 0;
         }
-        int partial = n - recordStart;
-        writeOut(recordStart);
-        System.arraycopy(out, recordStart, out, 0, partial);
-        n = partial;
-        recordStart = 0;
-        if (n + len > out.length) out = java.util.Arrays.copyOf(out, Math.max(n + len, out.length * 2));
+        if (n + len > out.length) {
+            out = java.util.Arrays.copyOf(out, Math.max(n + len, out.length * 2));
+            outBuffer = ByteBuffer.wrap(out);
+        }
     }
 
     /** One byte (room made by the caller). */

@@ -4,9 +4,6 @@ import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -74,7 +71,7 @@ final class ExportStream implements StreamSync {
                 try {
                     for (Piece piece : fetched.pieces()) {
                         try {
-                            ctx.emitter().appendSpool(piece.rendered().spool(), piece.rendered().records());
+                            ctx.emitter().appendSpool(piece.rendered().spool().channel(), piece.rendered().records());
                         } finally {
                             deleteSpool(piece.rendered());
                         }
@@ -191,11 +188,7 @@ final class ExportStream implements StreamSync {
     }
 
     private static void deleteSpool(ExportRenderer.Rendered r) {
-        try {
-            Files.deleteIfExists(r.spool());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        r.spool().release();
     }
 
     private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir,

@@ -8,7 +8,7 @@ import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
 import io.tapmixpanel.singer.TimeExtracted;
 
-import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +103,7 @@ public final class RecordEmitter {
      * Appends records rendered elsewhere (export spools). Every widening those records relied on happened before
      * the spool was complete, so the latest SCHEMA written first covers them all.
      */
-    public void appendSpool(Path spool, long recordCount) {
+    public void appendSpool(FileChannel spool, long recordCount) {
         ensureSchema();
         out.appendFile(spool);
         records += recordCount;

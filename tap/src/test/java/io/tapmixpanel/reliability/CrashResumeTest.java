@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * window is missing". The tap runs as a real process (java ... cli.Main), is SIGKILLed at seeded random points
  * (after the k-th STATE line, or after a random delay) of a slowed multi-window sync of every stream, and is
  * resumed from the last whole STATE line it printed, until a run completes. The union of every run's records must
- * cover the fault-free run.
+ * cover the fault-free run, and no run leaves an export spool in its temp folder.
  */
 class CrashResumeTest {
     static final LocalDate END = LocalDate.now(ZoneOffset.UTC).minusDays(1);
@@ -120,8 +120,10 @@ class CrashResumeTest {
 
     /** Runs the tap as a process; SIGKILLs it after {@code afterStates} STATE lines or {@code afterMs}. */
     private Outcome runTap(Path config, Optional<Path> state, int afterStates, long afterMs) throws Exception {
+        Path spools = Files.createDirectories(dir.resolve("spools"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.tapmixpanel.cli.Main", "--config", config.toString()));
+                "-Djava.io.tmpdir=" + spools, "-cp", System.getProperty("java.class.path"), "io.tapmixpanel.cli.Main",
+                "--config", config.toString()));
         state.ifPresent(p -> { cmd.add("--state"); cmd.add(p.toString()); });
         Path err = Files.createTempFile(dir, "stderr", ".txt");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
@@ -171,6 +173,9 @@ class CrashResumeTest {
         synchronized (killed) { wasKilled = killed[0]; }
         if (!wasKilled && p.exitValue() != 0) {
             throw new AssertionError("tap exited " + p.exitValue() + ": " + Files.readString(err));
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(spools)) {
+            assertEquals(List.of(), left.toList(), "README \"Reliability\": even SIGKILL leaves no export spool behind");
         }
         return new Outcome(p.exitValue(), wasKilled, states, last, records);
     }

@@ -11,6 +11,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +109,10 @@ class SingerWriterTest {
         for (OutputStream target : List.of(out, new FileOutputStream(outFile.toFile()))) {
             try (SingerWriter w = new SingerWriter(target)) {
                 w.writeRecord("export", Json.NODES.objectNode().put("i", 1), "2024-01-01T00:00:00.000000Z");
-                w.appendFile(spool);
-                w.appendFile(spool2);
+                try (FileChannel a = FileChannel.open(spool); FileChannel b = FileChannel.open(spool2)) {
+                    w.appendFile(a);
+                    w.appendFile(b);
+                }
                 w.writeState(Json.NODES.objectNode().put("i", 5));
             }
         }
@@ -119,6 +122,40 @@ class SingerWriterTest {
             for (int i = 0; i < 4; i++) assertEquals(i + 1, msgs.get(i).path("record").path("i").asInt());
             assertEquals(5, msgs.get(4).path("value").path("i").asInt());
         }
+    }
+
+    @Test
+    void theOutputOnlyEverReceivesWholeMessagesWhateverTheBufferHolds() throws IOException {
+        // README "Reliability": a run that ends at any point (exit 1 mid-stream, a signal) leaves stdout on a whole line
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SingerWriter w = new SingerWriter(out);
+        String big = "x".repeat(1000);
+        for (int i = 0; i < 500; i++) {
+            w.writeRecord("engage", Json.NODES.objectNode().put("i", i).put("big", big), null);
+            byte[] sent = out.toByteArray();
+            assertTrue(sent.length == 0 || sent[sent.length - 1] == '\n', "cut after record " + i + " at byte " + sent.length);
+        }
+        assertTrue(out.size() > 0, "a full buffer went out");
+        int before = out.size();
+        w.flush();
+        assertTrue(out.size() > before, "the last messages were still buffered: the test covers a partly sent buffer");
+        w.writeRecord("engage", Json.NODES.objectNode().put("big", "y".repeat(3 * SingerWriter.BUFFER_SIZE)), null);
+        byte[] sent = out.toByteArray();
+        assertEquals('\n', sent[sent.length - 1], "a message larger than the buffer goes out whole");
+        assertEquals(501, lines(sent).size());
+    }
+
+    @Test
+    void theOutputRemembersTheLastStateThatReachedIt() {
+        WholeLineOutput out = new WholeLineOutput(new ByteArrayOutputStream());
+        SingerWriter w = new SingerWriter(out);
+        w.writeState(Json.NODES.objectNode().put("n", 1));
+        assertTrue(out.lastState().isEmpty(), "still in the buffer");
+        w.flush();
+        w.writeState(Json.NODES.objectNode().put("n", 2));
+        assertEquals(1, out.lastState().orElseThrow().path("n").asInt());
+        w.flush();
+        assertEquals(2, out.lastState().orElseThrow().path("n").asInt());
     }
 
     /** Stands in for stdout after the target exited. */

@@ -136,9 +136,18 @@ class ExportByteTransformDifferentialTest {
         return read(r.finish().spool(), guard);
     }
 
+    private static Out read(ExportSpool.Spool spool, SchemaGuard guard) throws IOException {
+        return read(Spools.text(spool), guard);
+    }
+
     private static Out read(Path spool, SchemaGuard guard) throws IOException {
-        String text = Files.readString(spool).replaceAll("\"time_extracted\":\"[^\"]*\"", "\"time_extracted\":\"T\"");
+        String text = Files.readString(spool);
         Files.delete(spool);
+        return read(text, guard);
+    }
+
+    private static Out read(String spoolText, SchemaGuard guard) {
+        String text = spoolText.replaceAll("\"time_extracted\":\"[^\"]*\"", "\"time_extracted\":\"T\"");
         return new Out(text, guard.versioned().schema().toString());
     }
 

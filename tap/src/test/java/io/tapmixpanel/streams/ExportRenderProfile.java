@@ -64,8 +64,8 @@ public final class ExportRenderProfile {
             }
             Files.delete(old.finish().spool());
             long t4 = mx.getCurrentThreadCpuTime();
-            long outBytes = Files.size(out.spool());
-            Files.delete(out.spool());
+            long outBytes = out.spool().channel().size();
+            out.spool().release();
             System.out.printf("round %d: %d events, %.1f MB raw -> %.1f MB out; gunzip %.0f ms, +byte scan %.0f ms, +scan+render %.0f ms"
                             + " = %.2f us/event, %.0f events/s per core (old Jackson gunzip+parse+render: %.0f ms)%n",
                     r, events, raw / 1e6, outBytes / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,

@@ -42,8 +42,7 @@ class ExportRendererTest {
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
         while ((e = s.next()) != null) r.onEvent(e);
-        Path spool = r.finish().spool();
-        List<String> lines = Files.readAllLines(spool).stream()
+        List<String> lines = Spools.text(r.finish().spool()).lines()
                 .map(l -> {
                     assertTrue(l.matches(".*,\"time_extracted\":\"[0-9T:.Z-]+\"}$"), l);
                     return l.replaceAll("^\\{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":", "")
@@ -60,7 +59,7 @@ class ExportRendererTest {
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
         while ((e = s.next()) != null) r.onEvent(e);
-        List<String> lines = Files.readAllLines(r.finish().spool()).stream()
+        List<String> lines = Spools.text(r.finish().spool()).lines()
                 .map(l -> l.replaceAll("^\\{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":", "")
                         .replaceAll(",\"time_extracted\":\"[^\"]*\"}$", "")).toList();
         for (String l : lines) MAPPER.readTree(l);

@@ -104,8 +104,8 @@ class StreamingGuardTest {
 
     private static void append(RecordEmitter emitter, List<ExportRenderer.Rendered> pending) throws IOException {
         for (ExportRenderer.Rendered r : pending) {
-            emitter.appendSpool(r.spool(), r.records());
-            Files.delete(r.spool());
+            emitter.appendSpool(r.spool().channel(), r.records());
+            r.spool().release();
         }
         pending.clear();
     }
