@@ -22,7 +22,10 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
 
-/** The two things the tap does, discovery and sync, from a validated config to Singer messages on a stream. */
+/**
+ * The things the tap does, discovery and sync (and {@code --test}, a check of both), from a validated config to Singer
+ * messages on a stream.
+ */
 public final class Tap {
     /** What {@code --test} checks (README "Command line"): access per stream, or discovery only. */
     public enum TestMode { ALL, SCHEMA }

@@ -15,6 +15,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,6 +86,18 @@ class TestOptionTest extends WireMockTestBase {
         assertTrue(log.contains("INFO cohort_members: ok\n"), log);
         assertTrue(log.contains("ERROR test: 1 of 7 stream(s) failed: funnels"), log);
         assertFalse(log.contains("s3cr3t-value"), log);
+    }
+
+    @Test
+    void theExportCallAsksOneEventOfYesterdayWithTheConfiguredFilters() throws Exception {
+        Path filters = Files.writeString(dir.resolve("filters.json"),
+                "{\"export_events\":[\"Purchase\"],\"export_where\":\"properties[\\\"plan\\\"]==\\\"pro\\\"\"}");
+        assertEquals(0, test("--config", filters.toString(), "--test"), log());
+        String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/api/2.0/export")).withQueryParam("limit", equalTo("1"))
+                .withQueryParam("from_date", equalTo(yesterday)).withQueryParam("to_date", equalTo(yesterday))
+                .withQueryParam("event", equalTo("[\"Purchase\"]"))
+                .withQueryParam("where", equalTo("properties[\"plan\"]==\"pro\"")));
     }
 
     @Test

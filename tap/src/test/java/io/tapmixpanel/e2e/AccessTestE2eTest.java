@@ -127,6 +127,18 @@ class AccessTestE2eTest {
     }
 
     @Test
+    void aProjectTheServiceAccountCannotSeeIsNamedAndEveryStreamFails() throws Exception {
+        try (Sandbox s = Sandbox.start(SMALL)) {
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of("project_id", 999)));
+            assertEquals(1, run("--config", config.toString(), "--test"), log());
+            String log = log();
+            assertTrue(log.contains("WARNING credentials: accepted, but project 999 is not among the service account's projects"), log);
+            assertTrue(log.contains("ERROR export: failed: HTTP 403 from GET /api/2.0/export?project_id=999"), log);
+            assertTrue(log.contains("ERROR test: 7 of 7 stream(s) failed: export, engage, funnels, revenue, annotations, cohorts, cohort_members"), log);
+        }
+    }
+
+    @Test
     void schemaTestRunsDiscoveryOnlyAndWritesEachStreamsSchema() throws Exception {
         try (Sandbox s = Sandbox.start(SMALL)) {
             Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of()));
