@@ -6,6 +6,7 @@ import io.tapmixpanel.config.ConfigLoader;
 import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.config.TapVersion;
 import io.tapmixpanel.log.Log;
+import io.tapmixpanel.sync.Tap;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -46,6 +47,9 @@ public final class Cli {
         o.addOption(Option.builder().longOpt("catalog").hasArg().argName("FILE").desc("catalog JSON file: which streams and properties to sync").build());
         o.addOption(Option.builder("p").longOpt("properties").hasArg().argName("FILE").desc("legacy name of --catalog").build());
         o.addOption(Option.builder("d").longOpt("discover").desc("print the catalog to stdout").build());
+        o.addOption(Option.builder().longOpt("test").hasArg().optionalArg(true).argName("all|schema")
+                .desc("check access instead of syncing: --test (or --test=all) makes each stream's cheapest call, "
+                        + "--test=schema runs discovery only; exit 0 when every stream is reachable").build());
         o.addOption(Option.builder().longOpt("about").desc("print name, version, capabilities and settings").build());
         o.addOption(Option.builder().longOpt("format").hasArg().argName("json|markdown|meltano-hub").desc("format of --about (default json)").build());
         o.addOption(Option.builder().longOpt("version").desc("print the version").build());
@@ -107,10 +111,16 @@ public final class Cli {
         if (cmd.hasOption("catalog") && cmd.hasOption("properties")) {
             throw new UsageException("give --catalog or its legacy name --properties, not both");
         }
+        Optional<Tap.TestMode> testMode = testMode(cmd);
+        if (testMode.isPresent() && cmd.hasOption("discover")) throw new UsageException("give --test or --discover, not both");
         List<Path> configPaths = Arrays.stream(configs).map(Path::of).toList();
         TapConfig config = ConfigLoader.load(configPaths);
         Optional<Path> catalog = Optional.ofNullable(cmd.getOptionValue("catalog", cmd.getOptionValue("properties"))).map(Path::of);
         Optional<Path> state = Optional.ofNullable(cmd.getOptionValue("state")).map(Path::of);
+        if (testMode.isPresent()) {
+            if (state.isPresent()) Log.warning("--state is ignored with --test");
+            return Commands.test(config, catalog, testMode.get(), stdout) ? ExitCode.OK : ExitCode.FAILURE;
+        }
         if (cmd.hasOption("discover")) {
             if (state.isPresent()) Log.warning("--state is ignored with --discover");
             Commands.discover(config, stdout);
@@ -118,6 +128,17 @@ public final class Cli {
             Commands.sync(config, catalog, state, stdout);
         }
         return ExitCode.OK;
+    }
+
+    /** {@code --test} alone is {@code --test=all}, as in the Meltano SDK. */
+    private static Optional<Tap.TestMode> testMode(CommandLine cmd) {
+        if (!cmd.hasOption("test")) return Optional.empty();
+        String value = cmd.getOptionValue("test", "all");
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "all" -> Optional.of(Tap.TestMode.ALL);
+            case "schema" -> Optional.of(Tap.TestMode.SCHEMA);
+            default -> throw new UsageException("--test: '" + value + "' is not one of all, schema (see tap-mixpanel --help)");
+        };
     }
 
     private void applyLogLevel(Optional<String> value, String where) {
@@ -135,6 +156,7 @@ public final class Cli {
         new HelpFormatter().printHelp(pw, 100,
                 "tap-mixpanel --config CONFIG [--config MORE...] [--state STATE] [--catalog CATALOG]\n"
                         + "       tap-mixpanel --config CONFIG --discover\n"
+                        + "       tap-mixpanel --config CONFIG [--catalog CATALOG] --test[=all|schema]\n"
                         + "       tap-mixpanel --about [--format json|markdown|meltano-hub] | --version | --help",
                 "\nReplicates a Mixpanel project as Singer messages on stdout. Without --catalog it discovers and syncs every stream.\n\n",
                 options(), 2, 4, "\nDocs: README.md. Exit codes: 0 ok, 1 failure while running, 2 usage/config/catalog/state error.");

@@ -59,15 +59,41 @@ public final class MixpanelClient implements AutoCloseable {
      * {@link ExportCutShortException} instead, for the caller to fetch its halves.
      */
     public void export(ExportQuery q, ExportConsumer consumer) {
+        ApiRequest req = exportRequest(q, Map.of()).label("export " + q.window());
+        transport.execute(req, exportBody(req, q, consumer));
+    }
+
+    /**
+     * At most one event of the window ({@code limit=1}), read and thrown away: the cheapest export call that
+     * proves the credentials, the export host and the filters (README "Command line", {@code --test}). Returns
+     * how many events came (0 or 1).
+     */
+    public long exportSample(ExportQuery q) {
+        ApiRequest req = exportRequest(q, Map.of("limit", "1")).label("export sample " + q.window());
+        long[] events = {0};
+        transport.execute(req, exportBody(req, q, new ExportConsumer() {
+            @Override
+            public void beginAttempt(int attempt) { events[0] = 0; }
+
+            @Override
+            public void onEvent(ExportEvent event) { events[0]++; }
+
+            @Override
+            public void discardAttempt(String reason) { events[0] = 0; }
+        }));
+        return events[0];
+    }
+
+    private ApiRequest exportRequest(ExportQuery q, Map<String, String> extra) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("from_date", q.from().toString());
         params.put("to_date", q.to().toString());
         if (!q.events().isEmpty()) params.put("event", json(q.events()));
         q.where().ifPresent(w -> params.put("where", w));
-        ApiRequest req = ApiRequest.get(ApiFamily.EXPORT, settings.exportRoot(), "/api/2.0/export")
+        params.putAll(extra);
+        return ApiRequest.get(ApiFamily.EXPORT, settings.exportRoot(), "/api/2.0/export")
                 .query(serviceAccountParams()).query(params)
-                .endpoint("export").label("export " + q.window()).acceptGzip(q.gzip());
-        transport.execute(req, exportBody(req, q, consumer));
+                .endpoint("export").acceptGzip(q.gzip());
     }
 
     /**

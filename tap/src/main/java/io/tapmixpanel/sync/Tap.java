@@ -22,8 +22,14 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
 
-/** The two things the tap does, discovery and sync, from a validated config to Singer messages on a stream. */
+/**
+ * The things the tap does, discovery and sync (and {@code --test}, a check of both), from a validated config to Singer
+ * messages on a stream.
+ */
 public final class Tap {
+    /** What {@code --test} checks (README "Command line"): access per stream, or discovery only. */
+    public enum TestMode { ALL, SCHEMA }
+
     private final TapConfig config;
     private final RetryPolicy retryPolicy;
     private final Clock clock;
@@ -73,6 +79,18 @@ public final class Tap {
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
             new SyncRunner(resolveTimezone(client), client, metrics, clock).run(inputs.catalog(), inputs.state(), new SingerWriter(out));
+        }
+    }
+
+    /**
+     * {@code --test} (README "Command line"): the catalog is read and checked as a sync reads it (exit 2 before any
+     * request), then {@link AccessCheck} runs. True when every stream in scope is reachable.
+     */
+    public boolean test(Optional<Path> catalogFile, TestMode mode, OutputStream out) {
+        Optional<Catalog> catalog = SyncInputs.read(catalogFile, Optional.empty()).catalog();
+        RunMetrics metrics = new RunMetrics();
+        try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
+            return new AccessCheck(config, client, clock).run(catalog, mode, new SingerWriter(out));
         }
     }
 
