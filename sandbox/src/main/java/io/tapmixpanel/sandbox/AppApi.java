@@ -44,8 +44,14 @@ final class AppApi {
         schemas(q, rest);
     }
 
+    /** The schema registry's size, counted on first use (the profile schema walks every profile). */
+    private volatile int schemaCount = -1;
+
     /** What {@code /sandbox/stats} reports of the governance streams. */
-    Map<String, Object> governanceCounts() { return governance.counts(!opt.noGovernance, schemaList(null, null).size()); }
+    Map<String, Object> governanceCounts() {
+        if (schemaCount < 0) schemaCount = schemaList(null, null).size();
+        return governance.counts(!opt.noGovernance, schemaCount);
+    }
 
     /** {@code schemas}, {@code schemas/event}, {@code schemas/profile}, {@code schemas/custom_event}, {@code schemas/{type}/{name}}. */
     private void schemas(Request q, String rest) throws IOException {

@@ -425,7 +425,7 @@ final class Governance {
         List<Project.Profile> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Project.Profile p = new Project.Profile();
-            p.distinctId = "grp" + Long.toUnsignedString(Math.floorMod(groupId, 1000)) + "-" + (1000 + i);
+            p.distinctId = "grp" + Math.floorMod(groupId, 1000) + "-" + (1000 + i);
             long lastSeen = rangeStart + r.nextLong(rangeEnd - rangeStart);
             long created = lastSeen - r.nextLong(500L * 86_400);
             p.lastSeen = Project.fmt(lastSeen);
