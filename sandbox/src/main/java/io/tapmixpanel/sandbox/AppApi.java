@@ -26,6 +26,8 @@ final class AppApi {
     private final Project project;
     private final Governance gov;
     private final GovernanceApi governance;
+    /** The schema registry's size, counted on first use (the profile schema walks every profile). */
+    private volatile int schemaCount = -1;
 
     AppApi(SandboxOptions opt, Project project, Governance gov) {
         this.opt = opt;
@@ -43,9 +45,6 @@ final class AppApi {
         if (rest.equals("workspaces/public")) { publicWorkspaces(q); return; }
         schemas(q, rest);
     }
-
-    /** The schema registry's size, counted on first use (the profile schema walks every profile). */
-    private volatile int schemaCount = -1;
 
     /** What {@code /sandbox/stats} reports of the governance streams. */
     Map<String, Object> governanceCounts() {
