@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The app API under {@code /api/app/} (docs/sandbox.md "Endpoints"): {@code me}, the Lexicon schemas of the
- * project and its annotations (the newer format, with user and tags).
+ * The app API under {@code /api/app/} (docs/sandbox.md "Endpoints"): {@code me} (with the project's workspaces),
+ * the workspace list, the Lexicon schemas of the project, its annotations (the newer format, with user and tags),
+ * and the data-governance routes of {@link GovernanceApi}.
  */
 final class AppApi {
     /**
@@ -23,25 +24,46 @@ final class AppApi {
 
     private final SandboxOptions opt;
     private final Project project;
+    private final Governance gov;
+    private final GovernanceApi governance;
+    /** The schema registry's size, counted on first use (the profile schema walks every profile). */
+    private volatile int schemaCount = -1;
 
-    AppApi(SandboxOptions opt, Project project) {
+    AppApi(SandboxOptions opt, Project project, Governance gov) {
         this.opt = opt;
         this.project = project;
+        this.gov = gov;
+        this.governance = new GovernanceApi(gov);
     }
 
     void serve(Request q) throws IOException {
         String ep = q.endpoint;
         if (ep.equals("me")) { me(q); return; }
+        if (GovernanceApi.route(ep + "/") != null) { governance.serve(q); return; }
         String rest = ep.substring(ep.indexOf('/', "projects/".length()) + 1);
         if (rest.equals("annotations")) { annotations(q); return; }
+        if (rest.equals("workspaces/public")) { publicWorkspaces(q); return; }
         schemas(q, rest);
     }
 
-    /** {@code schemas}, {@code schemas/event}, {@code schemas/profile}, {@code schemas/{type}/{name}}. */
+    /** What {@code /sandbox/stats} reports of the governance streams. */
+    Map<String, Object> governanceCounts() {
+        if (schemaCount < 0) schemaCount = schemaList(null, null).size();
+        return governance.counts(!opt.noGovernance, schemaCount);
+    }
+
+    /** {@code schemas}, {@code schemas/event}, {@code schemas/profile}, {@code schemas/custom_event}, {@code schemas/{type}/{name}}. */
     private void schemas(Request q, String rest) throws IOException {
         String[] parts = rest.split("/", 3);
         String type = parts.length > 1 ? parts[1] : null;
         String name = parts.length > 2 ? URLDecoder.decode(parts[2], StandardCharsets.UTF_8) : null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("results", schemaList(type, name));
+        Responses.json(q, m);
+    }
+
+    private List<Object> schemaList(String type, String name) {
         List<Object> results = new ArrayList<>();
         if (type == null || type.equals("event")) {
             for (int e = 0; e < EventTable.EVENT_NAMES.length; e++) {
@@ -50,9 +72,30 @@ final class AppApi {
             }
         }
         if ((type == null || type.equals("profile")) && (name == null || name.equals("$user"))) results.add(profileSchema());
+        if (type == null || type.equals("custom_event")) {
+            for (Map<String, Object> c : gov.customEvents) {
+                if (name != null && !name.equals(c.get("name"))) continue;
+                Map<String, Object> schema = new LinkedHashMap<>();
+                schema.put("$schema", "http://json-schema.org/draft-07/schema");
+                schema.put("description", c.get("description"));
+                schema.put("properties", Map.of());
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("entityType", "custom_event");
+                s.put("name", c.get("name"));
+                s.put("schemaJson", schema);
+                results.add(s);
+            }
+        }
+        return results;
+    }
+
+    /** The workspaces anyone in the project may open: the restricted ones are left out. */
+    private void publicWorkspaces(Request q) throws IOException {
+        List<Object> list = new ArrayList<>();
+        for (Map<String, Object> w : gov.workspaces) if (!Boolean.TRUE.equals(w.get("is_restricted"))) list.add(w);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
-        m.put("results", results);
+        m.put("results", list);
         Responses.json(q, m);
     }
 
@@ -68,6 +111,9 @@ final class AppApi {
         results.put("name", opt.serviceAccountUser);
         results.put("email", opt.serviceAccountUser + "@serviceaccount.mixpanel.com");
         results.put("projects", Map.of(Long.toString(opt.projectId), p));
+        Map<String, Object> workspaces = new LinkedHashMap<>();
+        for (Map<String, Object> w : gov.workspaces) workspaces.put(w.get("id").toString(), w);
+        results.put("workspaces", workspaces);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
         m.put("results", results);

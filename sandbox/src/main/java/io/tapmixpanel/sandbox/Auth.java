@@ -6,12 +6,16 @@ import java.util.Base64;
 /**
  * Checks a request's credentials and project (docs/sandbox.md "Credentials"): the project secret or the
  * service account on export/query (a service account must name the project), the service account only on the
- * app API, whose project id is in the path.
+ * app API, whose project (or workspace) id is in the path.
  */
 final class Auth {
     private final SandboxOptions opt;
+    private final Governance gov;
 
-    Auth(SandboxOptions opt) { this.opt = opt; }
+    Auth(SandboxOptions opt, Governance gov) {
+        this.opt = opt;
+        this.gov = gov;
+    }
 
     /** Sets {@link Request#serviceAccount}, or throws 401/403/400. */
     void check(Request q) {
@@ -37,6 +41,10 @@ final class Auth {
             if (q.endpoint.startsWith("projects/")) {
                 String id = q.endpoint.split("/")[1];
                 if (!id.equals(Long.toString(opt.projectId))) throw new ApiError(403, "You do not have access to project " + id);
+            }
+            if (q.endpoint.startsWith("workspaces/")) {
+                String id = q.endpoint.split("/")[1];
+                if (!gov.hasWorkspace(id)) throw new ApiError(403, "You do not have access to workspace " + id);
             }
             return;
         }

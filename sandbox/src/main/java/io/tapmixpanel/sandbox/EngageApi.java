@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The profile endpoints of the query API (docs/sandbox.md "Endpoints"): {@code engage} (filters, paging with a
- * deterministic session id, {@code total} on page 0 only) and {@code engage/properties}.
+ * deterministic session id, {@code total} on page 0 only; {@code data_group_id} for the group profiles of a group key)
+ * and {@code engage/properties}.
  */
 final class EngageApi {
     private static final Pattern SEEN_CLAUSE = Pattern.compile(
@@ -23,10 +24,12 @@ final class EngageApi {
 
     private final SandboxOptions opt;
     private final Project project;
+    private final Governance gov;
 
-    EngageApi(SandboxOptions opt, Project project) {
+    EngageApi(SandboxOptions opt, Project project, Governance gov) {
         this.opt = opt;
         this.project = project;
+        this.gov = gov;
     }
 
     void engage(Request q) throws IOException {
@@ -42,6 +45,14 @@ final class EngageApi {
                 seen.add(new String[] {m.group(1), v});
             }
         }
+        Long group = null;
+        List<Project.Profile> profiles = project.profiles;
+        String dg = q.p("data_group_id");
+        if (dg != null && !dg.isBlank()) {
+            try { group = Long.parseLong(dg.trim()); } catch (NumberFormatException e) { throw new ApiError(400, "data_group_id must be an integer: " + dg); }
+            profiles = gov.groupProfiles.get(group);
+            if (profiles == null) throw new ApiError(400, "data_group_id " + group + " is not a group key of this project");
+        }
         Project.Cohort cohort = null;
         String fbc = q.p("filter_by_cohort");
         if (fbc != null && !fbc.isBlank()) {
@@ -52,6 +63,8 @@ final class EngageApi {
             long id = n.get("id").asLong();
             for (Project.Cohort c : project.cohorts) if (c.id == id) cohort = c;
             if (cohort == null) throw new ApiError(400, "cohort " + id + " does not exist");
+            // the sandbox's cohorts are cohorts of users
+            if (group != null) throw new ApiError(400, "cohort " + id + " is not a cohort of data group " + group);
         }
         Set<String> ids = null;
         if (q.p("distinct_id") != null && !q.p("distinct_id").isEmpty()) ids = Set.of(q.p("distinct_id"));
@@ -59,15 +72,15 @@ final class EngageApi {
         Set<String> output = q.stringSet("output_properties");
         int page = q.intParam("page", 0, 0, Integer.MAX_VALUE);
         int pageSize = q.intParam("page_size", 1000, 1, 100_000);
-        String sid = sessionId(where, cohort, ids);
+        String sid = sessionId(where, cohort, ids, group);
         String given = q.p("session_id");
         if (page > 0 && (given == null || given.isEmpty())) throw new ApiError(400, "session_id is required when page > 0");
         if (given != null && !given.isEmpty() && !given.equals(sid))
             throw new ApiError(400, "session_id is invalid or has expired (repeat the same filters as page 0)");
 
         List<Project.Profile> matched = new ArrayList<>();
-        for (int i = 0; i < project.profiles.size(); i++) {
-            Project.Profile p = project.profiles.get(i);
+        for (int i = 0; i < profiles.size(); i++) {
+            Project.Profile p = profiles.get(i);
             if (cohort != null && !cohort.memberSet.get(i)) continue;
             if (ids != null && !ids.contains(p.distinctId)) continue;
             if (!seenMatches(p.lastSeen, seen)) continue;
@@ -112,9 +125,9 @@ final class EngageApi {
     }
 
     /** Deterministic: the same filters on the same project always get the same session id. */
-    private String sessionId(String where, Project.Cohort cohort, Set<String> ids) {
+    private String sessionId(String where, Project.Cohort cohort, Set<String> ids, Long group) {
         String key = opt.seed + "|" + (where == null ? "" : where.trim()) + "|" + (cohort == null ? "" : cohort.id)
-            + "|" + (ids == null ? "" : new TreeSet<>(ids));
+            + "|" + (ids == null ? "" : new TreeSet<>(ids)) + (group == null ? "" : "|group " + group);
         long h = Project.mix(opt.seed, key.hashCode());
         StringBuilder sb = new StringBuilder().append(1_700_000_000L + Math.floorMod(h, 100_000_000L)).append('-');
         long x = h >>> 20;

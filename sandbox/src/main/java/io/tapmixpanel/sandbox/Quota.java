@@ -12,6 +12,8 @@ final class Quota {
     private final long windowNanos;
     private final ArrayDeque<Long> export = new ArrayDeque<>();
     private final ArrayDeque<Long> query = new ArrayDeque<>();
+    private final ArrayDeque<Long> schemas = new ArrayDeque<>();
+    private static final long MINUTE_NANOS = 60_000_000_000L;
 
     Quota(SandboxOptions opt) {
         this.opt = opt;
@@ -20,14 +22,18 @@ final class Quota {
 
     /**
      * Counts one call of the request's family, or throws its 429. Engage pages that carry a {@code session_id}
-     * are free, as Mixpanel does not count them; the app API has no hourly budget here.
+     * are free, as Mixpanel does not count them; the app API has no hourly budget here, but its schema registry
+     * allows {@code --schema-limit-per-minute} calls per rolling minute.
      */
     void charge(Request q) {
         ArrayDeque<Long> calls;
         int limit;
         if (q.family == Request.Family.EXPORT) { calls = export; limit = opt.hourlyLimitExport; }
         else if (q.family == Request.Family.QUERY) { calls = query; limit = opt.hourlyLimitQuery; }
-        else return;
+        else {
+            if (opt.schemaLimitPerMinute > 0 && q.endpoint.matches("projects/[^/]+/schemas(/.*)?")) chargeSchemas(q);
+            return;
+        }
         if (limit <= 0) return;
         if (q.endpoint.equals("engage") && q.p("session_id") != null && !q.p("session_id").isEmpty()) return;
         long now = System.nanoTime();
@@ -49,5 +55,23 @@ final class Quota {
         // Mixpanel says "last hour" whatever the window; clients match that text
         throw new ApiError(429, "Query rate limit exceeded for project_id: " + opt.projectId + ". 1/5 queries running "
             + "concurrently and " + inWindow + "/" + limit + " queries running in the last hour. Please retry later.");
+    }
+
+    private void chargeSchemas(Request q) {
+        long now = System.nanoTime();
+        long waitNanos;
+        int inWindow;
+        synchronized (schemas) {
+            while (!schemas.isEmpty() && now - schemas.peekFirst() >= MINUTE_NANOS) schemas.pollFirst();
+            if (schemas.size() < opt.schemaLimitPerMinute) {
+                schemas.addLast(now);
+                return;
+            }
+            inWindow = schemas.size() + 1;
+            waitNanos = schemas.peekFirst() + MINUTE_NANOS - now;
+        }
+        if (!opt.noRetryAfter) q.ex.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)));
+        throw new ApiError(429, "Rate limit exceeded for project " + opt.projectId + ": " + inWindow + "/" + opt.schemaLimitPerMinute
+            + " requests to the schemas API in the last minute. Please retry later.");
     }
 }

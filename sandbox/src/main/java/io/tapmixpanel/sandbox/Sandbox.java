@@ -51,13 +51,14 @@ public final class Sandbox implements AutoCloseable {
         this.opt = opt;
         this.project = new Project(opt);
         this.clock = new SandboxClock(opt.now);
-        this.stats = new Stats(project, clock);
+        Governance gov = new Governance(project);
         this.faults = new Faults(opt);
-        this.auth = new Auth(opt);
+        this.auth = new Auth(opt, gov);
         this.quota = new Quota(opt);
         this.export = new ExportApi(opt, project, faults, clock);
-        this.app = new AppApi(opt, project);
-        EngageApi engage = new EngageApi(opt, project);
+        this.app = new AppApi(opt, project, gov);
+        this.stats = new Stats(project, clock, app);
+        EngageApi engage = new EngageApi(opt, project, gov);
         ReportsApi reports = new ReportsApi(opt, project, clock);
         queryEndpoints = Map.of(
             "engage", engage::engage,
@@ -117,10 +118,10 @@ public final class Sandbox implements AutoCloseable {
         long late = 0;
         for (Project.Day d : project.dayData) late += d.lateCount;
         return String.format(Locale.ROOT, "%d events (%.1f MB raw) over %d days %s..%s (%s%s), %d profiles, "
-                + "%d funnels, %d cohorts, project %d, generated in %d ms; %s", project.totalEvents, project.totalRawBytes / 1e6,
+                + "%d funnels, %d cohorts, project %d%s, generated in %d ms; %s", project.totalEvents, project.totalRawBytes / 1e6,
             project.days, project.startDate, project.endDate, opt.timezone,
             opt.legacyLocalTime ? ", legacy local time" : "", project.profiles.size(), project.funnels.size(),
-            project.cohorts.size(), opt.projectId, startupMillis,
+            project.cohorts.size(), opt.projectId, opt.noGovernance ? " (plan without data governance)" : "", startupMillis,
             (opt.now != null ? "simulated clock at " + opt.now : "real clock")
                 + (late > 0 ? ", " + late + " late events (up to " + opt.lateMaxDays + " days)" : ""));
     }
@@ -176,6 +177,8 @@ public final class Sandbox implements AutoCloseable {
             if (opt.missingEndpoints.contains(routed)) throw new ApiError(404, "not found: " + path);
             if (opt.failEndpoints.contains(routed)) throw new ApiError(500, "Internal server error (sandbox --fail-endpoint)");
             auth.check(q);
+            if (opt.noGovernance && q.family == Request.Family.APP && GovernanceApi.isGovernance(q.endpoint))
+                throw new ApiError(403, "Your plan does not include this feature: upgrade to use data governance");
             quota.charge(q);
             switch (q.family) {
                 case EXPORT: export.serve(q); break;
@@ -215,8 +218,10 @@ public final class Sandbox implements AutoCloseable {
         }
         if (path.startsWith("/api/app/")) {
             q.family = Request.Family.APP;
-            q.endpoint = trimSlash(path.substring("/api/app/".length()));
-            return q.endpoint.equals("me") || q.endpoint.matches("projects/[^/]+/(annotations|schemas(/(event|profile)(/.+)?)?)");
+            String raw = path.substring("/api/app/".length());
+            q.endpoint = trimSlash(raw);
+            return q.endpoint.equals("me") || GovernanceApi.route(raw) != null
+                || q.endpoint.matches("projects/[^/]+/(annotations|workspaces/public|schemas(/(event|profile|custom_event)(/.+)?)?)");
         }
         return false;
     }

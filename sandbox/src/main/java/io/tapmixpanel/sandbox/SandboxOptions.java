@@ -30,6 +30,9 @@ public final class SandboxOptions {
     public static final int DEFAULT_LATE_MAX_DAYS = 4;
     /** Late events are at most this many days late (their delay is kept in an int of ms). */
     public static final int MAX_LATE_MAX_DAYS = 20;
+    public static final int DEFAULT_GROUP_PROFILES = 40;
+    /** Mixpanel's documented limit of the Lexicon schema registry. */
+    public static final int DEFAULT_SCHEMA_LIMIT_PER_MINUTE = 5;
 
     public static final String USAGE = String.join("\n",
         "usage: mixpanel-sandbox [--port N] [--seed N] [--events N] [--days N] [--end-date yyyy-mm-dd]",
@@ -42,6 +45,8 @@ public final class SandboxOptions {
         "                        [--no-retry-after] [--missing-endpoint PATH]... [--fail-endpoint PATH]...",
         "                        [--revenue-timeout] [--terminate-windows-longer-than DAYS]",
         "                        [--now INSTANT] [--late-fraction F] [--late-max-days D]",
+        "                        [--no-governance] [--no-schema-enforcement] [--schema-limit-per-minute N]",
+        "                        [--data-group-id ID]... [--group-profiles N]",
         "",
         "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
         "  --port N                          port, 0 = any free port (default 8765)",
@@ -75,6 +80,14 @@ public final class SandboxOptions {
         "                                    processed by then; POST /sandbox/clock?now=... moves it (default: real clock)",
         "  --late-fraction F                 share of events processed hours to days after their time (default 0)",
         "  --late-max-days D                 the latest of those is D days late, 1.." + MAX_LATE_MAX_DAYS + " (default 4)",
+        "  --no-governance                   a plan without data governance: 403 on the Lexicon, schema registry,",
+        "                                    drop filter, custom property, lookup table, enforcement, anomaly and",
+        "                                    deletion request routes",
+        "  --no-schema-enforcement           no schema enforcement configured: data-definitions/schema/ is 404",
+        "  --schema-limit-per-minute N       schema registry calls per rolling minute, then 429 (default 5, 0 = no limit)",
+        "  --data-group-id ID                a group key's id (signed 64-bit): engage with data_group_id=ID serves",
+        "                                    its group profiles (repeatable)",
+        "  --group-profiles N                group profiles per group key (default 40)",
         "  --help                            show this help",
         "Ground truth: GET /sandbox/stats (no auth).");
 
@@ -115,6 +128,13 @@ public final class SandboxOptions {
     /** Share of late events, in [0, 1]. */
     public final double lateFraction;
     public final int lateMaxDays;
+    public final boolean noGovernance;
+    public final boolean noSchemaEnforcement;
+    /** 0 = no limit. */
+    public final int schemaLimitPerMinute;
+    /** The group keys' ids, in the order given, without repeats. */
+    public final List<Long> dataGroupIds;
+    public final int groupProfiles;
 
     private SandboxOptions(Builder b) {
         port = b.port; seed = b.seed; events = b.events; days = b.days; endDate = b.endDate;
@@ -129,6 +149,9 @@ public final class SandboxOptions {
         failEndpoints = List.copyOf(b.failEndpoints); revenueTimeout = b.revenueTimeout;
         terminateWindowsLongerThan = b.terminateWindowsLongerThan;
         now = b.now; lateFraction = b.lateFraction; lateMaxDays = b.lateMaxDays;
+        noGovernance = b.noGovernance; noSchemaEnforcement = b.noSchemaEnforcement;
+        schemaLimitPerMinute = b.schemaLimitPerMinute; dataGroupIds = List.copyOf(b.dataGroupIds);
+        groupProfiles = b.groupProfiles;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -154,6 +177,8 @@ public final class SandboxOptions {
         b.noRetryAfter = noRetryAfter; b.missingEndpoints.addAll(missingEndpoints); b.failEndpoints.addAll(failEndpoints);
         b.revenueTimeout = revenueTimeout; b.terminateWindowsLongerThan = terminateWindowsLongerThan;
         b.now = now; b.lateFraction = lateFraction; b.lateMaxDays = lateMaxDays;
+        b.noGovernance = noGovernance; b.noSchemaEnforcement = noSchemaEnforcement;
+        b.schemaLimitPerMinute = schemaLimitPerMinute; b.dataGroupIds.addAll(dataGroupIds); b.groupProfiles = groupProfiles;
         return b;
     }
 
@@ -188,6 +213,12 @@ public final class SandboxOptions {
                 case "--revenue-timeout":
                     if (inline != null) throw new UsageException("--revenue-timeout takes no value");
                     b.revenueTimeout(true); continue;
+                case "--no-governance":
+                    if (inline != null) throw new UsageException("--no-governance takes no value");
+                    b.noGovernance(true); continue;
+                case "--no-schema-enforcement":
+                    if (inline != null) throw new UsageException("--no-schema-enforcement takes no value");
+                    b.noSchemaEnforcement(true); continue;
                 default: break;
             }
             String v;
@@ -238,6 +269,9 @@ public final class SandboxOptions {
                     break;
                 case "--late-fraction": b.lateFraction(fractionArg(a, v)); break;
                 case "--late-max-days": b.lateMaxDays(intArg(a, v, 1, MAX_LATE_MAX_DAYS)); break;
+                case "--schema-limit-per-minute": b.schemaLimitPerMinute(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--data-group-id": b.dataGroupId(longArg(a, v)); break;
+                case "--group-profiles": b.groupProfiles(intArg(a, v, 0, 1_000_000)); break;
                 default: throw new UsageException("unknown option: " + a);
             }
         }
@@ -307,6 +341,11 @@ public final class SandboxOptions {
         private Instant now;
         private double lateFraction;
         private int lateMaxDays = DEFAULT_LATE_MAX_DAYS;
+        private boolean noGovernance;
+        private boolean noSchemaEnforcement;
+        private int schemaLimitPerMinute = DEFAULT_SCHEMA_LIMIT_PER_MINUTE;
+        private final List<Long> dataGroupIds = new ArrayList<>();
+        private int groupProfiles = DEFAULT_GROUP_PROFILES;
 
         public Builder port(int v) { port = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -350,6 +389,17 @@ public final class SandboxOptions {
         /** The latest late event's delay in days, 1..{@link #MAX_LATE_MAX_DAYS}. */
         public Builder lateMaxDays(int v) { lateMaxDays = v; return this; }
 
+        /** A plan without data governance: 403 on those routes (docs/sandbox.md "Data governance"). */
+        public Builder noGovernance(boolean v) { noGovernance = v; return this; }
+        /** No schema enforcement configured: its route answers 404. */
+        public Builder noSchemaEnforcement(boolean v) { noSchemaEnforcement = v; return this; }
+        /** Schema registry calls per rolling minute; 0 = no limit. */
+        public Builder schemaLimitPerMinute(int v) { schemaLimitPerMinute = v; return this; }
+        /** Adds one group key's id (call again for more; a repeat is ignored). */
+        public Builder dataGroupId(long id) { if (!dataGroupIds.contains(id)) dataGroupIds.add(id); return this; }
+        /** Group profiles per group key. */
+        public Builder groupProfiles(int v) { groupProfiles = v; return this; }
+
         public SandboxOptions build() {
             if (port < 0 || port > 65535) throw new UsageException("port must be between 0 and 65535");
             if (events < 0) throw new UsageException("events must be >= 0");
@@ -367,6 +417,7 @@ public final class SandboxOptions {
             if (!(lateFraction >= 0 && lateFraction <= 1)) throw new UsageException("late fraction must be between 0 and 1: " + lateFraction);
             if (lateMaxDays < 1 || lateMaxDays > MAX_LATE_MAX_DAYS)
                 throw new UsageException("late max days must be between 1 and " + MAX_LATE_MAX_DAYS + ": " + lateMaxDays);
+            if (schemaLimitPerMinute < 0 || groupProfiles < 0) throw new UsageException("schema limit and group profiles must be >= 0");
             return new SandboxOptions(this);
         }
     }

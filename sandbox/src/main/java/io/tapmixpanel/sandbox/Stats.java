@@ -15,10 +15,12 @@ import java.util.Map;
 final class Stats {
     private final Project project;
     private final SandboxClock clock;
+    private final AppApi app;
 
-    Stats(Project project, SandboxClock clock) {
+    Stats(Project project, SandboxClock clock, AppApi app) {
         this.project = project;
         this.clock = clock;
+        this.app = app;
     }
 
     byte[] body() {
@@ -50,6 +52,7 @@ final class Stats {
         m.put("visible_events", visible);
         m.put("visible_events_per_day", visiblePerDay);
         m.put("visible_late_events", visibleLate);
+        m.putAll(app.governanceCounts());
         try {
             return Responses.JSON.writeValueAsBytes(m);
         } catch (JsonProcessingException e) {

@@ -385,7 +385,8 @@ class SandboxTest {
         int events = 0, profiles = 0;
         Set<String> types = new HashSet<>();
         for (JsonNode s : schemas.get("results")) {
-            if (s.get("entityType").asText().equals("event")) events++; else profiles++;
+            if (s.get("entityType").asText().equals("event")) events++;
+            else if (s.get("entityType").asText().equals("profile")) profiles++;
             s.get("schemaJson").get("properties").forEach(p -> {
                 if (p.get("type").isArray()) p.get("type").forEach(t -> types.add(t.asText())); else types.add(p.get("type").asText());
             });
