@@ -7,7 +7,8 @@
 # waits for its gzip cache, then runs full syncs into /dev/null R times (default 3) with export_gzip on and off,
 # and an engage sync of P profiles (default 200,000). Prints the exact command lines, each run, and the median of
 # events/s, MB/s (uncompressed JSON the sandbox served for the same range, measured with curl) and peak RSS
-# (/usr/bin/time -v). Discovery with 2,000 properties has its own script: bench/discovery.sh.
+# (/usr/bin/time -v). Discovery with 2,000 properties has its own script: bench/discovery.sh; engage memory at
+# 100,000 and 1,000,000 profiles (medians of several runs): bench/engage.sh.
 # Stops the sandbox it started.
 set -euo pipefail
 
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     --delay-ms) delay="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --window-days) window="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench/export.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -99,14 +99,14 @@ public final class EngagePages {
             boolean full = page0.isFull();
             OptionalLong total = page0.total();
             // A total below what page 0 itself holds is not a count of the listing.
-            OptionalLong promised = total.isPresent() && total.getAsLong() >= page0.results().size() && page0.pageSize() > 0
+            OptionalLong promised = total.isPresent() && total.getAsLong() >= page0.size() && page0.pageSize() > 0
                     ? total : OptionalLong.empty();
             if (promised.isPresent() && seen == null) seen = new LongSet();
-            hand(page0.results());
+            hand(page0);
             if (!full) return new Pass(promised, false);
             if (page0.sessionId().isEmpty()) {
                 if (promised.isEmpty()) {
-                    throw new IllegalStateException(what + ": page 0 is full (" + page0.results().size() + " profiles) but "
+                    throw new IllegalStateException(what + ": page 0 is full (" + page0.size() + " profiles) but "
                             + "came without a session_id or total: the rest of the listing cannot be read");
                 }
                 return new Pass(promised, true);
@@ -122,7 +122,7 @@ public final class EngagePages {
                             i -> source.fetch(first.page(i + 1, session)),
                             (i, p) -> {
                                 position.accept("page " + (p.page() + 1) + "/" + pages + suffix);
-                                hand(p.results());
+                                hand(p);
                                 if (p.isFull()) lastFull[0] = p.page() + 1;
                             },
                             p -> { });
@@ -142,13 +142,18 @@ public final class EngagePages {
             for (int n = from; ; n++) {
                 EngagePage p = source.fetch(first.page(n, session));
                 position.accept("page " + (n + 1) + suffix);
-                hand(p.results());
+                hand(p);
                 if (!p.isFull()) return;
             }
         }
 
-        /** Passes on the profiles of a page not handed over before (all of them when no total is kept). */
-        private void hand(List<ObjectNode> results) {
+        /**
+         * Passes on the profiles of a page not handed over before (all of them when no total is kept). This is where
+         * a page's profiles are parsed, on the consuming thread, one page at a time: the pages fetched ahead wait as
+         * bytes (docs/performance.md, "Memory").
+         */
+        private void hand(EngagePage page) {
+            List<ObjectNode> results = page.results();
             if (seen == null) {
                 delivered += results.size();
                 pageConsumer.accept(results);

@@ -135,6 +135,32 @@ class EngagePagesTest {
     }
 
     @Test
+    void eachPageIsParsedOnceOnTheConsumingThreadAndOnlyAfterThePageBeforeItWasHandedOver() {
+        // Pages as MixpanelClient reads them: their profiles are parsed when asked for. Fetched ahead, they must
+        // wait unparsed (docs/performance.md, "Memory"): only the page being handed over is ever held as trees.
+        FakeEngage fake = new FakeEngage(5500, true, 0);
+        fake.rendezvous = 3;
+        Thread consumer = Thread.currentThread();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        EngagePages.Source lazy = q -> {
+            EngagePage p = fake.fetch(q);
+            return EngagePage.parsedWhenRead(p.page(), p.pageSize(), p.sessionId(), p.total(), p.size(), () -> {
+                assertSame(consumer, Thread.currentThread(), "page " + p.page() + " parsed off the consuming thread");
+                events.add("parse " + p.page());
+                return p.results();
+            });
+        };
+        List<String> ids = new ArrayList<>();
+        EngagePages.forEach(lazy, FIRST, pool, 3, s -> { }, page -> {
+            events.add("hand " + page.get(0).get("$distinct_id").asText());
+            page.forEach(x -> ids.add(x.get("$distinct_id").asText()));
+        });
+        assertIds(5500, ids);
+        assertEquals(List.of("parse 0", "hand p0", "parse 1", "hand p1000", "parse 2", "hand p2000", "parse 3",
+                "hand p3000", "parse 4", "hand p4000", "parse 5", "hand p5000"), events);
+    }
+
+    @Test
     void neverMorePagesInFlightThanTheConcurrency() {
         FakeEngage source = new FakeEngage(9500, true, 0);
         Read r = read(source, 2);
