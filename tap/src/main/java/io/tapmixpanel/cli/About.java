@@ -16,8 +16,12 @@ public final class About {
     public static final String NAME = "tap-mixpanel";
     public static final String DESCRIPTION =
             "Singer tap for Mixpanel: raw events, user profiles, funnels, revenue, annotations, cohorts and cohort members.";
-    /** Only what is really implemented: catalog/properties input, discovery, state, about. */
-    public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about");
+    /**
+     * Only what is really implemented: catalog/properties input, discovery, state, about, ACTIVATE_VERSION for
+     * full-table streams.
+     */
+    public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about",
+            "activate-version");
 
     private About() {}
 
