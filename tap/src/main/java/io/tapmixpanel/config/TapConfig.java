@@ -9,6 +9,7 @@ import java.time.ZoneId;
  * from, for messages.
  *
  * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
+ * @param output what the tap writes besides SCHEMA, RECORD and STATE (ACTIVATE_VERSION)
  */
 public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,
                         HttpOptions http, boolean selectPropertiesByDefault, OutputOptions output) {
