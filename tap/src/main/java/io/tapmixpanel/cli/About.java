@@ -16,8 +16,12 @@ public final class About {
     public static final String NAME = "tap-mixpanel";
     public static final String DESCRIPTION =
             "Singer tap for Mixpanel: raw events, user profiles, funnels, revenue, annotations, cohorts and cohort members.";
-    /** Only what is really implemented: catalog/properties input, discovery, state, about, test (README "Command line"). */
-    public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about", "test");
+    /**
+     * Only what is really implemented: catalog/properties input, discovery, state, about, test (README "Command
+     * line"), ACTIVATE_VERSION for full-table streams.
+     */
+    public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about", "test",
+            "activate-version");
 
     private About() {}
 

@@ -46,6 +46,11 @@ public enum Setting {
             "Days per export, funnels and revenue request."),
     SELECT_PROPERTIES_BY_DEFAULT("select_properties_by_default", "Select Properties by Default", Type.BOOLEAN, "true",
             "Properties not in the catalog are kept (true) or dropped (false)."),
+    ACTIVATE_VERSION("activate_version", "Activate Version", Type.BOOLEAN, "true",
+            "Full-table streams (engage without a replication key, annotations, cohorts, cohort_members) send "
+                    + "ACTIVATE_VERSION before their first record and after their last, and every record carries the "
+                    + "version, so targets that support it remove rows that are gone (README \"ACTIVATE_VERSION\"). "
+                    + "false: neither."),
     EXPORT_EVENTS("export_events", "Export Events", Type.LIST, "all events",
             "Event names to export: a JSON list or a comma-separated string."),
     EXPORT_WHERE("export_where", "Export Filter (where)", Type.STRING, null,

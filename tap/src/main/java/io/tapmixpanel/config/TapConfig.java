@@ -9,9 +9,10 @@ import java.time.ZoneId;
  * from, for messages.
  *
  * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
+ * @param output what the tap writes besides SCHEMA, RECORD and STATE (ACTIVATE_VERSION)
  */
 public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,
-                        HttpOptions http, boolean selectPropertiesByDefault) {
+                        HttpOptions http, boolean selectPropertiesByDefault, OutputOptions output) {
 
     static TapConfig read(RawConfig c) {
         // The order of the reads is the order in which problems are reported: credentials first.
@@ -20,12 +21,13 @@ public record TapConfig(String source, AuthAndHosts authAndHosts, Windows window
         HttpOptions http = HttpOptions.read(c);
         boolean selectByDefault = c.bool(Setting.SELECT_PROPERTIES_BY_DEFAULT);
         ExportOptions export = ExportOptions.read(c);
-        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault);
+        OutputOptions output = OutputOptions.read(c);
+        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault, output);
     }
 
     /** A copy with the project timezone resolved (from /api/app/me or the UTC fallback). */
     public TapConfig withProjectTimezone(ZoneId zone) {
         return new TapConfig(source, authAndHosts, windows.withProjectTimezone(zone), export, http,
-                selectPropertiesByDefault);
+                selectPropertiesByDefault, output);
     }
 }

@@ -17,9 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
- * Writes Singer messages (SCHEMA, RECORD, STATE), one JSON object per line, UTF-8, through one Jackson generator
+ * Writes Singer messages (SCHEMA, RECORD, STATE, ACTIVATE_VERSION), one JSON object per line, UTF-8, through one Jackson generator
  * into a buffer of whole messages. Each message ends with its own {@code \n} (rather than Jackson's root-value
  * separator, which would only be written before the <em>next</em> message), and the output only ever receives whole
  * messages: the buffer goes out up to the end of its last finished message, so a run that ends at any point (a
@@ -40,6 +41,7 @@ public final class SingerWriter implements Flushable, Closeable {
     private static final SerializableString RECORD = new SerializedString("record");
     private static final SerializableString RECORD_TYPE = new SerializedString("RECORD");
     private static final SerializableString TIME_EXTRACTED = new SerializedString("time_extracted");
+    private static final SerializableString VERSION = new SerializedString("version");
 
     private final WholeLineOutput out;
     private final Messages buffer = new Messages();
@@ -85,6 +87,15 @@ public final class SingerWriter implements Flushable, Closeable {
 
     /** A RECORD message; {@code timeExtractedIso} is {@link TimeExtracted}'s text, null to omit it. */
     public void writeRecord(String stream, ObjectNode record, String timeExtractedIso) {
+        writeRecord(stream, record, timeExtractedIso, OptionalLong.empty());
+    }
+
+    /**
+     * A RECORD message carrying the table version of a full-table stream (README "ACTIVATE_VERSION") as the
+     * message's own {@code version} field, between {@code record} and {@code time_extracted} as singer-python
+     * writes it; an empty {@code version} writes none.
+     */
+    public void writeRecord(String stream, ObjectNode record, String timeExtractedIso, OptionalLong version) {
         try {
             gen.writeStartObject();
             gen.writeFieldName(TYPE);
@@ -93,10 +104,27 @@ public final class SingerWriter implements Flushable, Closeable {
             gen.writeString(streamNames.computeIfAbsent(stream, SerializedString::new));
             gen.writeFieldName(RECORD);
             gen.writeTree(record);
+            if (version.isPresent()) {
+                gen.writeFieldName(VERSION);
+                gen.writeNumber(version.getAsLong());
+            }
             if (timeExtractedIso != null) {
                 gen.writeFieldName(TIME_EXTRACTED);
                 gen.writeString(timeExtractedIso);
             }
+            endLine();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /** {@code {"type":"ACTIVATE_VERSION","stream":...,"version":N}} (README "ACTIVATE_VERSION"). */
+    public void writeActivateVersion(String stream, long version) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("type", "ACTIVATE_VERSION");
+            gen.writeStringField("stream", stream);
+            gen.writeNumberField("version", version);
             endLine();
         } catch (IOException e) {
             throw failure(e);

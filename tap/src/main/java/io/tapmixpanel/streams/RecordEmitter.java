@@ -12,12 +12,17 @@ import java.nio.channels.FileChannel;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Where one stream's records go out (README "Streams" and "State"): drops deselected properties, shapes values to their
  * columns, lets the {@link SchemaGuard} widen what does not fit, and writes a new SCHEMA before any record that
  * needs it. Also writes STATE, flushed, so that a STATE on stdout is never ahead of the records before it.
+ *
+ * <p>A full-table stream's emitter also carries its table version (README "ACTIVATE_VERSION"): it writes
+ * ACTIVATE_VERSION before the first record and stamps every record with the version; whoever ran the stream
+ * writes the closing one with {@link #completeTableVersion()} only once the stream has read everything.
  */
 public final class RecordEmitter {
     private final String stream;
@@ -29,6 +34,8 @@ public final class RecordEmitter {
     private final Progress progress;
     private long schemaVersionWritten = -1;
     private long records;
+    private OptionalLong tableVersion = OptionalLong.empty();
+    private boolean versionOpened;
 
     /** Receives counts of records as they are produced (progress, metrics). */
     public interface Progress {
@@ -49,6 +56,31 @@ public final class RecordEmitter {
     }
 
     public String stream() { return stream; }
+
+    /**
+     * Makes this a full-table stream written as table version {@code version} (README "ACTIVATE_VERSION"), before
+     * any record is emitted.
+     */
+    public RecordEmitter tableVersion(long version) {
+        if (records > 0) throw new IllegalStateException(stream + ": table version set after records were written");
+        this.tableVersion = OptionalLong.of(version);
+        return this;
+    }
+
+    /** The table version every record carries; empty when the stream has none. */
+    public OptionalLong tableVersion() { return tableVersion; }
+
+    /**
+     * The closing ACTIVATE_VERSION, flushed, once the stream read every row: a target may then remove rows of older
+     * versions, so this must never follow a stream that failed or was skipped part-way. A stream that read no row
+     * at all still sends it: the table is now empty. Nothing when the stream has no table version.
+     */
+    public void completeTableVersion() {
+        if (tableVersion.isEmpty()) return;
+        ensureSchema();
+        out.writeActivateVersion(stream, tableVersion.getAsLong());
+        out.flush();
+    }
 
     public SchemaGuard guard() { return guard; }
 
@@ -73,7 +105,8 @@ public final class RecordEmitter {
     public void emit(ObjectNode record) {
         prepare(record);
         ensureSchema();
-        out.writeRecord(stream, record, TimeExtracted.now());
+        openTableVersion();
+        out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
         records++;
         progress.produced(1);
     }
@@ -87,9 +120,20 @@ public final class RecordEmitter {
         for (ObjectNode record : batch) prepare(record);
         if (batch.isEmpty()) return;
         ensureSchema();
-        for (ObjectNode record : batch) out.writeRecord(stream, record, TimeExtracted.now());
+        openTableVersion();
+        for (ObjectNode record : batch) out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
         records += batch.size();
         progress.produced(batch.size());
+    }
+
+    /**
+     * The opening ACTIVATE_VERSION goes right before the first record rather than when the stream starts, so that a
+     * stream skipped at its first call (a 402, a 404) sends none.
+     */
+    private void openTableVersion() {
+        if (versionOpened || tableVersion.isEmpty()) return;
+        out.writeActivateVersion(stream, tableVersion.getAsLong());
+        versionOpened = true;
     }
 
     private void prepare(ObjectNode record) {
@@ -104,6 +148,8 @@ public final class RecordEmitter {
      * the spool was complete, so the latest SCHEMA written first covers them all.
      */
     public void appendSpool(FileChannel spool, long recordCount) {
+        // Spooled lines were rendered without a version field: a full-table stream must emit its records here.
+        if (tableVersion.isPresent()) throw new IllegalStateException(stream + ": spooled records carry no table version");
         ensureSchema();
         out.appendFile(spool);
         records += recordCount;

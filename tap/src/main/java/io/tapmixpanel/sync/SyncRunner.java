@@ -48,12 +48,18 @@ final class SyncRunner {
     private final MixpanelClient client;
     private final RunMetrics metrics;
     private final Clock clock;
+    /**
+     * README "ACTIVATE_VERSION": the table version of every full-table stream of this run, the run's start in epoch
+     * milliseconds, so each run's version is above the previous one's.
+     */
+    private final long tableVersion;
 
     SyncRunner(TapConfig config, MixpanelClient client, RunMetrics metrics, Clock clock) {
         this.config = config;
         this.client = client;
         this.metrics = metrics;
         this.clock = clock;
+        this.tableVersion = clock.millis();
     }
 
     /** {@code catalogFromFile} and {@code state} as {@link SyncInputs} read and checked them. */
@@ -125,6 +131,7 @@ final class SyncRunner {
             emitter.ensureSchema();
             out.writeState(state.toJson());
             stream.sync(ctx);
+            emitter.completeTableVersion(); // only after a whole read: on any failure above, no closing message
         } catch (PaymentRequiredException e) {
             outcome = StreamOutcome.SKIPPED_PAYMENT_REQUIRED;
             Log.warning("stream %s skipped: Mixpanel answered 402, your plan does not include this API (%s)", name, e.getMessage());
@@ -163,6 +170,8 @@ final class SyncRunner {
         boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
+        // A property of how every FULL_TABLE stream is synced (README "ACTIVATE_VERSION"), never of one stream.
+        if (!incremental && config.output().activateVersion()) emitter.tableVersion(tableVersion);
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
                 emitter, pool, progress::position);
     }

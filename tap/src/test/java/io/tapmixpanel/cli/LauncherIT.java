@@ -105,7 +105,7 @@ class LauncherIT {
         for (String line : r.stdout) {
             JsonNode n = MAPPER.readTree(line);
             String type = n.path("type").asText();
-            assertTrue(List.of("SCHEMA", "RECORD", "STATE").contains(type), "not a Singer message on stdout: " + line);
+            assertTrue(List.of("SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION").contains(type), "not a Singer message on stdout: " + line);
             if (type.equals("RECORD")) records++;
         }
         assertTrue(r.stderr.stream().noneMatch(l -> l.startsWith("[") && l.contains("][warning]")),

@@ -45,6 +45,7 @@ class ConfigLoaderTest {
         assertEquals(5, c.windows().attributionWindow());
         assertEquals(30, c.windows().dateWindowSize());
         assertTrue(c.selectPropertiesByDefault());
+        assertTrue(c.output().activateVersion(), "README \"ACTIVATE_VERSION\": on by default");
         assertFalse(c.export().timeInProjectTimezone());
         assertTrue(c.export().gzip());
         assertEquals(Duration.ofSeconds(300), c.http().requestTimeout());
@@ -68,6 +69,15 @@ class ConfigLoaderTest {
         assertEquals(3, c.http().maxConcurrentRequests());
         assertEquals(42L, ((Credentials.ProjectSecret) c.authAndHosts().credentials()).projectId().getAsLong());
         assertEquals(LocalDate.of(2024, 1, 1), c.windows().startDate().localDate(ZoneId.of("UTC")));
+    }
+
+    @Test
+    void activateVersionFalseInEitherFormTurnsItOffAndAnythingElseIsNamed() throws IOException {
+        String base = "\"api_secret\":\"s\",\"start_date\":\"2024-01-01\",";
+        assertFalse(load("{" + base + "\"activate_version\":false}").output().activateVersion());
+        assertFalse(load("{" + base + "\"activate_version\":\"false\"}").output().activateVersion());
+        assertEquals("config " + dir.resolve("c.json") + ": activate_version: 'sometimes' is not true or false",
+                error("{" + base + "\"activate_version\":\"sometimes\"}").getMessage());
     }
 
     @Test

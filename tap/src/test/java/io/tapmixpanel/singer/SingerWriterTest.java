@@ -165,6 +165,21 @@ class SingerWriterTest {
     }
 
     @Test
+    void activateVersionAndAVersionedRecordAreWrittenAsSingerPythonWritesThem() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (SingerWriter w = new SingerWriter(out)) {
+            w.writeActivateVersion("cohorts", 1796160600000L);
+            w.writeRecord("cohorts", obj("{\"id\":1}"), "2026-12-01T21:30:00.000000Z", java.util.OptionalLong.of(1796160600000L));
+            w.writeRecord("cohorts", obj("{\"id\":2}"), "2026-12-01T21:30:00.000000Z", java.util.OptionalLong.empty());
+        }
+        assertEquals("{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"cohorts\",\"version\":1796160600000}\n"
+                + "{\"type\":\"RECORD\",\"stream\":\"cohorts\",\"record\":{\"id\":1},\"version\":1796160600000,"
+                + "\"time_extracted\":\"2026-12-01T21:30:00.000000Z\"}\n"
+                + "{\"type\":\"RECORD\",\"stream\":\"cohorts\",\"record\":{\"id\":2},"
+                + "\"time_extracted\":\"2026-12-01T21:30:00.000000Z\"}\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aClosedTargetBecomesTargetClosedException() {
         SingerWriter w = new SingerWriter(new BrokenPipe());
         w.writeState(Json.NODES.objectNode()); // buffered: nothing written yet

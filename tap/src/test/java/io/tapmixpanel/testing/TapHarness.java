@@ -334,12 +334,38 @@ public final class TapHarness {
             return last;
         }
 
+        /** The ACTIVATE_VERSION messages of a stream, in order. */
+        public List<ObjectNode> activateVersions(String stream) {
+            return messages.stream().filter(m -> m.get("type").asText().equals("ACTIVATE_VERSION")
+                    && m.get("stream").asText().equals(stream)).toList();
+        }
+
+        /** The RECORD messages (whole, with their {@code version}) of a stream, in order. */
+        public List<ObjectNode> recordMessages(String stream) {
+            return messages.stream().filter(m -> m.get("type").asText().equals("RECORD")
+                    && m.get("stream").asText().equals(stream)).toList();
+        }
+
+        /** The position of each message of {@code stream} with {@code type} in the whole output. */
+        public List<Integer> positions(String type, String stream) {
+            List<Integer> p = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                ObjectNode m = messages.get(i);
+                if (m.get("type").asText().equals(type) && m.path("stream").asText().equals(stream)) p.add(i);
+            }
+            return p;
+        }
+
         /**
          * The checks every run must pass: SCHEMA before the first RECORD of each stream, every RECORD valid
          * against its stream's latest SCHEMA (draft 7, formats asserted), time_extracted an RFC 3339 UTC
-         * instant, key properties present and unique per stream.
+         * instant, key properties present and unique per stream. ACTIVATE_VERSION (README "ACTIVATE_VERSION")
+         * names a stream with a SCHEMA and an integer version; a RECORD's {@code version}, when it has one, is an
+         * integer and the version its stream's latest ACTIVATE_VERSION announced, and a stream that announced one
+         * has it on every RECORD.
          */
         public Messages assertSingerValid() {
+            Map<String, Long> versions = new HashMap<>();
             Map<String, JsonSchema> current = new HashMap<>();
             Map<String, List<String>> keys = new HashMap<>();
             Map<String, Set<List<JsonNode>>> seen = new HashMap<>();
@@ -361,6 +387,15 @@ public final class TapHarness {
                         assertNotNull(schema, "message " + i + ": RECORD of " + s + " before any SCHEMA of it");
                         Set<ValidationMessage> errors = schema.validate(m.get("record"));
                         assertTrue(errors.isEmpty(), () -> "message " + s + " RECORD invalid: " + errors + "\n" + m);
+                        JsonNode version = m.get("version");
+                        if (version != null) {
+                            assertTrue(version.isIntegralNumber(), "message " + i + ": RECORD version not an integer: " + m);
+                            assertEquals(versions.get(s), version.asLong(), "message " + i + ": RECORD version of " + s
+                                    + " is not the one its ACTIVATE_VERSION announced: " + m);
+                        } else {
+                            assertTrue(!versions.containsKey(s), "message " + i + ": RECORD of " + s + " without the version "
+                                    + versions.get(s) + " its ACTIVATE_VERSION announced: " + m);
+                        }
                         String te = m.path("time_extracted").asText("");
                         assertTrue(te.endsWith("Z"), "message " + s + " time_extracted: '" + te + "'");
                         Instant.parse(te);
@@ -376,6 +411,13 @@ public final class TapHarness {
                         }
                     }
                     case "STATE" -> assertTrue(m.get("value").isObject(), "STATE without a value object");
+                    case "ACTIVATE_VERSION" -> {
+                        String s = m.path("stream").asText("");
+                        assertTrue(current.containsKey(s), "message " + i + ": ACTIVATE_VERSION of " + s + " before any SCHEMA of it");
+                        assertTrue(m.path("version").isIntegralNumber(), "message " + i + ": ACTIVATE_VERSION without an integer version: " + m);
+                        assertEquals(3, m.size(), "message " + i + ": ACTIVATE_VERSION has type, stream and version only: " + m);
+                        versions.put(s, m.get("version").asLong());
+                    }
                     default -> fail("message " + i + " of unknown type: " + m);
                 }
             }
