@@ -90,6 +90,8 @@ class RecordEmitterVersionTest {
     @Test
     void spooledRecordsCannotJoinAVersionedStreamSinceTheirLinesCarryNoVersion() throws IOException {
         Path spool = Files.writeString(dir.resolve("spool"), "{\"type\":\"RECORD\",\"stream\":\"cohorts\",\"record\":{\"id\":1}}\n");
-        assertThrows(IllegalStateException.class, () -> write(e -> e.tableVersion(42), e -> e.appendSpool(spool, 1)));
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(spool)) {
+            assertThrows(IllegalStateException.class, () -> write(e -> e.tableVersion(42), e -> e.appendSpool(channel, 1)));
+        }
     }
 }
