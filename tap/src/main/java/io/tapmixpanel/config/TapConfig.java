@@ -9,9 +9,10 @@ import java.time.ZoneId;
  * from, for messages.
  *
  * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
+ * @param dataGroupIds              the group keys whose profiles group_profiles reads (README "Streams"), without repeats
  */
 public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,
-                        HttpOptions http, boolean selectPropertiesByDefault) {
+                        HttpOptions http, boolean selectPropertiesByDefault, java.util.List<Long> dataGroupIds) {
 
     static TapConfig read(RawConfig c) {
         // The order of the reads is the order in which problems are reported: credentials first.
@@ -20,12 +21,12 @@ public record TapConfig(String source, AuthAndHosts authAndHosts, Windows window
         HttpOptions http = HttpOptions.read(c);
         boolean selectByDefault = c.bool(Setting.SELECT_PROPERTIES_BY_DEFAULT);
         ExportOptions export = ExportOptions.read(c);
-        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault);
+        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault, c.idList(Setting.DATA_GROUP_IDS));
     }
 
     /** A copy with the project timezone resolved (from /api/app/me or the UTC fallback). */
     public TapConfig withProjectTimezone(ZoneId zone) {
         return new TapConfig(source, authAndHosts, windows.withProjectTimezone(zone), export, http,
-                selectPropertiesByDefault);
+                selectPropertiesByDefault, dataGroupIds);
     }
 }
