@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The governance streams (README "Governance streams"): each one or two App API listings, read whole (FULL_TABLE),
  * every item written with every field as Mixpanel sent it. lexicon_properties reads event and user properties and
- * says which in {@code resource_type}; schemas is the schema registry.
+ * says which in {@code resource_type}; schemas is the schema registry. Lone surrogates become U+FFFD, as in the
+ * other streams (README "Streams", names and text).
  */
 public final class GovernanceStream implements StreamSync {
     private final StreamId id;
@@ -59,12 +60,12 @@ public final class GovernanceStream implements StreamSync {
     public void sync(StreamContext ctx) {
         if (id == StreamId.SCHEMAS) {
             // kept by the client for the run, shared with discovery: written as copies
-            for (ObjectNode s : ctx.client().schemaRegistry()) ctx.emitter().emit(s.deepCopy());
+            for (ObjectNode s : ctx.client().schemaRegistry()) ctx.emitter().emit((ObjectNode) UnicodeText.clean(s.deepCopy()));
         } else {
             for (GovernanceRoute r : routes(id)) {
                 for (ObjectNode item : ctx.client().governance(r)) {
                     if (id == StreamId.LEXICON_PROPERTIES) item.put("resource_type", resourceType(r));
-                    ctx.emitter().emit(item);
+                    ctx.emitter().emit((ObjectNode) UnicodeText.clean(item));
                 }
             }
         }

@@ -344,6 +344,19 @@ class GovernanceStreamsTest extends WireMockTestBase {
     }
 
     @Test
+    void aLoneSurrogateInALexiconNameBecomesTheReplacementCharacter() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        ObjectNode catalog = discover(config);
+        stub(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/tags/")), 200, ok("[{\"id\":3,\"name\":\"core\\ud800\"}]"));
+        Run run = sync(config, catalog, "lexicon_tags");
+        assertEquals(0, run.code(), run.log());
+        assertEquals("core\ufffd", run.messages().records("lexicon_tags").get(0).get("name").asText());
+    }
+
+    @Test
     void aForbiddenRouteAtSyncSkipsThatStreamWithAWarningAndTheRunExitsZero() {
         stubCoreDiscovery();
         stubRegistry();
