@@ -66,11 +66,25 @@ public final class Discovery {
     }
 
     public Catalog discover() {
+        return discover(false);
+    }
+
+    /**
+     * The catalog of the streams selected by default only, for a run without a catalog (README "Selecting streams
+     * and properties"): the governance streams are not asked for, so that run makes no request and logs no
+     * warning for streams it would not sync.
+     */
+    public Catalog discoverSelectedByDefault() {
+        return discover(true);
+    }
+
+    private Catalog discover(boolean selectedByDefaultOnly) {
         List<CatalogEntry> entries = new ArrayList<>();
         boolean engageAllowed = true;
         List<String> needServiceAccount = new ArrayList<>();
         for (StreamId id : StreamId.values()) {
             if (id == StreamId.GROUP_PROFILES && dataGroupIds.isEmpty()) continue;
+            if (selectedByDefaultOnly && !id.selectedByDefault()) continue;
             if (id.governance()) {
                 if (!client.hasServiceAccount()) {
                     needServiceAccount.add(id.id());

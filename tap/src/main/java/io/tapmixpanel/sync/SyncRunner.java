@@ -63,7 +63,7 @@ final class SyncRunner {
         if (catalog == null) {
             Log.info("no --catalog: discovering, then syncing every stream selected by default");
             catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties(),
-                    config.dataGroupIds()).discover().selectDefaults();
+                    config.dataGroupIds()).discoverSelectedByDefault().selectDefaults();
         }
         List<CatalogEntry> selected = ordered(catalog.selected(), state.currentlySyncing());
         if (selected.isEmpty()) {

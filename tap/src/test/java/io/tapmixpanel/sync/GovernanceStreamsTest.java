@@ -480,6 +480,9 @@ class GovernanceStreamsTest extends WireMockTestBase {
         }
         assertTrue(out.messages().stream().anyMatch(m -> m.path("stream").asText().equals("cohorts")), run.log());
         assertTrue(run.log().contains("syncing every stream selected by default"), run.log());
+        // nor asked for: no request, no warning about streams this run would not sync
+        wm.verify(0, getRequestedFor(urlPathMatching(PROJECT_SCOPE + "/(data-definitions|custom_properties)/.*")));
+        assertTrue(lines(run.log(), "WARNING").isEmpty(), run.log());
         // export's types and the schemas stream's discovery share one call of the registry's 5 a minute
         wm.verify(1, getRequestedFor(urlPathEqualTo(REGISTRY)));
     }
