@@ -36,10 +36,4 @@ public enum GovernanceRoute {
         this.query = query;
         this.shape = shape;
     }
-
-    /** The route below the scope, with its query: {@code data-definitions/properties/?resourceType=User}. */
-    public String describe() {
-        return query.isEmpty() ? path : path + "?" + query.entrySet().iterator().next().getKey() + "="
-                + query.values().iterator().next();
-    }
 }
