@@ -15,7 +15,7 @@ import java.util.List;
 public final class About {
     public static final String NAME = "tap-mixpanel";
     public static final String DESCRIPTION =
-            "Singer tap for Mixpanel: raw events, user profiles, funnels, revenue, annotations, cohorts and cohort members.";
+            "Singer tap for Mixpanel: raw events, user and group profiles, funnels, revenue, annotations, cohorts, cohort members and data-governance metadata.";
     /**
      * Only what is really implemented: catalog/properties input, discovery, state, about, test (README "Command
      * line"), ACTIVATE_VERSION for full-table streams.

@@ -155,6 +155,44 @@ final class RawConfig {
     }
 
     /**
+     * A list of 64-bit ids: a JSON list of whole numbers (or their digit strings), or a comma-separated string.
+     * Read exactly: a number past 2^53 keeps every digit, a fraction or a number past 64 bits is refused.
+     */
+    List<Long> idList(Setting s) {
+        Optional<JsonNode> v = raw(s);
+        if (v.isEmpty()) return List.of();
+        List<JsonNode> items = new ArrayList<>();
+        if (v.get().isArray()) {
+            v.get().forEach(items::add);
+        } else if (v.get().isTextual()) {
+            for (String part : v.get().asText().split(",")) {
+                if (!part.isBlank()) items.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(part.trim()));
+            }
+        } else {
+            items.add(v.get());
+        }
+        List<Long> out = new ArrayList<>();
+        for (JsonNode item : items) {
+            if (item.isIntegralNumber() && item.canConvertToLong()) {
+                out.add(item.asLong());
+                continue;
+            }
+            try {
+                if (item.isTextual()) {
+                    out.add(Long.parseLong(item.asText().trim()));
+                    continue;
+                }
+            } catch (NumberFormatException ignored) {
+                // the error below names the value
+            }
+            throw new ConfigException(fileOf(s), s.key(), "'" + abbreviate(item.isTextual() ? item.asText() : item.toString())
+                    + "' is not a whole number (a group key id from Project Settings); give a list of ids or a "
+                    + "comma-separated string");
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(out));
+    }
+
+    /**
      * An API host root (README "Configuration"): http(s), a host, an optional port and path prefix (a proxy's),
      * nothing else. What the tap would otherwise choke on later is refused here: a port out of range, a
      * {@code user:password@} part (the tap sends its own credentials; never echoed back), a query or a fragment

@@ -23,7 +23,8 @@ public enum Setting {
                     + "app-API features (Lexicon property types, annotations v2, project timezone lookup)."),
     WORKSPACE_ID("workspace_id", "Workspace ID", Type.INTEGER, null,
             "Data Views workspace id (the project's global data view), for service accounts on projects with Data "
-                    + "Views: sent as workspace_id with every query-API call (not export). Ignored with api_secret."),
+                    + "Views: sent as workspace_id with every query-API call (not export), and the workspace the "
+                    + "governance streams read (default: the project's global one). Ignored with api_secret."),
     API_SECRET("api_secret", "API Secret", Type.SECRET, null,
             "Project API secret (legacy auth). Use exactly one auth method: api_secret or a service account."),
     START_DATE("start_date", "Start Date", Type.DATE_TIME, null,
@@ -70,6 +71,9 @@ public enum Setting {
     EXPORT_RAW_PROPERTIES("export_raw_properties", "Raw Properties Column", Type.BOOLEAN, "false",
             "Add a `properties` column holding each event's properties exactly as Mixpanel sent them (original "
                     + "names, types and nesting), beside the shaped columns, for a lossless copy."),
+    DATA_GROUP_IDS("data_group_ids", "Group Key IDs", Type.LIST, null,
+            "Group key ids (Project Settings, Group Keys) whose group profiles the group_profiles stream reads, "
+                    + "a JSON list or a comma-separated string; the stream is offered only when this is set."),
     REQUEST_TIMEOUT("request_timeout", "Request Timeout (seconds)", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", "Max Concurrent Requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),

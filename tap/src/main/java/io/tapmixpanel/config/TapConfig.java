@@ -10,9 +10,11 @@ import java.time.ZoneId;
  *
  * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
  * @param output what the tap writes besides SCHEMA, RECORD and STATE (ACTIVATE_VERSION)
+ * @param dataGroupIds              the group keys whose profiles group_profiles reads (README "Streams"), without repeats
  */
 public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,
-                        HttpOptions http, boolean selectPropertiesByDefault, OutputOptions output) {
+                        HttpOptions http, boolean selectPropertiesByDefault, OutputOptions output,
+                        java.util.List<Long> dataGroupIds) {
 
     static TapConfig read(RawConfig c) {
         // The order of the reads is the order in which problems are reported: credentials first.
@@ -22,12 +24,13 @@ public record TapConfig(String source, AuthAndHosts authAndHosts, Windows window
         boolean selectByDefault = c.bool(Setting.SELECT_PROPERTIES_BY_DEFAULT);
         ExportOptions export = ExportOptions.read(c);
         OutputOptions output = OutputOptions.read(c);
-        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault, output);
+        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault, output,
+                c.idList(Setting.DATA_GROUP_IDS));
     }
 
     /** A copy with the project timezone resolved (from /api/app/me or the UTC fallback). */
     public TapConfig withProjectTimezone(ZoneId zone) {
         return new TapConfig(source, authAndHosts, windows.withProjectTimezone(zone), export, http,
-                selectPropertiesByDefault, output);
+                selectPropertiesByDefault, output, dataGroupIds);
     }
 }

@@ -13,6 +13,7 @@ import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.Metadata;
+import io.tapmixpanel.streams.GovernanceStream;
 import io.tapmixpanel.streams.PropertyNames;
 import io.tapmixpanel.streams.StreamId;
 
@@ -30,7 +31,9 @@ import java.util.Set;
 /**
  * Builds the catalog (docs/discovery.md): the static schema of each stream from {@code schemas/}, with engage and export
  * made dynamic from the project's property metadata. A 402 on a stream's metadata endpoint (a plan without that
- * API) leaves the stream out with a warning; any other failure propagates and fails discovery.
+ * API) leaves the stream out with a warning; any other failure propagates and fails discovery. The governance
+ * streams are asked for (with a service account only) and marked not selected by default; group_profiles is
+ * offered when data_group_ids names group keys.
  */
 public final class Discovery {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -43,6 +46,7 @@ public final class Discovery {
     private final MixpanelClient client;
     private final boolean selectPropertiesByDefault;
     private final boolean rawProperties;
+    private final List<Long> dataGroupIds;
 
     public Discovery(MixpanelClient client, boolean selectPropertiesByDefault) {
         this(client, selectPropertiesByDefault, false);
@@ -50,22 +54,51 @@ public final class Discovery {
 
     /** With {@code rawProperties} (export_raw_properties), export's schema has the raw {@code properties} column. */
     public Discovery(MixpanelClient client, boolean selectPropertiesByDefault, boolean rawProperties) {
+        this(client, selectPropertiesByDefault, rawProperties, List.of());
+    }
+
+    /** With {@code dataGroupIds} (data_group_ids), the catalog offers group_profiles. */
+    public Discovery(MixpanelClient client, boolean selectPropertiesByDefault, boolean rawProperties, List<Long> dataGroupIds) {
         this.client = client;
         this.selectPropertiesByDefault = selectPropertiesByDefault;
         this.rawProperties = rawProperties;
+        this.dataGroupIds = List.copyOf(dataGroupIds);
     }
 
     public Catalog discover() {
+        return discover(false);
+    }
+
+    /**
+     * The catalog of the streams selected by default only, for a run without a catalog (README "Selecting streams
+     * and properties"): the governance streams are not asked for, so that run makes no request and logs no
+     * warning for streams it would not sync.
+     */
+    public Catalog discoverSelectedByDefault() {
+        return discover(true);
+    }
+
+    private Catalog discover(boolean selectedByDefaultOnly) {
         List<CatalogEntry> entries = new ArrayList<>();
         boolean engageAllowed = true;
+        List<String> needServiceAccount = new ArrayList<>();
         for (StreamId id : StreamId.values()) {
+            if (id == StreamId.GROUP_PROFILES && dataGroupIds.isEmpty()) continue;
+            if (selectedByDefaultOnly && !id.selectedByDefault()) continue;
+            if (id.governance()) {
+                if (!client.hasServiceAccount()) {
+                    needServiceAccount.add(id.id());
+                    continue;
+                }
+                if (!offered(id, entries)) continue;
+            }
             ObjectNode schema = staticSchema(id);
             schema.put("additionalProperties", selectPropertiesByDefault);
             // Decision: cohort_members reads its members through the engage API (engage with filter_by_cohort).
             // A 402 on engage/properties means the plan has no engage API, so cohort_members could never sync:
             // it is left out of the catalog with engage, with its own warning, rather than listed and then
             // skipped (402) on every sync. (A catalog written before still works: sync skips a 402 stream.)
-            if (id == StreamId.COHORT_MEMBERS && !engageAllowed) {
+            if ((id == StreamId.COHORT_MEMBERS || id == StreamId.GROUP_PROFILES) && !engageAllowed) {
                 Log.warning("stream %s left out of the catalog: it reads members through the engage API, which "
                         + "answered 402 (your plan does not include it)", id.id());
                 continue;
@@ -83,9 +116,52 @@ public final class Discovery {
                 continue;
             }
             Metadata md = Metadata.forStream(schema, id.keyProperties(), id.validReplicationKeys(), id.forcedReplicationMethod());
+            if (!id.selectedByDefault()) md.streamLevel().put(Metadata.SELECTED_BY_DEFAULT, false);
             entries.add(new CatalogEntry(id.id(), schema, id.keyProperties(), md));
         }
+        if (!needServiceAccount.isEmpty()) {
+            Log.warning("streams %s left out of the catalog: Mixpanel's governance routes need a service account "
+                    + "(service_account_username, service_account_secret, project_id), not api_secret",
+                    String.join(", ", needServiceAccount));
+        }
         return new Catalog(entries);
+    }
+
+    /**
+     * Whether the project offers a governance stream (README "Governance streams"): its routes are asked once. A 403
+     * (a plan without the feature) or 404 (an undocumented route that is missing or moved) leaves it out with a
+     * warning; refused credentials fail discovery; any other failure keeps it listed, for the sync to report.
+     */
+    private boolean offered(StreamId id, List<CatalogEntry> listed) {
+        // The enforcement route answers 404 when none is configured (a stream of no rows), so its 404 cannot tell a
+        // project without the route: it is offered with the project's Lexicon (lexicon_events, listed before it).
+        if (id == StreamId.SCHEMA_ENFORCEMENT && listed.stream().noneMatch(e -> e.tapStreamId().equals(StreamId.LEXICON_EVENTS.id()))) {
+            Log.warning("stream %s left out of the catalog: the project does not offer its Lexicon (lexicon_events is not listed)",
+                    id.id());
+            return false;
+        }
+        try {
+            GovernanceStream.probe(client, id);
+            return true;
+        } catch (MixpanelApiException e) {
+            if (e.credentialsRefused()) throw e;
+            if (e.status() == 402 || e.status() == 403 || e.status() == 404) {
+                Log.warning("stream %s left out of the catalog: %s", id.id(), unavailable(e));
+                return false;
+            }
+            Log.warning("stream %s listed although its route failed (the sync will report it if it still fails): %s",
+                    id.id(), e.getMessage());
+            return true;
+        }
+    }
+
+    /** Why a governance route is not available, for the warning that skips its stream (discovery and sync). */
+    public static String unavailable(MixpanelApiException e) {
+        String why = e.status() == 404
+                ? "the project does not offer this route (it is undocumented and may have moved)"
+                : "the project's plan or the account's role does not include this feature";
+        String said = e.apiMessage().isEmpty() ? "" : ": " + e.apiMessage();
+        return "Mixpanel answered " + e.status() + " for " + e.path() + ", " + why + said;
     }
 
     /** The schema of {@code schemas/<stream>.json}, a fresh copy. */

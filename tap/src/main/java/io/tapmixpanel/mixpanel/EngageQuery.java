@@ -8,21 +8,29 @@ import java.util.OptionalLong;
 
 /**
  * One engage (user profiles) page request. {@code page} is 0-based; pages after 0 need the {@code sessionId}
- * that page 0 returned. {@code filterByCohort} is a cohort id (sent as {@code {"id":N}}).
+ * that page 0 returned. {@code filterByCohort} is a cohort id (sent as {@code {"id":N}}); {@code dataGroupId} a
+ * group key's id, for group profiles instead of user profiles.
  */
 public record EngageQuery(Optional<String> where, List<String> outputProperties, Optional<String> sessionId,
-                          int page, OptionalInt pageSize, OptionalLong filterByCohort) {
+                          int page, OptionalInt pageSize, OptionalLong filterByCohort, OptionalLong dataGroupId) {
     public EngageQuery {
         Objects.requireNonNull(where, "where");
         outputProperties = List.copyOf(outputProperties);
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(pageSize, "pageSize");
         Objects.requireNonNull(filterByCohort, "filterByCohort");
+        Objects.requireNonNull(dataGroupId, "dataGroupId");
         if (page < 0) throw new IllegalArgumentException("page must be >= 0: " + page);
+    }
+
+    /** User profiles (no group key). */
+    public EngageQuery(Optional<String> where, List<String> outputProperties, Optional<String> sessionId,
+                       int page, OptionalInt pageSize, OptionalLong filterByCohort) {
+        this(where, outputProperties, sessionId, page, pageSize, filterByCohort, OptionalLong.empty());
     }
 
     /** The same filters, for page {@code page} of session {@code sessionId}. */
     public EngageQuery page(int page, String sessionId) {
-        return new EngageQuery(where, outputProperties, Optional.of(sessionId), page, pageSize, filterByCohort);
+        return new EngageQuery(where, outputProperties, Optional.of(sessionId), page, pageSize, filterByCohort, dataGroupId);
     }
 }

@@ -38,6 +38,10 @@ public final class MixpanelClient implements AutoCloseable {
     private final HttpTransport transport;
     private final AtomicReference<List<Funnel>> funnels = new AtomicReference<>();
     private final AtomicReference<List<Cohort>> cohorts = new AtomicReference<>();
+    private final AtomicReference<JsonNode> meResults = new AtomicReference<>();
+    private final AtomicReference<List<ObjectNode>> schemaRegistry = new AtomicReference<>();
+    private final AtomicReference<MixpanelApiException> schemaRegistryRefused = new AtomicReference<>();
+    private final AtomicReference<String> governanceScope = new AtomicReference<>();
 
     public MixpanelClient(ClientSettings settings, HttpListener listener) {
         this.settings = settings;
@@ -46,6 +50,9 @@ public final class MixpanelClient implements AutoCloseable {
 
     /** True when the credentials know the project id (service account, or project secret with project_id). */
     public boolean hasProjectId() { return settings.credentials().knownProjectId().isPresent(); }
+
+    /** True for a service account, the only credential the governance routes accept (README "Governance streams"). */
+    public boolean hasServiceAccount() { return settings.credentials() instanceof Credentials.ServiceAccount; }
 
     @Override
     public void close() {
@@ -151,8 +158,10 @@ public final class MixpanelClient implements AutoCloseable {
         form.put("page", Integer.toString(q.page()));
         q.pageSize().ifPresent(n -> form.put("page_size", Integer.toString(n)));
         q.filterByCohort().ifPresent(id -> form.put("filter_by_cohort", "{\"id\":" + id + "}"));
+        q.dataGroupId().ifPresent(id -> form.put("data_group_id", Long.toString(id)));
         String label = "engage page " + q.page()
-                + (q.filterByCohort().isPresent() ? " of cohort " + q.filterByCohort().getAsLong() : "");
+                + (q.filterByCohort().isPresent() ? " of cohort " + q.filterByCohort().getAsLong() : "")
+                + (q.dataGroupId().isPresent() ? " of group key " + q.dataGroupId().getAsLong() : "");
         ApiRequest req = ApiRequest.post(ApiFamily.QUERY, settings.apiRoot(), "/api/2.0/engage")
                 .query(queryApiParams()).form(form)
                 .endpoint("engage").label(label).acceptGzip(true).sessionFollowUp(q.sessionId().isPresent());
@@ -274,19 +283,149 @@ public final class MixpanelClient implements AutoCloseable {
 
     /** Lexicon schemas of the project ({@code /api/app/projects/{id}/schemas}); empty when no project id is known. */
     public List<LexiconSchema> lexiconSchemas() {
-        OptionalLong project = settings.credentials().knownProjectId();
-        if (project.isEmpty()) return List.of();
-        ApiRequest req = ApiRequest.get(ApiFamily.LEXICON, settings.appRoot(), "/api/app/projects/" + project.getAsLong() + "/schemas")
-                .endpoint("schemas").label("lexicon schemas").acceptGzip(true);
-        JsonNode results = requireObject(req, transport.fetchJson(req)).path("results");
-        if (!results.isArray()) throw ApiErrors.unexpected(req, "no results array");
-        List<LexiconSchema> schemas = new ArrayList<>(results.size());
-        for (JsonNode r : results) {
+        if (!hasProjectId()) return List.of();
+        List<ObjectNode> raw = schemaRegistry();
+        List<LexiconSchema> schemas = new ArrayList<>(raw.size());
+        for (ObjectNode r : raw) {
             JsonNode schema = r.get("schemaJson");
             schemas.add(new LexiconSchema(r.path("entityType").asText(""), r.path("name").asText(""),
                     schema instanceof ObjectNode o ? o : MixpanelJson.MAPPER.createObjectNode()));
         }
         return schemas;
+    }
+
+    /**
+     * The schema registry's entries as Mixpanel sent them ({@code {entityType, name, schemaJson}}), kept for the
+     * client's life (one run): discovery's export typing and the schemas stream share one of its scarce calls
+     * (5 per minute, {@link ApiFamily#LEXICON}). A 402, 403 or 404 is kept too and thrown again. Needs a project id.
+     */
+    public List<ObjectNode> schemaRegistry() {
+        MixpanelApiException refused = schemaRegistryRefused.get();
+        if (refused != null) throw refused;
+        try {
+            return kept(schemaRegistry, this::fetchSchemaRegistry);
+        } catch (MixpanelApiException e) {
+            // A plan or role without the registry stays so for the run: asking again would only spend its scarce calls.
+            if (e.status() == 402 || e.status() == 403 || e.status() == 404) schemaRegistryRefused.compareAndSet(null, e);
+            throw e;
+        }
+    }
+
+    private List<ObjectNode> fetchSchemaRegistry() {
+        long project = settings.credentials().knownProjectId().orElseThrow(
+                () -> new IllegalStateException("the schema registry needs a project id"));
+        ApiRequest req = ApiRequest.get(ApiFamily.LEXICON, settings.appRoot(), "/api/app/projects/" + project + "/schemas")
+                .endpoint("schemas").label("lexicon schemas").acceptGzip(true);
+        JsonNode results = requireObject(req, transport.fetchJson(req)).path("results");
+        if (!results.isArray()) throw ApiErrors.unexpected(req, "no results array");
+        List<ObjectNode> out = new ArrayList<>(results.size());
+        for (JsonNode r : results) {
+            if (r instanceof ObjectNode o) out.add(o);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The items of one governance listing (README "Governance streams") as Mixpanel sent them, read under
+     * {@link #governanceScope()}. Integers keep every digit (Jackson reads them as int, long or BigInteger, never
+     * as a double). Schema enforcement answers 404 when none is configured: no item. Any other HTTP error
+     * propagates, a 403 (plan without the feature) or 404 (route missing) for the caller to skip the stream.
+     */
+    public List<ObjectNode> governance(GovernanceRoute route) {
+        String path = governanceScope() + "/" + route.path;
+        ApiRequest req = ApiRequest.get(ApiFamily.APP, settings.appRoot(), path).query(route.query)
+                .endpoint(route.path.substring(0, route.path.length() - 1))
+                .label(route.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).acceptGzip(true);
+        JsonNode results;
+        try {
+            results = requireObject(req, transport.fetchJson(req)).path("results");
+        } catch (MixpanelApiException e) {
+            if (route.shape == GovernanceRoute.Shape.ONE && e.status() == 404) return List.of();
+            throw e;
+        }
+        JsonNode items = switch (route.shape) {
+            case LIST -> results;
+            case ANOMALIES -> results.path("anomalies");
+            case ONE -> {
+                if (results.isMissingNode() || results.isNull()) yield MixpanelJson.MAPPER.createArrayNode();
+                if (!results.isObject()) throw ApiErrors.unexpected(req, "results is not an object");
+                yield MixpanelJson.MAPPER.createArrayNode().add(results);
+            }
+        };
+        if (!items.isArray()) {
+            throw ApiErrors.unexpected(req, route.shape == GovernanceRoute.Shape.ANOMALIES ? "no results.anomalies array" : "no results array");
+        }
+        List<ObjectNode> out = new ArrayList<>(items.size());
+        for (JsonNode i : items) {
+            if (i instanceof ObjectNode o) out.add(o);
+        }
+        return out;
+    }
+
+    /**
+     * The path prefix of the governance routes, decided once per client (README "Governance streams"):
+     * {@code /api/app/workspaces/{workspace_id}} when workspace_id is set; else the project's global workspace,
+     * from {@code /api/app/me} or else the project's public workspace list; else {@code /api/app/projects/{id}}.
+     */
+    public String governanceScope() {
+        return kept(governanceScope, this::resolveGovernanceScope);
+    }
+
+    private String resolveGovernanceScope() {
+        long project = settings.credentials().knownProjectId().orElseThrow(
+                () -> new IllegalStateException("the governance routes need a project id"));
+        if (settings.workspaceId().isPresent()) return "/api/app/workspaces/" + settings.workspaceId().getAsLong();
+        OptionalLong global = globalWorkspace(project);
+        if (global.isPresent()) {
+            Log.info("governance streams read workspace %d, the project's global workspace (set workspace_id to pin one)",
+                    global.getAsLong());
+            return "/api/app/workspaces/" + global.getAsLong();
+        }
+        Log.info("no global workspace found for project %d: governance streams read the project's paths", project);
+        return "/api/app/projects/" + project;
+    }
+
+    private OptionalLong globalWorkspace(long project) {
+        try {
+            OptionalLong fromMe = globalIn(meResults().path("workspaces"), OptionalLong.of(project));
+            if (fromMe.isPresent()) return fromMe;
+        } catch (MixpanelApiException e) {
+            if (e.credentialsRefused()) throw e;
+            Log.debug("/api/app/me failed: %s", e.getMessage());
+        }
+        ApiRequest req = ApiRequest.get(ApiFamily.APP, settings.appRoot(), "/api/app/projects/" + project + "/workspaces/public")
+                .endpoint("workspaces/public").label("workspace list");
+        try {
+            // Listed under one project: an item naming no project is that project's.
+            return globalIn(requireObject(req, transport.fetchJson(req)).path("results"), OptionalLong.empty());
+        } catch (MixpanelApiException e) {
+            if (e.credentialsRefused()) throw e;
+            Log.debug("%s failed: %s", req.describe(), e.getMessage());
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * The id of the global workspace among {@code workspaces} (an object keyed by id, or a list); with
+     * {@code project}, only one of that project.
+     */
+    static OptionalLong globalIn(JsonNode workspaces, OptionalLong project) {
+        for (JsonNode w : workspaces) {
+            if (!w.path("is_global").asBoolean(false) || !w.path("id").canConvertToLong()) continue;
+            if (project.isPresent() && !(w.path("project_id").canConvertToLong()
+                    && w.path("project_id").asLong() == project.getAsLong())) continue;
+            return OptionalLong.of(w.path("id").asLong());
+        }
+        return OptionalLong.empty();
+    }
+
+    /** {@code results} of {@code /api/app/me}, kept for the client's life (timezone lookup and governance scope share it). */
+    private JsonNode meResults() {
+        return kept(meResults, () -> {
+            ApiRequest req = ApiRequest.get(ApiFamily.APP, settings.appRoot(), "/api/app/me")
+                    .endpoint("me").label("project info");
+            return requireObject(req, transport.fetchJson(req)).path("results");
+        });
     }
 
     /**
@@ -296,9 +435,7 @@ public final class MixpanelClient implements AutoCloseable {
     public Optional<ProjectInfo> me() {
         OptionalLong project = settings.credentials().knownProjectId();
         if (project.isEmpty()) return Optional.empty();
-        ApiRequest req = ApiRequest.get(ApiFamily.APP, settings.appRoot(), "/api/app/me")
-                .endpoint("me").label("project info");
-        JsonNode p = requireObject(req, transport.fetchJson(req)).path("results").path("projects").path(Long.toString(project.getAsLong()));
+        JsonNode p = meResults().path("projects").path(Long.toString(project.getAsLong()));
         if (!p.isObject()) return Optional.empty();
         return Optional.of(new ProjectInfo(project.getAsLong(), p.path("name").asText(""),
                 p.path("timezone").asText(""), p.path("domain").asText("")));
@@ -401,11 +538,11 @@ public final class MixpanelClient implements AutoCloseable {
         return kept(cohorts, this::fetchCohorts);
     }
 
-    /** A list read once per client: the kept answer, else a fetched one (kept unless fetching failed). */
-    private static <T> List<T> kept(AtomicReference<List<T>> answer, Supplier<List<T>> fetch) {
-        List<T> known = answer.get();
+    /** An answer read once per client: the kept answer, else a fetched one (kept unless fetching failed). */
+    private static <T> T kept(AtomicReference<T> answer, Supplier<T> fetch) {
+        T known = answer.get();
         if (known != null) return known;
-        List<T> fetched = fetch.get();
+        T fetched = fetch.get();
         answer.compareAndSet(null, fetched);
         return answer.get();
     }

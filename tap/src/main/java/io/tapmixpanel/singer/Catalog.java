@@ -36,9 +36,17 @@ public final class Catalog {
         return streams.stream().filter(CatalogEntry::isSelected).toList();
     }
 
-    /** This catalog with every stream selected (a sync run without {@code --catalog} syncs everything discovered). */
+    /** This catalog with every stream selected. */
     public Catalog selectAll() {
         return new Catalog(streams.stream().map(e -> e.withSelected(true)).toList());
+    }
+
+    /**
+     * This catalog with each stream selected as its {@code selected-by-default} metadata says (absent: selected):
+     * what a sync without {@code --catalog} syncs (README "Selecting streams and properties").
+     */
+    public Catalog selectDefaults() {
+        return new Catalog(streams.stream().map(e -> e.withSelected(e.selectedByDefault())).toList());
     }
 
     public ObjectNode toJson() {

@@ -50,6 +50,12 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
         return schema.path("selected").asBoolean(false);
     }
 
+    /** The stream-level {@code selected-by-default}: true when absent or null. */
+    public boolean selectedByDefault() {
+        JsonNode byDefault = metadata.get(Metadata.STREAM).map(m -> m.get(Metadata.SELECTED_BY_DEFAULT)).orElse(null);
+        return byDefault == null || byDefault.isNull() || byDefault.asBoolean(true);
+    }
+
     /** A copy of the schema (the entry's own cannot be changed). */
     @Override
     public ObjectNode schema() {

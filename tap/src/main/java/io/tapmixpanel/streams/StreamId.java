@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The seven streams and what discovery says of each (README "Streams" and docs/discovery.md): key properties, the replication keys a
+ * The streams and what discovery says of each (README "Streams" and docs/discovery.md): key properties, the replication keys a
  * catalog may choose, and the replication method when only one makes sense. Listed in sync order.
  */
 public enum StreamId {
@@ -18,18 +18,42 @@ public enum StreamId {
     REVENUE("revenue", List.of("date"), List.of("date"), Optional.of(ReplicationMethod.INCREMENTAL)),
     ANNOTATIONS("annotations", List.of("id"), List.of(), Optional.of(ReplicationMethod.FULL_TABLE)),
     COHORTS("cohorts", List.of("id"), List.of(), Optional.of(ReplicationMethod.FULL_TABLE)),
-    COHORT_MEMBERS("cohort_members", List.of("cohort_id", "distinct_id"), List.of(), Optional.of(ReplicationMethod.FULL_TABLE));
+    COHORT_MEMBERS("cohort_members", List.of("cohort_id", "distinct_id"), List.of(), Optional.of(ReplicationMethod.FULL_TABLE)),
+    GROUP_PROFILES("group_profiles", List.of("data_group_id", "distinct_id"), List.of(), Optional.of(ReplicationMethod.FULL_TABLE)),
+    LEXICON_EVENTS("lexicon_events", List.of("id")),
+    LEXICON_PROPERTIES("lexicon_properties", List.of("resource_type", "name")),
+    LEXICON_TAGS("lexicon_tags", List.of("id")),
+    SCHEMAS("schemas", List.of("entityType", "name")),
+    CUSTOM_PROPERTIES("custom_properties", List.of("customPropertyId")),
+    CUSTOM_EVENTS("custom_events", List.of("customEventId")),
+    DROP_FILTERS("drop_filters", List.of("id")),
+    LOOKUP_TABLES("lookup_tables", List.of("id")),
+    SCHEMA_ENFORCEMENT("schema_enforcement", List.of("id")),
+    DATA_VOLUME_ANOMALIES("data_volume_anomalies", List.of("anomalyClass", "id")),
+    DELETION_REQUESTS("deletion_requests", List.of("id"));
 
     private final String id;
     private final List<String> keyProperties;
     private final List<String> validReplicationKeys;
     private final Optional<ReplicationMethod> forcedReplicationMethod;
+    private final boolean governance;
+
+    /** A governance stream (README "Governance streams"): App API metadata, FULL_TABLE, not selected by default. */
+    StreamId(String id, List<String> keyProperties) {
+        this(id, keyProperties, List.of(), Optional.of(ReplicationMethod.FULL_TABLE), true);
+    }
 
     StreamId(String id, List<String> keyProperties, List<String> validReplicationKeys, Optional<ReplicationMethod> forced) {
+        this(id, keyProperties, validReplicationKeys, forced, false);
+    }
+
+    StreamId(String id, List<String> keyProperties, List<String> validReplicationKeys, Optional<ReplicationMethod> forced,
+             boolean governance) {
         this.id = id;
         this.keyProperties = keyProperties;
         this.validReplicationKeys = validReplicationKeys;
         this.forcedReplicationMethod = forced;
+        this.governance = governance;
     }
 
     public String id() { return id; }
@@ -39,6 +63,15 @@ public enum StreamId {
     public List<String> validReplicationKeys() { return validReplicationKeys; }
 
     public Optional<ReplicationMethod> forcedReplicationMethod() { return forcedReplicationMethod; }
+
+    /** Read from the App API's governance routes, with a service account only (README "Governance streams"). */
+    public boolean governance() { return governance; }
+
+    /**
+     * {@code selected-by-default} in discovery's metadata, and what a run without a catalog syncs: the governance
+     * streams only when a catalog selects them (README "Selecting streams and properties").
+     */
+    public boolean selectedByDefault() { return !governance; }
 
     /**
      * How this stream replicates with this catalog entry, the one rule of README "Streams": a stream with only

@@ -24,6 +24,8 @@ public interface StreamSync {
             case ANNOTATIONS -> new AnnotationsStream();
             case COHORTS -> new CohortsStream();
             case COHORT_MEMBERS -> new CohortMembersStream();
+            case GROUP_PROFILES -> new GroupProfilesStream();
+            default -> new GovernanceStream(id);
         };
     }
 }

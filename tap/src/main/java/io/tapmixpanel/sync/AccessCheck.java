@@ -10,6 +10,7 @@ import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.mixpanel.ProjectInfo;
+import io.tapmixpanel.streams.GovernanceStream;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.ReplicationMethod;
@@ -61,13 +62,15 @@ final class AccessCheck {
     }
 
     /**
-     * Checks the catalog's selected streams, every stream without a catalog; true when each is reachable.
+     * Checks the catalog's selected streams; without a catalog, the streams a sync without one would sync (those
+     * selected by default, group_profiles when data_group_ids is set); true when each is reachable.
      * {@code --test=schema} also writes the SCHEMA message of each stream to {@code out}, as the Meltano SDK does.
      */
     boolean run(Optional<Catalog> catalog, Tap.TestMode mode, SingerWriter out) {
         List<StreamId> streams = new ArrayList<>();
         for (StreamId id : StreamId.values()) {
-            if (catalog.isEmpty() || catalog.get().selected().stream().anyMatch(e -> e.tapStreamId().equals(id.id()))) {
+            boolean byDefault = id == StreamId.GROUP_PROFILES ? !config.dataGroupIds().isEmpty() : id.selectedByDefault();
+            if (catalog.isEmpty() ? byDefault : catalog.get().selected().stream().anyMatch(e -> e.tapStreamId().equals(id.id()))) {
                 streams.add(id);
             }
         }
@@ -147,6 +150,17 @@ final class AccessCheck {
             case COHORT_MEMBERS -> {
                 Result cohorts = call(id, "cohorts/list", client::cohorts);
                 yield cohorts.kind() != Kind.OK ? cohorts : engage(id);
+            }
+            case GROUP_PROFILES -> {
+                if (config.dataGroupIds().isEmpty()) yield new Result(Kind.SKIPPED, "data_group_ids names no group key");
+                long group = config.dataGroupIds().get(0);
+                yield call(id, "engage group " + group, () -> client.engage(new EngageQuery(Optional.empty(), List.of(),
+                        Optional.empty(), 0, OptionalInt.of(1), OptionalLong.empty(), OptionalLong.of(group))));
+            }
+            default -> {
+                // the governance streams (README "Governance streams"): their listing, asked once, as discovery does
+                if (!client.hasServiceAccount()) yield new Result(Kind.SKIPPED, "a service account is needed");
+                yield call(id, id.id(), () -> GovernanceStream.probe(client, id));
             }
         };
     }

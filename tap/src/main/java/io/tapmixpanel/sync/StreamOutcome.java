@@ -10,6 +10,10 @@ enum StreamOutcome {
     SKIPPED_PAYMENT_REQUIRED("skipped (402)"),
     /** An undocumented endpoint answered 404 (README "When a stream fails"): the run goes on without the stream. */
     SKIPPED_NOT_FOUND("skipped (404)"),
+    /** A governance route answered 403 (the plan or role lacks the feature): the run goes on without the stream. */
+    SKIPPED_FORBIDDEN("skipped (403)"),
+    /** A governance stream with a project secret, which its routes do not accept: the run goes on without it. */
+    SKIPPED_NO_SERVICE_ACCOUNT("skipped (service account needed)"),
     /** revenue's 400 Timeout Error (EU servers): the run goes on without the stream. */
     SKIPPED_TIMEOUT("skipped (timeout)"),
     /** Failed after its retries; the other streams still synced and the run exits 1. */

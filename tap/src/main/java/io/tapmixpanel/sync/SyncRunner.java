@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a sync (README "State") of the catalog and state {@link SyncInputs} read and checked: syncs each
  * selected stream in a fixed order (the interrupted one first, from {@code currently_syncing}), writing
- * STATE as streams progress. README "When a stream fails": a 402, a 404 of an undocumented endpoint or revenue's
+ * STATE as streams progress. README "When a stream fails": a 402, a 404 of an undocumented endpoint, a 403 or 404
+ * of a governance route, governance streams without a service account, or revenue's
  * {@code Timeout Error} skips that stream with a warning; any other failure of a stream is one CRITICAL line and
  * the other streams still sync, and the run then ends with {@link StreamsFailedException}; refused credentials
  * and a closed target end the run at once.
@@ -66,8 +67,9 @@ final class SyncRunner {
     void run(Optional<Catalog> catalogFromFile, State state, SingerWriter out) {
         Catalog catalog = catalogFromFile.orElse(null);
         if (catalog == null) {
-            Log.info("no --catalog: discovering, then syncing every stream");
-            catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties()).discover().selectAll();
+            Log.info("no --catalog: discovering, then syncing every stream selected by default");
+            catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties(),
+                    config.dataGroupIds()).discoverSelectedByDefault().selectDefaults();
         }
         List<CatalogEntry> selected = ordered(catalog.selected(), state.currentlySyncing());
         if (selected.isEmpty()) {
@@ -128,6 +130,12 @@ final class SyncRunner {
         RecordEmitter emitter = ctx.emitter();
         StreamOutcome outcome = StreamOutcome.OK;
         try {
+            if (id.governance() && !client.hasServiceAccount()) {
+                outcome = StreamOutcome.SKIPPED_NO_SERVICE_ACCOUNT;
+                Log.warning("stream %s skipped: Mixpanel's governance routes need a service account "
+                        + "(service_account_username, service_account_secret, project_id), not api_secret", name);
+                return true;
+            }
             emitter.ensureSchema();
             out.writeState(state.toJson());
             stream.sync(ctx);
@@ -230,12 +238,16 @@ final class SyncRunner {
     }
 
     /**
-     * Why a failure only means the stream is not available to this project (README "When a stream fails"):
-     * engage/revenue and the legacy annotations endpoint are in no Mixpanel spec and may answer 404, and revenue
+     * Why a failure only means the stream is not available to this project (README "When a stream fails"): a 403 or
+     * 404 on a governance route (a plan without the feature, an undocumented route missing), engage/revenue and the legacy annotations endpoint are in no Mixpanel spec and may answer 404, and revenue
      * answers 400 {@code Timeout Error} on EU servers.
      */
     static Optional<Skip> skipReason(StreamId id, MixpanelApiException e) {
         String path = e.path();
+        if (id.governance() && (e.status() == 403 || e.status() == 404)) {
+            return Optional.of(new Skip(e.status() == 403 ? StreamOutcome.SKIPPED_FORBIDDEN : StreamOutcome.SKIPPED_NOT_FOUND,
+                    Discovery.unavailable(e)));
+        }
         boolean undocumented = (id == StreamId.REVENUE && path.endsWith("/api/2.0/engage/revenue"))
                 || (id == StreamId.ANNOTATIONS && path.endsWith("/api/2.0/annotations"));
         if (undocumented && e.status() == 404) {

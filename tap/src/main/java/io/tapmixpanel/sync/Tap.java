@@ -58,7 +58,8 @@ public final class Tap {
     public void discover(OutputStream out) {
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
-            Catalog catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties()).discover();
+            Catalog catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties(),
+                    config.dataGroupIds()).discover();
             try {
                 // Pretty-printed: users read and edit this file to select streams and properties.
                 out.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(catalog.toJson()));

@@ -88,7 +88,9 @@ class DiscoverySandboxTest {
 
         JsonNode tree = MAPPER.readTree(printed);
         List<String> ids = tree.findValues("tap_stream_id").stream().map(JsonNode::asText).toList();
-        assertEquals(List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members"), ids);
+        // the governance streams (README "Governance streams") follow, as far as the sandbox serves their routes
+        assertEquals(List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members"),
+                ids.stream().filter(id -> !io.tapmixpanel.streams.StreamId.of(id).orElseThrow().governance()).toList());
 
         // Read back unchanged: same JSON, and the same bytes when written the way --discover writes them.
         Catalog read = Catalog.read(catalogFile);

@@ -73,6 +73,12 @@ abstract class DiscoveryWireMockSupport extends WireMockTestBase {
         wm.stubFor(get(urlPathMatching("/api/app/.*")).atPriority(10).willReturn(aResponse().withStatus(500)));
     }
 
+    /** The streams selected by default (all but the governance streams), in catalog order. */
+    static java.util.List<String> defaultStreams(Catalog c) {
+        return c.streams().stream().filter(io.tapmixpanel.singer.CatalogEntry::selectedByDefault)
+                .map(io.tapmixpanel.singer.CatalogEntry::tapStreamId).toList();
+    }
+
     static ObjectNode schemaOf(Catalog c, String stream) {
         return c.entry(stream).orElseThrow(() -> new AssertionError("no stream " + stream + " in " + c.toJson())).schema();
     }

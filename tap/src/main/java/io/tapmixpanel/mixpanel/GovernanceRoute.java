@@ -1,0 +1,39 @@
+package io.tapmixpanel.mixpanel;
+
+import java.util.Map;
+
+/**
+ * The App API's data-governance listings (README "Governance streams"): read-only, answered whole (no paging,
+ * no modified-since filter), under the scope the client picks ({@link MixpanelClient#governanceScope()}).
+ * The schema registry is not here: it has its own documented, project-scoped route and rate limit
+ * ({@link MixpanelClient#schemaRegistry()}).
+ */
+public enum GovernanceRoute {
+    LEXICON_EVENTS("data-definitions/events/", Map.of(), Shape.LIST),
+    /** {@code resourceType} must be capitalised: Mixpanel answers 400 to {@code event}. */
+    LEXICON_EVENT_PROPERTIES("data-definitions/properties/", Map.of("resourceType", "Event"), Shape.LIST),
+    LEXICON_USER_PROPERTIES("data-definitions/properties/", Map.of("resourceType", "User"), Shape.LIST),
+    LEXICON_TAGS("data-definitions/tags/", Map.of(), Shape.LIST),
+    DROP_FILTERS("data-definitions/events/drop-filters/", Map.of(), Shape.LIST),
+    CUSTOM_PROPERTIES("custom_properties/", Map.of(), Shape.LIST),
+    CUSTOM_EVENTS("data-definitions/events/", Map.of("custom_event", "true"), Shape.LIST),
+    LOOKUP_TABLES("data-definitions/lookup-tables/", Map.of(), Shape.LIST),
+    /** One object, or 404 when the project has no enforcement configured. */
+    SCHEMA_ENFORCEMENT("data-definitions/schema/", Map.of(), Shape.ONE),
+    /** {@code results.anomalies}. */
+    DATA_VOLUME_ANOMALIES("data-definitions/data-volume-anomalies/", Map.of(), Shape.ANOMALIES),
+    DELETION_REQUESTS("data-definitions/events/deletion-requests/", Map.of(), Shape.LIST);
+
+    /** Where the items are in {@code results}. */
+    enum Shape { LIST, ONE, ANOMALIES }
+
+    final String path;
+    final Map<String, String> query;
+    final Shape shape;
+
+    GovernanceRoute(String path, Map<String, String> query, Shape shape) {
+        this.path = path;
+        this.query = query;
+        this.shape = shape;
+    }
+}
