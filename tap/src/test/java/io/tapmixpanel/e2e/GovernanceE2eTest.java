@@ -1,0 +1,79 @@
+package io.tapmixpanel.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.sandbox.Sandbox;
+import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * README "Governance streams", end to end against the sandbox: discovery with a service account lists the
+ * governance streams (and group_profiles with data_group_ids), a sync of all of them matches the sandbox's counts
+ * with every RECORD valid against its SCHEMA and 64-bit ids exact, and a plan without governance skips them with
+ * warnings and exit 0.
+ */
+class GovernanceE2eTest {
+    static final List<String> GOVERNANCE = List.of("lexicon_events", "lexicon_properties", "lexicon_tags", "schemas",
+            "custom_properties", "custom_events", "drop_filters", "lookup_tables", "schema_enforcement",
+            "data_volume_anomalies", "deletion_requests");
+    static final long GROUP = 9_007_199_254_740_993L;
+
+    @TempDir
+    Path dir;
+
+    private static List<String> streams(ObjectNode catalog) {
+        List<String> ids = new ArrayList<>();
+        catalog.get("streams").forEach(s -> ids.add(s.get("tap_stream_id").asText()));
+        return ids;
+    }
+
+    @Test
+    void everyGovernanceStreamAndTheGroupProfilesMatchTheSandbox() throws Exception {
+        try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(200).days(2).dataGroupId(GROUP).build())) {
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of("data_group_ids", List.of(GROUP))));
+            ObjectNode discovered = TapHarness.discover(config);
+            assertTrue(streams(discovered).containsAll(GOVERNANCE), streams(discovered).toString());
+            assertTrue(streams(discovered).contains("group_profiles"));
+            List<String> wanted = new ArrayList<>(GOVERNANCE);
+            wanted.add("group_profiles");
+            Path catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(discovered, wanted.toArray(String[]::new)));
+            TapHarness.Messages m = TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid();
+            JsonNode stats = TapHarness.stats(s);
+            for (String stream : wanted) {
+                assertEquals(stats.get(stream).asInt(), m.records(stream).size(), stream);
+            }
+            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> r.get("id").bigIntegerValue().compareTo(BigInteger.TWO.pow(53)) > 0),
+                    "a lookup table id past 2^53, exact");
+            for (ObjectNode r : m.records("group_profiles")) assertEquals(GROUP, r.get("data_group_id").asLong());
+        }
+    }
+
+    @Test
+    void aPlanWithoutGovernanceSkipsThoseStreamsWithWarningsAndExitsZero() throws Exception {
+        Path catalog;
+        try (Sandbox full = Sandbox.start(SandboxOptions.builder().port(0).events(200).days(2).build())) {
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(full, Map.of()));
+            catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(config), GOVERNANCE.toArray(String[]::new)));
+        }
+        try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(200).days(2).noGovernance(true).build())) {
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of()));
+            ObjectNode discovered = TapHarness.discover(config);
+            for (String g : GOVERNANCE) assertFalse(streams(discovered).contains(g), "discovery leaves out " + g);
+            // a catalog written when the plan had them: the sync skips each with a warning, exit 0
+            TapHarness.Messages m = TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid();
+            for (String g : GOVERNANCE) assertEquals(0, m.records(g).size(), g);
+        }
+    }
+}
