@@ -17,7 +17,7 @@ public final class About {
     public static final String DESCRIPTION =
             "Singer tap for Mixpanel: raw events, user profiles, funnels, revenue, annotations, cohorts and cohort members.";
     /** Only what is really implemented: catalog/properties input, discovery, state, about. */
-    public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about");
+    public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about", "batch");
 
     private About() {}
 

@@ -65,6 +65,11 @@ public enum Setting {
     EXPORT_RAW_PROPERTIES("export_raw_properties", "Raw Properties Column", Type.BOOLEAN, "false",
             "Add a `properties` column holding each event's properties exactly as Mixpanel sent them (original "
                     + "names, types and nesting), beside the shaped columns, for a lossless copy."),
+    BATCH_CONFIG("batch_config", "Batch Configuration", Type.OBJECT, null,
+            "Write records to gzip JSON Lines files and send BATCH messages naming them (the Meltano SDK's format) "
+                    + "instead of RECORD messages: {\"encoding\": {\"format\": \"jsonl\", \"compression\": \"gzip\"}, "
+                    + "\"storage\": {\"root\": \"file:///a/folder\", \"prefix\": \"...\"}, \"batch_size\": 10000} "
+                    + "(README \"BATCH messages\")."),
     REQUEST_TIMEOUT("request_timeout", "Request Timeout (seconds)", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", "Max Concurrent Requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
@@ -95,7 +100,7 @@ public enum Setting {
     /** The value types a setting can have, as shown by --about. */
     public enum Type {
         STRING("string"), SECRET("string"), INTEGER("integer"), BOOLEAN("boolean"), DATE_TIME("date-time"),
-        LIST("array");
+        LIST("array"), OBJECT("object");
 
         private final String jsonType;
 

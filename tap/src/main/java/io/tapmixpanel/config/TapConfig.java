@@ -1,6 +1,7 @@
 package io.tapmixpanel.config;
 
 import java.time.ZoneId;
+import java.util.Optional;
 
 /**
  * The validated, typed config of one run (README "Configuration"), in parts that each read their own settings
@@ -9,9 +10,10 @@ import java.time.ZoneId;
  * from, for messages.
  *
  * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
+ * @param batch                     where records go as BATCH files instead of RECORD messages, when batch_config is set
  */
 public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,
-                        HttpOptions http, boolean selectPropertiesByDefault) {
+                        HttpOptions http, boolean selectPropertiesByDefault, Optional<BatchOptions> batch) {
 
     static TapConfig read(RawConfig c) {
         // The order of the reads is the order in which problems are reported: credentials first.
@@ -20,12 +22,13 @@ public record TapConfig(String source, AuthAndHosts authAndHosts, Windows window
         HttpOptions http = HttpOptions.read(c);
         boolean selectByDefault = c.bool(Setting.SELECT_PROPERTIES_BY_DEFAULT);
         ExportOptions export = ExportOptions.read(c);
-        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault);
+        Optional<BatchOptions> batch = BatchOptions.read(c);
+        return new TapConfig(c.source(), auth, windows, export, http, selectByDefault, batch);
     }
 
     /** A copy with the project timezone resolved (from /api/app/me or the UTC fallback). */
     public TapConfig withProjectTimezone(ZoneId zone) {
         return new TapConfig(source, authAndHosts, windows.withProjectTimezone(zone), export, http,
-                selectPropertiesByDefault);
+                selectPropertiesByDefault, batch);
     }
 }

@@ -104,6 +104,26 @@ public final class SingerWriter implements Flushable, Closeable {
         }
     }
 
+    /**
+     * A BATCH message in the Meltano SDK's format: the stream, the files' encoding ({@code format},
+     * {@code compression}) and the {@code file://} URLs of finished files (README "BATCH messages").
+     */
+    public void writeBatch(String stream, String format, String compression, List<String> manifest) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("type", "BATCH");
+            gen.writeStringField("stream", stream);
+            gen.writeObjectFieldStart("encoding");
+            gen.writeStringField("format", format);
+            gen.writeStringField("compression", compression);
+            gen.writeEndObject();
+            writeStringArray("manifest", manifest);
+            endLine();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
     public void writeState(JsonNode value) {
         try {
             gen.writeStartObject();

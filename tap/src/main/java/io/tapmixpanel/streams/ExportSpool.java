@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.config.BatchOptions;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,12 +11,16 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The export renderer's output: a byte buffer in front of a spool file holding one window's RECORD lines, and
  * that file's life (README "Performance"): opened per attempt, deleted when the attempt is discarded or the
  * renderer abandoned, handed over closed when the window was read whole. Writers make room with
- * {@link #ensure(int)}, then put bytes without further checks. Not thread-safe: one per renderer.
+ * {@link #ensure(int)}, then put bytes without further checks. With batch_config the same bytes (bare records) go
+ * into BATCH files in the storage folder instead (README "BATCH messages"): written there once, compressed on the
+ * way, never copied again; {@link #nextFile()} starts the next file of the window. Not thread-safe: one per renderer.
  */
 final class ExportSpool {
     private static final int OUT = 1 << 18;
@@ -22,6 +28,12 @@ final class ExportSpool {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
+    /** Set when the window's records go to BATCH files (README "BATCH messages"), else null. */
+    private final BatchOptions batch;
+    private final String stream;
+    private BatchFile batchFile;
+    /** This attempt's finished BATCH files, in order. */
+    private final List<Path> finished = new ArrayList<>();
     private Path path;
     private OutputStream file;
     private byte[] out = new byte[OUT];
@@ -34,11 +46,27 @@ final class ExportSpool {
 
     ExportSpool(Path dir) {
         this.dir = dir;
+        this.batch = null;
+        this.stream = null;
+    }
+
+    /** A spool writing {@code stream}'s records into BATCH files. */
+    ExportSpool(BatchOptions batch, String stream) {
+        this.dir = batch.root();
+        this.batch = batch;
+        this.stream = stream;
     }
 
     /** Starts an empty spool file, deleting the one of an earlier attempt. */
     void open() {
         delete();
+        n = 0;
+        recordStart = -1;
+        if (batch != null) {
+            batchFile = BatchFile.open(batch, stream);
+            file = batchFile.out();
+            return;
+        }
         try {
             path = Files.createTempFile(dir, "tap-mixpanel-export-", ".jsonl");
             // WRITE only, not the default TRUNCATE_EXISTING: ext4 (auto_da_alloc) flushes a file opened with O_TRUNC
@@ -63,6 +91,42 @@ final class ExportSpool {
         n = recordStart;
     }
 
+    /** Between two records: completes the BATCH file (fsynced) and starts the next one. */
+    void nextFile() throws IOException {
+        flush();
+        finished.add(Path.of(java.net.URI.create(batchFile.finish())));
+        batchFile = BatchFile.open(batch, stream);
+        file = batchFile.out();
+    }
+
+    /**
+     * Writes out what is buffered and completes the last BATCH file, or deletes it when {@code lastIsEmpty}; the
+     * attempt's files now belong to the caller.
+     */
+    List<Path> closeBatch(boolean lastIsEmpty) {
+        try {
+            flush();
+        } catch (IOException e) {
+            delete();
+            throw new UncheckedIOException(e);
+        }
+        if (lastIsEmpty) {
+            batchFile.delete();
+        } else {
+            try {
+                finished.add(Path.of(java.net.URI.create(batchFile.finish())));
+            } catch (RuntimeException e) {
+                batchFile = null;
+                delete();
+                throw e;
+            }
+        }
+        batchFile = null;
+        List<Path> files = List.copyOf(finished);
+        finished.clear();
+        return files;
+    }
+
     /** Writes out what is buffered and closes the file; it now belongs to the caller. */
     Path close() {
         try {
@@ -76,8 +140,23 @@ final class ExportSpool {
         return p;
     }
 
-    /** Throws away the buffer and the file, if any. */
+    /** Throws away the buffer and the file, if any (with batch_config, every file of the attempt). */
     void delete() {
+        if (batch != null) {
+            n = 0;
+            recordStart = -1;
+            if (batchFile != null) batchFile.delete();
+            batchFile = null;
+            for (Path p : finished) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // never named by a BATCH message: harmless
+                }
+            }
+            finished.clear();
+            return;
+        }
         if (path == null) return;
         n = 0;
         recordStart = -1;

@@ -150,6 +150,7 @@ final class SyncRunner {
             if (Log.isDebug()) Log.debug("%s", stackTrace(e));
         } finally {
             progress.stop();
+            emitter.endStream(outcome != StreamOutcome.FAILED);
             metrics.addRecords(name, emitter.records());
             metrics.endStream(name, outcome);
         }
@@ -162,7 +163,7 @@ final class SyncRunner {
         StreamSync stream = StreamSync.of(id);
         boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
-                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
+                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced, config.batch());
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
                 emitter, pool, progress::position);
     }
