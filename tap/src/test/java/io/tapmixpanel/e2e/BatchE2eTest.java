@@ -1,0 +1,193 @@
+package io.tapmixpanel.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.cli.Cli;
+import io.tapmixpanel.sandbox.Sandbox;
+import io.tapmixpanel.sandbox.SandboxOptions;
+import io.tapmixpanel.testing.TapHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * README "BATCH messages": with batch_config, every record a plain run sends as a RECORD is in exactly one gzip JSON
+ * Lines file that a BATCH message names, as a bare record; every STATE comes after the BATCH messages of the records
+ * it covers; a bad batch_config is exit 2 naming the key.
+ */
+class BatchE2eTest {
+    private static final int BATCH_SIZE = 70;
+
+    @TempDir
+    Path dir;
+
+    private static Sandbox sandbox() throws Exception {
+        return Sandbox.start(SandboxOptions.builder().port(0).events(1500).profiles(230).days(6).endDate("2024-01-11")
+                .timezone("UTC").build());
+    }
+
+    private Map<String, Object> batchConfig(Path root, String compression) {
+        return Map.of("date_window_size", 2, "batch_config", Map.of(
+                "encoding", Map.of("format", "jsonl", "compression", compression),
+                "storage", Map.of("root", root.toUri().toString(), "prefix", "mp-"),
+                "batch_size", BATCH_SIZE));
+    }
+
+    private static TapHarness.Messages run(Path config, Path catalog) {
+        TapHarness.SyncRun r = TapHarness.sync(config, TapHarness.FAST, Optional.of(catalog), Optional.empty());
+        if (r.failure() != null) throw new AssertionError("sync failed: " + r.log(), r.failure());
+        return TapHarness.Messages.parse(r.stdout(), false);
+    }
+
+    /** Per stream, the records delivered so far: RECORD messages, or the lines of the files of BATCH messages. */
+    private static final class Target {
+        final boolean gzip;
+        final Map<String, TreeMap<String, Integer>> records = new TreeMap<>();
+        final Set<String> files = new HashSet<>();
+        /** At each STATE: its value, and how many records of each stream came before it. */
+        final List<String> checkpoints = new ArrayList<>();
+
+        Target(boolean gzip) { this.gzip = gzip; }
+
+        void read(TapHarness.Messages m) throws Exception {
+            for (ObjectNode msg : m.messages()) {
+                switch (msg.get("type").asText()) {
+                    case "RECORD" -> add(msg.get("stream").asText(), msg.get("record"));
+                    case "BATCH" -> batch(msg);
+                    case "STATE" -> {
+                        Map<String, Integer> counts = new TreeMap<>();
+                        records.forEach((s, r) -> counts.put(s, TapHarness.total(r)));
+                        checkpoints.add(msg.get("value") + " after " + counts);
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        void add(String stream, JsonNode record) {
+            records.computeIfAbsent(stream, k -> new TreeMap<>()).merge(TapHarness.canonical(record), 1, Integer::sum);
+        }
+
+        void batch(ObjectNode msg) throws Exception {
+            assertEquals("{\"format\":\"jsonl\",\"compression\":\"" + (gzip ? "gzip" : "none") + "\"}",
+                    msg.get("encoding").toString());
+            assertTrue(msg.get("manifest").size() > 0, "an empty manifest: " + msg);
+            for (JsonNode url : msg.get("manifest")) {
+                assertTrue(url.asText().startsWith("file:///"), url.asText());
+                assertTrue(files.add(url.asText()), "named twice: " + url);
+                Path f = Path.of(URI.create(url.asText()));
+                int lines = 0;
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(gzip
+                        ? new GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; lines++) {
+                        JsonNode record = TapHarness.JSON.readTree(line);
+                        assertTrue(record.isObject(), line);
+                        assertFalse(record.has("record") && record.has("type"), "a RECORD message, not a record: " + line);
+                        add(msg.get("stream").asText(), record);
+                    }
+                }
+                assertTrue(lines > 0 && lines <= BATCH_SIZE, f + " has " + lines + " records");
+            }
+        }
+    }
+
+    @Test
+    void everyRecordIsInExactlyOneAnnouncedFileAndEveryStateFollowsTheBatchesOfItsRecords() throws Exception {
+        for (String compression : List.of("gzip", "none")) {
+            Path root = Files.createDirectories(dir.resolve("batches-" + compression));
+            try (Sandbox s = sandbox()) {
+                Path plain = TapHarness.write(dir, "plain.json", TapHarness.config(s, Map.of("date_window_size", 2)));
+                Path batched = TapHarness.write(dir, "batched.json", TapHarness.config(s, batchConfig(root, compression)));
+                ObjectNode catalog = TapHarness.discover(plain);
+                Path cat = TapHarness.write(dir, "catalog.json", TapHarness.select(catalog, "export", "engage", "cohorts",
+                        "cohort_members", "annotations", "funnels"));
+
+                Target expected = new Target(true);
+                expected.read(run(plain, cat));
+                TapHarness.Messages m = run(batched, cat);
+                assertTrue(m.recordCounts().isEmpty(), "RECORD messages beside BATCH: " + m.recordCounts());
+                Target got = new Target(compression.equals("gzip"));
+                got.read(m);
+
+                assertTrue(TapHarness.total(expected.records.get("export")) > 3 * BATCH_SIZE, "several files a window");
+                assertEquals(expected.records.keySet(), got.records.keySet());
+                for (String stream : expected.records.keySet()) {
+                    TreeMap<String, Integer> want = expected.records.get(stream), have = got.records.get(stream);
+                    assertTrue(want.equals(have), () -> stream + ": " + TapHarness.diff(want, have));
+                }
+                // the same STATEs, each after exactly the records it covers
+                assertEquals(String.join("\n", expected.checkpoints), String.join("\n", got.checkpoints));
+                // nothing in the folder but the announced files: no .part left, no file twice
+                try (Stream<Path> files = Files.list(root)) {
+                    Set<String> onDisk = new TreeSet<>(files.map(p -> p.toUri().toString()).toList());
+                    assertEquals(new TreeSet<>(got.files), onDisk);
+                }
+                for (String f : got.files) assertTrue(Path.of(URI.create(f)).getFileName().toString().startsWith("mp-tap-mixpanel--"), f);
+            }
+        }
+    }
+
+    @Test
+    void aBadBatchConfigIsExitTwoNamingTheKey() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("ok"));
+        String ok = root.toUri().toString();
+        Map<String, Object> enc = Map.of("format", "jsonl", "compression", "gzip");
+        Map<String, Map<String, Object>> bad = new HashMap<>();
+        bad.put("batch_config.encoding.format", Map.of("encoding", Map.of("format", "parquet"), "storage", Map.of("root", ok)));
+        bad.put("batch_config.encoding.compression", Map.of("encoding", Map.of("format", "jsonl", "compression", "zstd"),
+                "storage", Map.of("root", ok)));
+        bad.put("batch_config.storage.root", Map.of("encoding", enc, "storage", Map.of("root", "s3://bucket/x")));
+        bad.put("batch_config.storage", Map.of("encoding", enc));
+        bad.put("batch_config.storage.prefix", Map.of("encoding", enc, "storage", Map.of("root", ok, "prefix", "a/b")));
+        bad.put("batch_config.storage.rooot", Map.of("encoding", enc, "storage", Map.of("root", ok, "rooot", ok)));
+        bad.put("batch_config.batch_size", Map.of("encoding", enc, "storage", Map.of("root", ok), "batch_size", 0));
+        bad.put("batch_config.storage.root ", Map.of("encoding", enc, "storage", Map.of("root", dir.resolve("missing").toUri().toString())));
+        try (Sandbox s = sandbox()) {
+            for (Map.Entry<String, Map<String, Object>> e : bad.entrySet()) {
+                Path config = TapHarness.write(dir, "bad.json", TapHarness.config(s, Map.of("batch_config", e.getValue())));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                PrintStream was = System.err;
+                int code;
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                io.tapmixpanel.log.Log.redirect(System.err);
+                try {
+                    code = new Cli(out, Map.of()).run(new String[]{"--config", config.toString(), "--discover"});
+                } finally {
+                    System.setErr(was);
+                    io.tapmixpanel.log.Log.redirect(was);
+                }
+                String log = err.toString(StandardCharsets.UTF_8);
+                assertEquals(2, code, e.getKey() + ": " + log);
+                assertTrue(log.contains(e.getKey().trim() + ": "), e.getKey() + " not named: " + log);
+                assertEquals(1, log.strip().lines().count(), "one line: " + log);
+            }
+            // a plain string is not an object either
+            Path config = TapHarness.write(dir, "bad.json", TapHarness.config(s, Map.of("batch_config", "file:///tmp")));
+            assertEquals(2, new Cli(new ByteArrayOutputStream(), Map.of()).run(new String[]{"--config", config.toString(), "--discover"}));
+        }
+    }
+}
