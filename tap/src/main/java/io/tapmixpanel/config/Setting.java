@@ -66,10 +66,10 @@ public enum Setting {
             "Add a `properties` column holding each event's properties exactly as Mixpanel sent them (original "
                     + "names, types and nesting), beside the shaped columns, for a lossless copy."),
     BATCH_CONFIG("batch_config", "Batch Configuration", Type.OBJECT, null,
-            "Write records to gzip JSON Lines files and send BATCH messages naming them (the Meltano SDK's format) "
-                    + "instead of RECORD messages: {\"encoding\": {\"format\": \"jsonl\", \"compression\": \"gzip\"}, "
-                    + "\"storage\": {\"root\": \"file:///a/folder\", \"prefix\": \"...\"}, \"batch_size\": 10000} "
-                    + "(README \"BATCH messages\")."),
+            "Write records to JSON Lines files and send BATCH messages naming them (the Meltano SDK's format) "
+                    + "instead of RECORD messages: an object with encoding (format jsonl; compression gzip, the "
+                    + "default, or none), storage (root: a file:// URL of an existing folder; prefix: the start of "
+                    + "the file names) and batch_size (records per file, default 10000). See README \"BATCH messages\"."),
     REQUEST_TIMEOUT("request_timeout", "Request Timeout (seconds)", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", "Max Concurrent Requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
