@@ -150,6 +150,46 @@ class BatchE2eTest {
         }
     }
 
+    /**
+     * A target that stopped at any STATE (killed, or the tap killed right after it) and a run resumed from that STATE
+     * deliver every record between them: what the STATE covers was announced before it.
+     */
+    @Test
+    void aRunResumedFromAnyOfItsStatesLosesNoRecord() throws Exception {
+        try (Sandbox s = sandbox()) {
+            Path first = Files.createDirectories(dir.resolve("first"));
+            Path config = TapHarness.write(dir, "batched.json", TapHarness.config(s, batchConfig(first, "gzip")));
+            Path cat = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(config), "export", "engage"));
+            TapHarness.Messages full = run(config, cat);
+            Target all = new Target(true);
+            all.read(full);
+            List<Integer> states = new ArrayList<>();
+            for (int i = 0; i < full.messages().size(); i++) {
+                if (full.messages().get(i).get("type").asText().equals("STATE")) states.add(i);
+            }
+            assertTrue(states.size() > 4, "states: " + states.size());
+            for (int k : List.of(states.get(states.size() / 3), states.get(2 * states.size() / 3))) {
+                Target before = new Target(true);
+                before.read(new TapHarness.Messages(full.messages().subList(0, k + 1)));
+                Path again = Files.createDirectories(dir.resolve("resumed-" + k));
+                Path resumedConfig = TapHarness.write(dir, "resumed.json", TapHarness.config(s, batchConfig(again, "gzip")));
+                Path state = TapHarness.write(dir, "state.json", full.messages().get(k).get("value"));
+                TapHarness.SyncRun r = TapHarness.sync(resumedConfig, TapHarness.FAST, Optional.of(cat), Optional.of(state));
+                if (r.failure() != null) throw new AssertionError("resumed sync failed: " + r.log(), r.failure());
+                Target after = new Target(true);
+                after.read(TapHarness.Messages.parse(r.stdout(), false));
+                for (String stream : all.records.keySet()) {
+                    Set<String> delivered = new HashSet<>(before.records.getOrDefault(stream, new TreeMap<>()).keySet());
+                    delivered.addAll(after.records.getOrDefault(stream, new TreeMap<>()).keySet());
+                    Set<String> missing = new TreeSet<>(all.records.get(stream).keySet());
+                    missing.removeAll(delivered);
+                    assertTrue(missing.isEmpty(), () -> stream + ", resumed from message " + k + ": " + missing.size()
+                            + " records lost, e.g. " + missing.iterator().next());
+                }
+            }
+        }
+    }
+
     @Test
     void aBadBatchConfigIsExitTwoNamingTheKey() throws Exception {
         Path root = Files.createDirectories(dir.resolve("ok"));
