@@ -66,15 +66,15 @@ raw_bytes="$(curl -s -u sandbox-user:sandbox-password -o /dev/null -w '%{size_do
   "$base/api/2.0/export?project_id=1234&from_date=$first_day&to_date=$last_day")"
 echo "sandbox at $base: $events events $first_day..$last_day, $raw_bytes bytes of uncompressed export JSON"
 
-config() { # $1 = file, $2 = export_gzip, $3 = BATCH folder (optional)
-  python3 - "$1" "$2" "$base" "$first_day" "$window" "$concurrency" "${3:-}" <<'EOF'
+config() { # $1 = file, $2 = export_gzip, $3 = BATCH folder (optional), $4 = its compression (default gzip)
+  python3 - "$1" "$2" "$base" "$first_day" "$window" "$concurrency" "${3:-}" "${4:-gzip}" <<'EOF'
 import json, sys, pathlib
-path, gz, base, first, window, conc, folder = sys.argv[1:]
+path, gz, base, first, window, conc, folder, compression = sys.argv[1:]
 c = {"service_account_username": "sandbox-user", "service_account_secret": "sandbox-password", "project_id": 1234,
      "start_date": first + "T00:00:00Z", "api_base_url": base, "export_base_url": base, "app_base_url": base,
      "date_window_size": int(window), "export_gzip": gz == "true"}
 if conc: c["max_concurrent_requests"] = int(conc)
-if folder: c["batch_config"] = {"encoding": {"format": "jsonl", "compression": "gzip"},
+if folder: c["batch_config"] = {"encoding": {"format": "jsonl", "compression": compression},
                                 "storage": {"root": pathlib.Path(folder).as_uri()}}
 json.dump(c, open(path, "w"))
 EOF
@@ -154,19 +154,24 @@ run() {
 if [ -n "$batch" ]; then
   mkdir -p "$work/batches"
   config "$work/batch.json" true "$work/batches"
+  config "$work/batch-plain.json" true "$work/batches" none
   echo
   echo "== export, RECORD vs BATCH, alternated (x$runs): /usr/bin/time -v $root/bin/tap-mixpanel --config CONFIG --catalog $work/export.json > /dev/null"
   echo "   RECORD config: $(cat "$work/gzip-on.json")"
   echo "   BATCH config:  $(cat "$work/batch.json")"
+  echo "   BATCH-none config: the same with \"compression\": \"none\""
   for i in $(seq "$runs"); do
     once "RECORD" export "$work/gzip-on.json" "$work/export.json" "$i"
-    rm -f "$work/batches"/*
-    once "BATCH" export "$work/batch.json" "$work/export.json" "$i"
-    echo "   BATCH files: $(find "$work/batches" -type f | wc -l) files, $(du -sm "$work/batches" | cut -f1) MB"
+    for b in BATCH BATCH-none; do
+      rm -f "$work/batches"/*
+      once "$b" export "$work/$( [ "$b" = BATCH ] && echo batch || echo batch-plain ).json" "$work/export.json" "$i"
+      echo "   $b files: $(find "$work/batches" -type f | wc -l) files, $(du -sm "$work/batches" | cut -f1) MB"
+    done
   done
   rm -rf "$work/batches"
   medians "RECORD" export
   medians "BATCH" export
+  medians "BATCH-none" export
   echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
