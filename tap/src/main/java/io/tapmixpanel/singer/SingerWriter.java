@@ -25,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes Singer messages (SCHEMA, RECORD, STATE), one JSON object per line, UTF-8, through
+ * Writes Singer messages (SCHEMA, RECORD, STATE, BATCH), one JSON object per line, UTF-8, through
  * one Jackson generator over one large buffer. Each message ends with its own {@code \n} (rather than Jackson's
  * root-value separator, which would only be written before the <em>next</em> message), so a flushed stream
  * always ends on a whole line and spool files produced by other writers can be appended as they are.

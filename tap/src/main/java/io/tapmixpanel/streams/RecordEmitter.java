@@ -27,7 +27,9 @@ import java.util.Set;
 /**
  * Where one stream's records go out (README "Streams" and "State"): drops deselected properties, shapes values to their
  * columns, lets the {@link SchemaGuard} widen what does not fit, and writes a new SCHEMA before any record that
- * needs it. Also writes STATE, flushed, so that a STATE on stdout is never ahead of the records before it.
+ * needs it. Also writes STATE, flushed, so that a STATE on stdout is never ahead of the records before it. With
+ * batch_config, records go to BATCH files instead (README "BATCH messages"): a file is finished and announced when
+ * it holds batch_size records and before every STATE.
  */
 public final class RecordEmitter {
     /** Writes BATCH files' lines; not flushing after each tree (the file is buffered). */
