@@ -19,8 +19,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * One BATCH file being written (README "BATCH messages"): JSON Lines, one bare record per line (not a RECORD
  * message, as the Meltano SDK's targets read them), gzip-compressed unless compression is none. It is written as
- * {@code <name>.part} and gets its final name only once complete and on disk (fsynced, then renamed, then the folder
- * fsynced), so a file a BATCH message names is always whole, and a run killed mid-file leaves only a {@code .part}.
+ * {@code <name>.part} and gets its final name only once complete and on disk (fsynced), just before its BATCH
+ * message (renamed, then the folder fsynced): a file a BATCH message names is always whole, and a run killed
+ * leaves only {@code .part} files besides the announced ones.
  * Not thread-safe: one writer.
  */
 final class BatchFile {
@@ -28,13 +29,11 @@ final class BatchFile {
     private static final String RUN = UUID.randomUUID().toString();
     private static final AtomicLong NUMBER = new AtomicLong();
 
-    private final Path path;
     private final Path part;
     private final FileOutputStream file;
     private final OutputStream out;
 
-    private BatchFile(Path path, Path part, FileOutputStream file, OutputStream out) {
-        this.path = path;
+    private BatchFile(Path part, FileOutputStream file, OutputStream out) {
         this.part = part;
         this.file = file;
         this.out = out;
@@ -43,7 +42,6 @@ final class BatchFile {
     static BatchFile open(BatchOptions options, String stream) {
         String name = options.prefix() + "tap-mixpanel--" + stream + "-" + RUN + "-" + NUMBER.incrementAndGet()
                 + (options.gzip() ? ".json.gz" : ".jsonl");
-        Path path = options.root().resolve(name);
         Path part = options.root().resolve(name + ".part");
         FileOutputStream file = null;
         try {
@@ -52,7 +50,7 @@ final class BatchFile {
             // of CPU) for files a quarter smaller, and compression is already most of a BATCH run's extra CPU
             // (README "Performance").
             OutputStream out = options.gzip() ? new GzipLevel(file, Deflater.BEST_SPEED) : file;
-            return new BatchFile(path, part, file, out);
+            return new BatchFile(part, file, out);
         } catch (IOException e) {
             if (file != null) {
                 try { file.close(); } catch (IOException ignored) { /* failing anyway */ }
@@ -65,8 +63,12 @@ final class BatchFile {
     /** Where the records go; the caller buffers (writes of one record at a time would be slow). */
     OutputStream out() { return out; }
 
-    /** Completes the file, fsynced and renamed to its final name; returns its {@code file://} URL for a manifest. */
-    String finish() {
+    /**
+     * Completes the file, fsynced, still under its {@code .part} name, which it keeps until {@link #publish} (just
+     * before its BATCH message): export windows finish their files ahead of their turn, and a run killed meanwhile
+     * must not leave whole-looking files that no message names.
+     */
+    Path finish() {
         try {
             if (out instanceof GZIPOutputStream gz) gz.finish(); // the trailer, without closing the file yet
             out.flush();
@@ -78,10 +80,16 @@ final class BatchFile {
             delete();
             throw new UncheckedIOException("cannot write BATCH file " + part + ": " + e.getMessage(), e);
         }
+        return part;
+    }
+
+    /** Gives a finished file its final name, on disk, and returns its {@code file://} URL for a manifest. */
+    static String publish(Path part) {
+        String name = part.getFileName().toString();
+        Path path = part.resolveSibling(name.substring(0, name.length() - ".part".length()));
         try {
             Files.move(part, path, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            delete();
             throw new UncheckedIOException("cannot rename BATCH file " + part + ": " + e.getMessage(), e);
         }
         try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {

@@ -32,7 +32,7 @@ final class ExportSpool {
     private final BatchOptions batch;
     private final String stream;
     private BatchFile batchFile;
-    /** This attempt's finished BATCH files, in order. */
+    /** This attempt's finished BATCH files, in order, still named {@code .part}. */
     private final List<Path> finished = new ArrayList<>();
     private Path path;
     private OutputStream file;
@@ -94,7 +94,7 @@ final class ExportSpool {
     /** Between two records: completes the BATCH file (fsynced) and starts the next one. */
     void nextFile() throws IOException {
         flush();
-        finished.add(Path.of(java.net.URI.create(batchFile.finish())));
+        finished.add(batchFile.finish());
         batchFile = BatchFile.open(batch, stream);
         file = batchFile.out();
     }
@@ -114,7 +114,7 @@ final class ExportSpool {
             batchFile.delete();
         } else {
             try {
-                finished.add(Path.of(java.net.URI.create(batchFile.finish())));
+                finished.add(batchFile.finish());
             } catch (RuntimeException e) {
                 batchFile = null;
                 delete();

@@ -142,13 +142,16 @@ public final class RecordEmitter {
     }
 
     /**
-     * Announces BATCH files written elsewhere (export renderers), complete and on disk, holding {@code recordCount}
-     * records: as with spools, the latest SCHEMA covers every record in them.
+     * Announces BATCH files written elsewhere (export renderers), complete and on disk under their {@code .part}
+     * names, holding {@code recordCount} records: renamed, then named by one BATCH message; as with spools, the
+     * latest SCHEMA covers every record in them.
      */
     public void announceBatch(List<Path> files, long recordCount) {
         if (files.isEmpty()) return;
         ensureSchema();
-        out.writeBatch(stream, "jsonl", batch.compression(), files.stream().map(f -> f.toUri().toString()).toList());
+        List<String> manifest = new java.util.ArrayList<>(files.size());
+        for (Path f : files) manifest.add(BatchFile.publish(f));
+        out.writeBatch(stream, "jsonl", batch.compression(), manifest);
         records += recordCount;
     }
 
@@ -187,7 +190,7 @@ public final class RecordEmitter {
             f.delete();
             throw new UncheckedIOException("cannot write BATCH file (batch_config.storage.root): " + e.getMessage(), e);
         }
-        url = f.finish();
+        url = BatchFile.publish(f.finish());
         ensureSchema();
         out.writeBatch(stream, "jsonl", batch.compression(), List.of(url));
     }
