@@ -190,6 +190,71 @@ class BatchE2eTest {
         }
     }
 
+    /**
+     * SIGKILLed (a real subprocess) right after its first export STATE, windows read ahead finished on disk but not
+     * announced: they are still .part files; resumed from the last STATE it printed, no record is lost.
+     */
+    @Test
+    void aKilledRunLeavesOnlyPartFilesUnannouncedAndItsResumptionLosesNothing() throws Exception {
+        SandboxOptions fast = SandboxOptions.builder().port(0).events(1500).days(7).endDate("2024-01-10").timezone("UTC").build();
+        Path root = Files.createDirectories(dir.resolve("killed"));
+        Map<String, Object> settings = new HashMap<>(batchConfig(root, "gzip"));
+        settings.put("date_window_size", 1);
+        settings.put("attribution_window", 0);
+        settings.put("max_concurrent_requests", 3);
+        Target reference = new Target(true);
+        Path catalog;
+        try (Sandbox quick = Sandbox.start(fast)) {
+            Path plain = TapHarness.write(dir, "plain.json", TapHarness.config(quick, Map.of()));
+            catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(plain), "export"));
+            reference.read(run(plain, catalog));
+        }
+        try (Sandbox slow = Sandbox.start(fast.toBuilder().delayMs(300).build())) {
+            Path config = TapHarness.write(dir, "batched.json", TapHarness.config(slow, settings));
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "io.tapmixpanel.cli.Main",
+                    "--config", config.toString(), "--catalog", catalog.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            try (java.io.InputStream in = p.getInputStream()) {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                for (int b; (b = in.read()) >= 0; ) {
+                    seen.write(b);
+                    if (b != '\n') {
+                        line.write(b);
+                        continue;
+                    }
+                    JsonNode m = TapHarness.JSON.readTree(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                    if (m.path("type").asText().equals("STATE") && m.path("value").path("bookmarks").has("export")) {
+                        p.destroyForcibly();
+                        break;
+                    }
+                }
+            } finally {
+                p.destroyForcibly();
+                assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            TapHarness.Messages killed = TapHarness.Messages.parse(seen.toString(StandardCharsets.UTF_8), true);
+            Target got = new Target(true);
+            got.read(killed);
+            try (Stream<Path> files = Files.list(root)) {
+                for (Path f : files.toList()) {
+                    assertTrue(got.files.contains(f.toUri().toString()) || f.toString().endsWith(".part"),
+                            "a whole-looking file no BATCH message named: " + f);
+                }
+            }
+            assertTrue(TapHarness.total(got.records.get("export")) < 1500, "finished before the kill: proves nothing");
+            Path state = TapHarness.write(dir, "state.json", killed.lastState());
+            TapHarness.SyncRun r = TapHarness.sync(config, TapHarness.FAST, Optional.of(catalog), Optional.of(state));
+            if (r.failure() != null) throw new AssertionError("resumed sync failed: " + r.log(), r.failure());
+            got.read(TapHarness.Messages.parse(r.stdout(), false));
+            Set<String> missing = new TreeSet<>(reference.records.get("export").keySet());
+            missing.removeAll(got.records.get("export").keySet());
+            assertTrue(missing.isEmpty(), () -> missing.size() + " records lost across the kill");
+        }
+    }
+
     @Test
     void aBadBatchConfigIsExitTwoNamingTheKey() throws Exception {
         Path root = Files.createDirectories(dir.resolve("ok"));
