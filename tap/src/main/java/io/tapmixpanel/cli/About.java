@@ -18,10 +18,11 @@ public final class About {
             "Singer tap for Mixpanel: raw events, user and group profiles, funnels, revenue, annotations, cohorts, cohort members and data-governance metadata.";
     /**
      * Only what is really implemented: catalog/properties input, discovery, state, about, test (README "Command
-     * line"), ACTIVATE_VERSION for full-table streams.
+     * line"), ACTIVATE_VERSION for full-table streams,
+     * BATCH messages.
      */
     public static final List<String> CAPABILITIES = List.of("catalog", "properties", "discover", "state", "about", "test",
-            "activate-version");
+            "activate-version", "batch");
 
     private About() {}
 

@@ -138,6 +138,7 @@ public final class MeltanoDefinition {
             case BOOLEAN -> "boolean";
             case DATE_TIME -> "date_iso8601";
             case LIST -> "array";
+            case OBJECT -> "object";
         };
     }
 

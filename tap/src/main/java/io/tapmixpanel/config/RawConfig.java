@@ -73,6 +73,14 @@ final class RawConfig {
         });
     }
 
+    /** An object setting (batch_config): its JSON tree, as given. */
+    Optional<JsonNode> object(Setting s) {
+        return raw(s).map(v -> {
+            if (!v.isObject()) throw invalid(s, v, "a JSON object");
+            return v;
+        });
+    }
+
     /** An integer setting, its default being {@link Setting#defaultValue()}. */
     int integer(Setting s, int min, int max) {
         Optional<JsonNode> v = raw(s);

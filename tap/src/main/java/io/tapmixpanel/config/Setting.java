@@ -74,6 +74,11 @@ public enum Setting {
     DATA_GROUP_IDS("data_group_ids", "Group Key IDs", Type.LIST, null,
             "Group key ids (Project Settings, Group Keys) whose group profiles the group_profiles stream reads, "
                     + "a JSON list or a comma-separated string; the stream is offered only when this is set."),
+    BATCH_CONFIG("batch_config", "Batch Configuration", Type.OBJECT, null,
+            "Write records to JSON Lines files and send BATCH messages naming them (the Meltano SDK's format) "
+                    + "instead of RECORD messages: an object with encoding (format jsonl; compression gzip, the "
+                    + "default, or none), storage (root: a file:// URL of an existing folder; prefix: the start of "
+                    + "the file names) and batch_size (records per file, default 10000). See README \"BATCH messages\"."),
     REQUEST_TIMEOUT("request_timeout", "Request Timeout (seconds)", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", "Max Concurrent Requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
@@ -104,7 +109,7 @@ public enum Setting {
     /** The value types a setting can have, as shown by --about. */
     public enum Type {
         STRING("string"), SECRET("string"), INTEGER("integer"), BOOLEAN("boolean"), DATE_TIME("date-time"),
-        LIST("array");
+        LIST("array"), OBJECT("object");
 
         private final String jsonType;
 

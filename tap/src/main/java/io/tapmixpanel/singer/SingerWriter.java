@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Writes Singer messages (SCHEMA, RECORD, STATE, ACTIVATE_VERSION), one JSON object per line, UTF-8, through one Jackson generator
+ * Writes Singer messages (SCHEMA, RECORD, STATE, ACTIVATE_VERSION, BATCH), one JSON object per line, UTF-8, through one Jackson generator
  * into a buffer of whole messages. Each message ends with its own {@code \n} (rather than Jackson's root-value
  * separator, which would only be written before the <em>next</em> message), and the output only ever receives whole
  * messages: the buffer goes out up to the end of its last finished message, so a run that ends at any point (a
@@ -125,6 +125,26 @@ public final class SingerWriter implements Flushable, Closeable {
             gen.writeStringField("type", "ACTIVATE_VERSION");
             gen.writeStringField("stream", stream);
             gen.writeNumberField("version", version);
+            endLine();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * A BATCH message in the Meltano SDK's format: the stream, the files' encoding ({@code format},
+     * {@code compression}) and the {@code file://} URLs of finished files (README "BATCH messages").
+     */
+    public void writeBatch(String stream, String format, String compression, List<String> manifest) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("type", "BATCH");
+            gen.writeStringField("stream", stream);
+            gen.writeObjectFieldStart("encoding");
+            gen.writeStringField("format", format);
+            gen.writeStringField("compression", compression);
+            gen.writeEndObject();
+            writeStringArray("manifest", manifest);
             endLine();
         } catch (IOException e) {
             throw failure(e);

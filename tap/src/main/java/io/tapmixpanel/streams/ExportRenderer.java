@@ -2,6 +2,7 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.config.BatchOptions;
 import io.tapmixpanel.mixpanel.ExportConsumer;
 import io.tapmixpanel.mixpanel.ExportEvent;
 import io.tapmixpanel.mixpanel.ExportSyntaxException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -49,9 +51,11 @@ final class ExportRenderer implements ExportConsumer {
     /**
      * A window read whole: its spool of RECORD lines, how many, the latest event time (UTC ms), the latest plausible
      * {@code mp_processing_time_ms} (Long.MIN_VALUE when none was seen or none was looked for), and how many events
-     * the watermark filter skipped.
+     * the watermark filter skipped. With batch_config, {@code spool} is null and {@code batchFiles} holds the
+     * window's finished BATCH files in order (else it is empty).
      */
-    record Rendered(ExportSpool.Spool spool, long records, long maxTimeMillis, long maxProcessingMillis, long skipped) {}
+    record Rendered(ExportSpool.Spool spool, List<Path> batchFiles, long records, long maxTimeMillis,
+                    long maxProcessingMillis, long skipped) {}
 
     private final SchemaGuard guard;
     private final LegacyTimeConverter legacy;
@@ -70,6 +74,11 @@ final class ExportRenderer implements ExportConsumer {
     /** The column of each field of the event being rendered (reused: no per-event allocation). */
     private Column[] fieldColumns = new Column[64];
 
+    /** What each line starts with: a RECORD message's head, or a bare record's brace in BATCH files. */
+    private final byte[] prefix;
+    /** The most records a BATCH file holds; Long.MAX_VALUE without batch_config (one spool a window). */
+    private final long perFile;
+    private long inFile;
     private long records;
     private long skipped;
     private long maxProcessing;
@@ -78,11 +87,11 @@ final class ExportRenderer implements ExportConsumer {
     private byte[] suffix;
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
-        this(guard, deselected, legacyZone, spoolDir, progress, false, null, false);
+        this(guard, deselected, legacyZone, spoolDir, progress, false, null, false, Optional.empty());
     }
 
     ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress,
-                   boolean trackProcessing, ExportWatermark.Filter skip, boolean rawProperties) {
+                   boolean trackProcessing, ExportWatermark.Filter skip, boolean rawProperties, Optional<BatchOptions> batch) {
         this.guard = guard;
         this.trackProcessing = trackProcessing || skip != null;
         this.skip = skip;
@@ -92,13 +101,16 @@ final class ExportRenderer implements ExportConsumer {
         this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
         this.progress = progress;
         this.columns = new ExportColumns(deselected);
-        this.out = new ExportSpool(spoolDir);
+        this.out = batch.map(b -> new ExportSpool(b, "export")).orElseGet(() -> new ExportSpool(spoolDir));
+        this.prefix = batch.isPresent() ? new byte[] {'{'} : PREFIX;
+        this.perFile = batch.map(b -> (long) b.batchSize()).orElse(Long.MAX_VALUE);
         this.fit = new ExportFit(guard, out);
     }
 
     @Override
     public void beginAttempt(int attempt) {
         out.open();
+        inFile = 0;
         records = 0;
         skipped = 0;
         maxProcessing = Long.MIN_VALUE;
@@ -111,21 +123,30 @@ final class ExportRenderer implements ExportConsumer {
         progress.accept(-(records - unreported));
         unreported = 0;
         records = 0;
+        inFile = 0;
         out.delete();
     }
 
     /** Ends a window read whole; the spool now belongs to the caller. */
     Rendered finish() {
-        ExportSpool.Spool spool = out.close();
+        ExportSpool.Spool spool = null;
+        List<Path> files = List.of();
+        if (perFile == Long.MAX_VALUE) spool = out.close();
+        else files = out.closeBatch(inFile == 0);
         progress.accept(unreported);
         unreported = 0;
-        return new Rendered(spool, records, maxTime, maxProcessing, skipped);
+        return new Rendered(spool, files, records, maxTime, maxProcessing, skipped);
     }
 
     /** Removes whatever this renderer still holds (after a failure). */
     void abandon() { out.delete(); }
 
     private void refreshTimeExtracted() {
+        // BATCH files hold bare records: no time_extracted, no message to close (README "BATCH messages")
+        if (prefix.length == 1) {
+            suffix = new byte[] {'\n'};
+            return;
+        }
         suffix = (",\"time_extracted\":\"" + TimeExtracted.now() + "\"}\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -151,9 +172,13 @@ final class ExportRenderer implements ExportConsumer {
             cs[i] = c;
         }
         ExportSpool o = out;
+        if (inFile == perFile) {
+            o.nextFile();
+            inFile = 0;
+        }
         if (skip != null) o.startRecord();
-        o.ensure(PREFIX.length);
-        o.put(PREFIX);
+        o.ensure(prefix.length);
+        o.put(prefix);
         Column timeColumn = null;
         for (int i = 0; i < size; i++) {
             Column c = cs[i];
@@ -193,6 +218,7 @@ final class ExportRenderer implements ExportConsumer {
         o.put((byte) '}');
         o.put(suffix);
         records++;
+        inFile++;
         if (++unreported == TIME_EXTRACTED_EVERY) {
             progress.accept(unreported);
             unreported = 0;

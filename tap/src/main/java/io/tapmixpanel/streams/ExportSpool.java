@@ -1,6 +1,9 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.config.BatchOptions;
+
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -10,6 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The export renderer's output: a byte buffer in front of a spool file holding one window's RECORD lines, and
@@ -21,6 +26,10 @@ import java.nio.file.StandardOpenOption;
  * channel, so however the process ends (a signal, SIGKILL, a crash) the kernel frees it and nothing is left in the
  * temp folder; windows can be hundreds of MB, and repeated timeouts would otherwise fill the disk. Where an open
  * file cannot be unlinked (Windows), it is deleted by name when dropped.
+ *
+ * <p>With batch_config the same bytes (bare records) go into BATCH files in the storage folder instead (README
+ * "BATCH messages"): written there once, compressed on the way, never copied again; {@link #nextFile()} starts the
+ * next file of the window.
  */
 final class ExportSpool {
     private static final int OUT = 1 << 18;
@@ -28,6 +37,14 @@ final class ExportSpool {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
+    /** Set when the window's records go to BATCH files (README "BATCH messages"), else null. */
+    private final BatchOptions batch;
+    private final String stream;
+    private BatchFile batchFile;
+    /** The current BATCH file's stream (batch_config), else null. */
+    private OutputStream batchOut;
+    /** This attempt's finished BATCH files, in order, still named {@code .part}. */
+    private final List<Path> finished = new ArrayList<>();
     private FileChannel file;
     /** The file's name while it still has one (it could not be unlinked while open). */
     private Path path;
@@ -42,11 +59,27 @@ final class ExportSpool {
 
     ExportSpool(Path dir) {
         this.dir = dir;
+        this.batch = null;
+        this.stream = null;
+    }
+
+    /** A spool writing {@code stream}'s records into BATCH files. */
+    ExportSpool(BatchOptions batch, String stream) {
+        this.dir = batch.root();
+        this.batch = batch;
+        this.stream = stream;
     }
 
     /** Starts an empty spool file, dropping the one of an earlier attempt. */
     void open() {
         delete();
+        if (batch != null) {
+            n = 0;
+            recordStart = -1;
+            batchFile = BatchFile.open(batch, stream);
+            batchOut = batchFile.out();
+            return;
+        }
         Path p;
         try {
             p = Files.createTempFile(dir, "tap-mixpanel-export-", ".jsonl");
@@ -83,6 +116,44 @@ final class ExportSpool {
         n = recordStart;
     }
 
+    /** Between two records: completes the BATCH file (fsynced) and starts the next one. */
+    void nextFile() throws IOException {
+        flush();
+        finished.add(batchFile.finish());
+        batchFile = BatchFile.open(batch, stream);
+        batchOut = batchFile.out();
+    }
+
+    /**
+     * Writes out what is buffered and completes the last BATCH file, or deletes it when {@code lastIsEmpty}; the
+     * attempt's files now belong to the caller.
+     */
+    List<Path> closeBatch(boolean lastIsEmpty) {
+        try {
+            flush();
+        } catch (IOException e) {
+            delete();
+            throw new UncheckedIOException(e);
+        }
+        if (lastIsEmpty) {
+            batchFile.delete();
+        } else {
+            try {
+                finished.add(batchFile.finish());
+            } catch (RuntimeException e) {
+                batchFile = null;
+                batchOut = null;
+                delete();
+                throw e;
+            }
+        }
+        batchFile = null;
+        batchOut = null;
+        List<Path> files = List.copyOf(finished);
+        finished.clear();
+        return files;
+    }
+
     /** Writes out what is buffered; the open file now belongs to the caller, who frees it with {@link Spool#release()}. */
     Spool close() {
         try {
@@ -111,6 +182,16 @@ final class ExportSpool {
 
     /** Throws away the buffer and the file, if any. */
     void delete() {
+        if (batch != null) {
+            n = 0;
+            recordStart = -1;
+            if (batchFile != null) batchFile.delete();
+            batchFile = null;
+            batchOut = null;
+            for (Path p : finished) deleteQuietly(p); // never named by a BATCH message: harmless
+            finished.clear();
+            return;
+        }
         if (file == null) return;
         n = 0;
         recordStart = -1;
@@ -136,6 +217,10 @@ final class ExportSpool {
     /** Writes the first {@code len} buffered bytes to the file. */
     private void writeOut(int len) throws IOException {
         if (len == 0) return;
+        if (batchOut != null) {
+            batchOut.write(out, 0, len);
+            return;
+        }
         try {
             ByteBuffer b = outBuffer;
             b.clear().limit(len);

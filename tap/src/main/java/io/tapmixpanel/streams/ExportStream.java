@@ -4,6 +4,8 @@ import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -68,17 +70,26 @@ final class ExportStream implements StreamSync {
                     return new Fetched(pieces, Optional.of(e)); // the halves before it still count (README "State")
                 }
             }, (i, fetched) -> {
+                int done = 0;
                 try {
                     for (Piece piece : fetched.pieces()) {
-                        try {
-                            ctx.emitter().appendSpool(piece.rendered().spool().channel(), piece.rendered().records());
-                        } finally {
-                            deleteSpool(piece.rendered());
+                        ExportRenderer.Rendered r = piece.rendered();
+                        if (r.spool() == null) {
+                            // written in place: the BATCH message names the files, which stay (README "BATCH messages")
+                            ctx.emitter().announceBatch(r.batchFiles(), r.records());
+                        } else {
+                            try {
+                                ctx.emitter().appendSpool(r.spool().channel(), r.records());
+                            } finally {
+                                deleteSpool(r);
+                            }
                         }
+                        done++;
                         advance(ctx, days, piece, latest, marks);
                     }
                 } finally {
-                    discard(fetched); // the pieces not appended when an append failed
+                    // the pieces not appended when an append failed
+                    discard(new Fetched(fetched.pieces().subList(done, fetched.pieces().size()), Optional.empty()));
                 }
                 if (fetched.failure().isPresent()) throw fetched.failure().get();
                 if (i + 1 < windows.size()) ctx.position().accept(position(windows, i + 1));
@@ -184,17 +195,30 @@ final class ExportStream implements StreamSync {
     }
 
     private static void discard(Fetched fetched) {
-        for (Piece p : fetched.pieces()) deleteSpool(p.rendered());
+        for (Piece p : fetched.pieces()) {
+            deleteSpool(p.rendered());
+            for (Path f : p.rendered().batchFiles()) deleteQuietly(f);
+        }
     }
 
     private static void deleteSpool(ExportRenderer.Rendered r) {
-        r.spool().release();
+        if (r.spool() != null) r.spool().release();
+    }
+
+    /** A BATCH file no message named (a window given up): removed, or left as harmless when that fails. */
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // never announced: no target reads it
+        }
     }
 
     private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir,
                                                   ExportWatermark.Filter skip) {
         ExportRenderer renderer = new ExportRenderer(ctx.emitter().guard(), ctx.emitter().deselected(), legacy, spoolDir,
-                ctx.emitter()::produced, ctx.config().export().watermark(), skip, ctx.config().export().rawProperties());
+                ctx.emitter()::produced, ctx.config().export().watermark(), skip, ctx.config().export().rawProperties(),
+                ctx.config().batch());
         try {
             ctx.client().export(q, renderer);
             return renderer.finish();

@@ -1,17 +1,29 @@
 package io.tapmixpanel.streams;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.tapmixpanel.config.BatchOptions;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
 import io.tapmixpanel.singer.TimeExtracted;
 
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -22,9 +34,15 @@ import java.util.Set;
  *
  * <p>A full-table stream's emitter also carries its table version (README "ACTIVATE_VERSION"): it writes
  * ACTIVATE_VERSION before the first record and stamps every record with the version; whoever ran the stream
- * writes the closing one with {@link #completeTableVersion()} only once the stream has read everything.
+ * writes the closing one with {@link #completeTableVersion()} only once the stream has read everything. With
+ * batch_config, records go to BATCH files instead (README "BATCH messages"): a file is finished and announced when
+ * it holds batch_size records and before every STATE.
  */
 public final class RecordEmitter {
+    /** Writes BATCH files' lines; not flushing after each tree (the file is buffered). */
+    private static final com.fasterxml.jackson.core.JsonFactory LINES = new ObjectMapper()
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE).getFactory();
+
     private final String stream;
     private final SingerWriter out;
     private final SchemaGuard guard;
@@ -36,6 +54,12 @@ public final class RecordEmitter {
     private long records;
     private OptionalLong tableVersion = OptionalLong.empty();
     private boolean versionOpened;
+    /** Set when records go to BATCH files (README "BATCH messages"), else null. */
+    private final BatchOptions batch;
+    private BatchFile batchFile;
+    private OutputStream batchOut;
+    private JsonGenerator batchGen;
+    private long inBatchFile;
 
     /** Receives counts of records as they are produced (progress, metrics). */
     public interface Progress {
@@ -46,6 +70,14 @@ public final class RecordEmitter {
 
     public RecordEmitter(String stream, SingerWriter out, SchemaGuard guard, List<String> keyProperties,
                          List<String> bookmarkProperties, Set<String> deselected, Progress progress) {
+        this(stream, out, guard, keyProperties, bookmarkProperties, deselected, progress, Optional.empty());
+    }
+
+    /** With {@code batch}, records go to BATCH files of at most batch_size records instead of RECORD messages. */
+    public RecordEmitter(String stream, SingerWriter out, SchemaGuard guard, List<String> keyProperties,
+                         List<String> bookmarkProperties, Set<String> deselected, Progress progress,
+                         Optional<BatchOptions> batch) {
+        this.batch = batch.orElse(null);
         this.stream = stream;
         this.out = out;
         this.guard = guard;
@@ -106,7 +138,8 @@ public final class RecordEmitter {
         prepare(record);
         ensureSchema();
         openTableVersion();
-        out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
+        if (batch != null) toBatch(record);
+        else out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
         records++;
         progress.produced(1);
     }
@@ -121,7 +154,8 @@ public final class RecordEmitter {
         if (batch.isEmpty()) return;
         ensureSchema();
         openTableVersion();
-        for (ObjectNode record : batch) out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
+        if (this.batch != null) for (ObjectNode record : batch) toBatch(record);
+        else for (ObjectNode record : batch) out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
         records += batch.size();
         progress.produced(batch.size());
     }
@@ -155,8 +189,78 @@ public final class RecordEmitter {
         records += recordCount;
     }
 
+    /**
+     * Announces BATCH files written elsewhere (export renderers), complete and on disk under their {@code .part}
+     * names, holding {@code recordCount} records: renamed, then named by one BATCH message; as with spools, the
+     * latest SCHEMA covers every record in them.
+     */
+    public void announceBatch(List<Path> files, long recordCount) {
+        if (files.isEmpty()) return;
+        ensureSchema();
+        List<String> manifest = new java.util.ArrayList<>(files.size());
+        for (Path f : files) manifest.add(BatchFile.publish(f));
+        out.writeBatch(stream, "jsonl", batch.compression(), manifest);
+        records += recordCount;
+    }
+
+    /** One record as one line of the current BATCH file; a full file is finished and announced. */
+    private void toBatch(ObjectNode record) {
+        try {
+            if (batchFile == null) {
+                batchFile = BatchFile.open(batch, stream);
+                batchOut = new BufferedOutputStream(batchFile.out(), 1 << 16);
+                batchGen = LINES.createGenerator(batchOut, JsonEncoding.UTF8);
+                batchGen.setRootValueSeparator(null);
+                batchGen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            }
+            batchGen.writeTree(record);
+            batchGen.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write BATCH file (batch_config.storage.root): " + e.getMessage(), e);
+        }
+        if (++inBatchFile == batch.batchSize()) finishBatchFile();
+    }
+
+    /**
+     * Completes the current BATCH file (fsynced) and writes its BATCH message: before every STATE, so that a STATE
+     * never covers records a target has not been told about (README "BATCH messages").
+     */
+    private void finishBatchFile() {
+        if (batchFile == null) return;
+        BatchFile f = batchFile;
+        batchFile = null;
+        inBatchFile = 0;
+        String url;
+        try {
+            batchGen.close();
+            batchOut.flush();
+        } catch (IOException e) {
+            f.delete();
+            throw new UncheckedIOException("cannot write BATCH file (batch_config.storage.root): " + e.getMessage(), e);
+        }
+        url = BatchFile.publish(f.finish());
+        ensureSchema();
+        out.writeBatch(stream, "jsonl", batch.compression(), List.of(url));
+    }
+
+    /**
+     * The end of the stream's sync: a BATCH message for the records not yet announced, or, after a failure, the
+     * unfinished file deleted (no STATE covers its records: the next run reads them again).
+     */
+    public void endStream(boolean succeeded) {
+        if (batchFile == null) return;
+        if (succeeded) {
+            finishBatchFile();
+        } else {
+            batchFile.delete();
+            batchFile = null;
+            inBatchFile = 0;
+        }
+    }
+
     /** Writes STATE and flushes, after the records it covers. */
     public void checkpoint(State state) {
+        finishBatchFile();
         out.writeState(state.toJson());
         out.flush();
     }

@@ -165,6 +165,7 @@ final class SyncRunner {
             if (Log.isDebug()) Log.debug("%s", stackTrace(e));
         } finally {
             progress.stop();
+            emitter.endStream(outcome != StreamOutcome.FAILED);
             metrics.addRecords(name, emitter.records());
             metrics.endStream(name, outcome);
         }
@@ -177,9 +178,10 @@ final class SyncRunner {
         StreamSync stream = StreamSync.of(id);
         boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
-                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
-        // A property of how every FULL_TABLE stream is synced (README "ACTIVATE_VERSION"), never of one stream.
-        if (!incremental && config.output().activateVersion()) emitter.tableVersion(tableVersion);
+                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced, config.batch());
+        // A property of how every FULL_TABLE stream is synced (README "ACTIVATE_VERSION"), never of one stream; not
+        // with batch_config, whose files' records carry no version (README "BATCH messages").
+        if (!incremental && config.output().activateVersion() && config.batch().isEmpty()) emitter.tableVersion(tableVersion);
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
                 emitter, pool, progress::position);
     }

@@ -40,6 +40,17 @@ class SingerWriterTest {
         return (ObjectNode) M.readTree(json);
     }
 
+    /** README "BATCH messages": the Meltano SDK's BATCH message, field for field. */
+    @Test
+    void aBatchMessageIsTheMeltanoSdksLine() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (SingerWriter w = new SingerWriter(out)) {
+            w.writeBatch("export", "jsonl", "gzip", List.of("file:///b/x-1.json.gz", "file:///b/x-2.json.gz"));
+        }
+        assertEquals("{\"type\":\"BATCH\",\"stream\":\"export\",\"encoding\":{\"format\":\"jsonl\",\"compression\":"
+                + "\"gzip\"},\"manifest\":[\"file:///b/x-1.json.gz\",\"file:///b/x-2.json.gz\"]}\n", out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void everyMessageIsOneJsonObjectOnItsOwnLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

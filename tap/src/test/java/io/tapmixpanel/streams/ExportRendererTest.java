@@ -54,7 +54,7 @@ class ExportRendererTest {
 
     private List<String> renderRaw(String body, String schema) throws IOException {
         SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
-        ExportRenderer r = new ExportRenderer(guard, Set.of(), Optional.empty(), dir, n -> {}, false, null, true);
+        ExportRenderer r = new ExportRenderer(guard, Set.of(), Optional.empty(), dir, n -> {}, false, null, true, Optional.empty());
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
