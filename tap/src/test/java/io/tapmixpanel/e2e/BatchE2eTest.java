@@ -227,7 +227,9 @@ class BatchE2eTest {
                     JsonNode m = TapHarness.JSON.readTree(line.toString(StandardCharsets.UTF_8));
                     line.reset();
                     if (m.path("type").asText().equals("STATE") && m.path("value").path("bookmarks").has("export")) {
-                        p.destroyForcibly();
+                        p.toHandle().destroyForcibly(); // SIGKILL, leaving our end of its stdout open
+                        // what the tap wrote before the kill landed: messages after this STATE name files too
+                        seen.write(in.readAllBytes());
                         break;
                     }
                 }
@@ -238,11 +240,12 @@ class BatchE2eTest {
             TapHarness.Messages killed = TapHarness.Messages.parse(seen.toString(StandardCharsets.UTF_8), true);
             Target got = new Target(true);
             got.read(killed);
+            // A file gets its final name just before its BATCH message is written: a kill between the two can leave
+            // that one file unnamed by any message (never read by a target, harmless); any more would be a bug.
             try (Stream<Path> files = Files.list(root)) {
-                for (Path f : files.toList()) {
-                    assertTrue(got.files.contains(f.toUri().toString()) || f.toString().endsWith(".part"),
-                            "a whole-looking file no BATCH message named: " + f);
-                }
+                List<Path> unannounced = files.filter(f -> !got.files.contains(f.toUri().toString())
+                        && !f.toString().endsWith(".part")).toList();
+                assertTrue(unannounced.size() <= 1, "whole-looking files no BATCH message named: " + unannounced);
             }
             assertTrue(TapHarness.total(got.records.get("export")) < 1500, "finished before the kill: proves nothing");
             Path state = TapHarness.write(dir, "state.json", killed.lastState());
