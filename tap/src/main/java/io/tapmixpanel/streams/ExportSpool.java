@@ -200,7 +200,8 @@ final class ExportSpool {
         path = null;
     }
 
-    private static void deleteQuietly(Path p) {
+    /** Deletes a file this class wrote, if it is still there; a failure leaves a harmless file behind. */
+    static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {

@@ -4,8 +4,6 @@ import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -197,21 +195,12 @@ final class ExportStream implements StreamSync {
     private static void discard(Fetched fetched) {
         for (Piece p : fetched.pieces()) {
             deleteSpool(p.rendered());
-            for (Path f : p.rendered().batchFiles()) deleteQuietly(f);
+            for (Path f : p.rendered().batchFiles()) ExportSpool.deleteQuietly(f); // never announced: no target reads it
         }
     }
 
     private static void deleteSpool(ExportRenderer.Rendered r) {
         if (r.spool() != null) r.spool().release();
-    }
-
-    /** A BATCH file no message named (a window given up): removed, or left as harmless when that fails. */
-    private static void deleteQuietly(Path f) {
-        try {
-            Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-            // never announced: no target reads it
-        }
     }
 
     private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir,
