@@ -27,14 +27,14 @@ while [ $# -gt 0 ]; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -f "$root/tap/target/tap-mixpanel.jar" ] || [ ! -f "$root/sandbox/target/mixpanel-sandbox.jar" ]; then
+if [ ! -f "$root/target/tap-mixpanel.jar" ] || [ ! -f "$root/target/mixpanel-sandbox.jar" ]; then
   (cd "$root" && mvn -B -q -DskipTests package)
 fi
 
 end=2024-03-31
 first_run_day="$(date -u -d "$end - $((runs - 1)) days" +%F)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-across.XXXXXX")"
-cp "$root/sandbox/target/mixpanel-sandbox.jar" "$work/sandbox.jar"
+cp "$root/target/mixpanel-sandbox.jar" "$work/sandbox.jar"
 sandbox_pid=""
 cleanup() {
   if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi

@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v python3 >/dev/null || { echo "bench/discovery.sh: needs python3" >&2; exit 2; }
-[ -f "$root/tap/target/tap-mixpanel.jar" ] || (cd "$root" && mvn -B -q -DskipTests package -pl tap -am)
+[ -f "$root/target/tap-mixpanel.jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-disc.XXXXXX")"
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }

@@ -22,14 +22,14 @@ while [ $# -gt 0 ]; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -f "$root/tap/target/tap-mixpanel.jar" ] || [ ! -f "$root/sandbox/target/mixpanel-sandbox.jar" ]; then
+if [ ! -f "$root/target/tap-mixpanel.jar" ] || [ ! -f "$root/target/mixpanel-sandbox.jar" ]; then
   (cd "$root" && mvn -B -q -DskipTests package)
 fi
 [ -x /usr/bin/time ] || { echo "bench/engage.sh: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench/engage.sh: needs python3" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-engage.XXXXXX")"
-cp "$root/sandbox/target/mixpanel-sandbox.jar" "$work/sandbox.jar" # a rebuild during the benchmark must not touch the sandbox
+cp "$root/target/mixpanel-sandbox.jar" "$work/sandbox.jar" # a rebuild during the benchmark must not touch the sandbox
 sandbox_pid=""
 cleanup() {
   if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi

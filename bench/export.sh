@@ -7,7 +7,7 @@
 # BATCH files (batch_config, gzip JSONL) into a folder under the benchmark's temp folder, with the same medians and
 # the files' count and size (README "BATCH messages").
 #
-# Builds tap/target/tap-mixpanel.jar and sandbox/target/mixpanel-sandbox.jar if missing, starts the sandbox with N events (default 1,000,000) on a free port,
+# Builds target/tap-mixpanel.jar and target/mixpanel-sandbox.jar if missing, starts the sandbox with N events (default 1,000,000) on a free port,
 # waits for its gzip cache, then runs full syncs into /dev/null R times (default 3) with export_gzip on and off,
 # and an engage sync of P profiles (default 200,000). Prints the exact command lines, each run, and the median of
 # events/s, MB/s (uncompressed JSON the sandbox served for the same range, measured with curl) and peak RSS
@@ -32,13 +32,13 @@ while [ $# -gt 0 ]; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -f "$root/tap/target/tap-mixpanel.jar" ] || [ ! -f "$root/sandbox/target/mixpanel-sandbox.jar" ]; then
+if [ ! -f "$root/target/tap-mixpanel.jar" ] || [ ! -f "$root/target/mixpanel-sandbox.jar" ]; then
   (cd "$root" && mvn -B -q -DskipTests package)
 fi
 [ -x /usr/bin/time ] || { echo "bench/export.sh: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tap-mixpanel-bench.XXXXXX")"
-cp "$root/sandbox/target/mixpanel-sandbox.jar" "$work/sandbox.jar" # a rebuild during the benchmark must not touch the sandbox
+cp "$root/target/mixpanel-sandbox.jar" "$work/sandbox.jar" # a rebuild during the benchmark must not touch the sandbox
 sandbox_pid=""
 cleanup() {
   if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi

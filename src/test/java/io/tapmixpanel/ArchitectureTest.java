@@ -18,10 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code streams}, {@code config}, then {@code mixpanel} and {@code singer} side by side, and {@code log} under
  * everything. A package may use only the layers below it. {@code singer} is a Singer library that knows nothing of
  * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
- * knows nothing of Singer. The sandbox is another Maven module the tap cannot see at all (checked by the build).
+ * knows nothing of Singer. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
+ * an independent implementation of Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
  */
 class ArchitectureTest {
     private static JavaClasses main;
+    private static JavaClasses sandbox;
 
     @BeforeAll
     static void importMainClasses() {
@@ -30,6 +32,11 @@ class ArchitectureTest {
         assertTrue(Files.isDirectory(classes.resolve("io/tapmixpanel")), "no compiled classes in " + classes.toAbsolutePath());
         main = new ClassFileImporter().importPath(classes);
         assertFalse(main.isEmpty());
+        Path sandboxClasses = Path.of("target", "sandbox-classes");
+        assertTrue(Files.isDirectory(sandboxClasses.resolve("io/tapmixpanel/sandbox")),
+                "no compiled sandbox in " + sandboxClasses.toAbsolutePath());
+        sandbox = new ClassFileImporter().importPath(sandboxClasses);
+        assertFalse(sandbox.isEmpty());
     }
 
     @Test
@@ -73,5 +80,14 @@ class ArchitectureTest {
     @Test
     void noTapClassUsesTheSandbox() {
         noClasses().should().dependOnClassesThat().resideInAPackage("io.tapmixpanel.sandbox..").check(main);
+    }
+
+    @Test
+    void theSandboxUsesNothingOfTheTap() {
+        noClasses().should().dependOnClassesThat(
+                        com.tngtech.archunit.base.DescribedPredicate.describe("a class of the tap",
+                                c -> c.getPackageName().startsWith("io.tapmixpanel.")
+                                        && !c.getPackageName().startsWith("io.tapmixpanel.sandbox")))
+                .check(sandbox);
     }
 }

@@ -69,7 +69,7 @@ class LauncherIT {
 
     /** The archives in place, and the ones trained but not yet put in place (with their success marks). */
     private static List<Path> archives() throws IOException {
-        try (Stream<Path> s = Files.list(ROOT.resolve("tap/target"))) {
+        try (Stream<Path> s = Files.list(ROOT.resolve("target"))) {
             return s.filter(p -> p.getFileName().toString().matches("tap-mixpanel-.*\\.jsa(\\..*)?")).sorted().toList();
         }
     }
