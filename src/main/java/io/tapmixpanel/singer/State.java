@@ -32,8 +32,10 @@ import java.util.Optional;
  * written back; so are top-level keys other than {@code bookmarks} and {@code currently_syncing}.
  * An empty file or {@code {}} is an empty state.
  *
- * <p>Writes only ours; streams and partitions keep their order (as read, then as first set). Methods are
- * synchronized, so producer threads may read bookmarks while the writer thread updates them.
+ * <p>Writes only ours, bound from {@link StateValue}'s records (the watermark a {@link ProcessingWatermark}); streams
+ * and partitions keep their order (as read, then as first set). Reading walks the tree instead of binding it: it
+ * accepts several shapes and names each problem by its JSON path. Methods are synchronized, so producer threads may
+ * read bookmarks while the writer thread updates them.
  */
 public final class State {
     private static final String KEY = "replication_key";
