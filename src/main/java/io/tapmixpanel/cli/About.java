@@ -1,12 +1,15 @@
 package io.tapmixpanel.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.tapmixpanel.config.Setting;
 import io.tapmixpanel.config.TapVersion;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code --about} prints: the tap's name, version, capabilities and every setting (README "Observability"); its
@@ -26,38 +29,48 @@ public final class About {
 
     private About() {}
 
-    public static ObjectNode json() {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode();
-        root.put("name", NAME);
-        root.put("version", TapVersion.get());
-        root.put("description", DESCRIPTION);
-        ArrayNode caps = root.putArray("capabilities");
-        CAPABILITIES.forEach(caps::add);
-        // Meltano SDK layout: settings as a JSON Schema object, so Meltano and humans read the same thing.
-        ObjectNode settings = root.putObject("settings");
-        settings.put("type", "object");
-        ObjectNode props = settings.putObject("properties");
-        ArrayNode required = m.createArrayNode();
+    /**
+     * What {@code --about --format json} prints, in this order; Cli pretty-prints it through jackson-databind.
+     * Settings are laid out as the Meltano SDK does, a JSON Schema object, so Meltano and humans read the same thing.
+     */
+    @JsonPropertyOrder({"name", "version", "description", "capabilities", "settings"})
+    public record Info(String name, String version, String description, List<String> capabilities,
+                       SettingsSchema settings) {}
+
+    /** The settings as a JSON Schema object: every setting's schema, by key, and the keys a config must have. */
+    @JsonPropertyOrder({"type", "properties", "required"})
+    public record SettingsSchema(String type, Map<String, SettingSchema> properties, List<String> required) {}
+
+    /** One setting's JSON Schema, with Meltano's {@code title} and {@code secret}; what does not apply is left out. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "format", "items", "title", "default", "description", "secret"})
+    public record SettingSchema(String type, String format, Items items, String title,
+                                @JsonProperty("default") String defaultValue, String description, Boolean secret) {
+
+        static SettingSchema of(Setting s) {
+            String type = switch (s.type()) {
+                case DATE_TIME -> "string";
+                case LIST -> "array";
+                default -> s.type().jsonType();
+            };
+            return new SettingSchema(type, s.type() == Setting.Type.DATE_TIME ? "date-time" : null,
+                    s.type() == Setting.Type.LIST ? new Items("string") : null, s.label(), s.defaultValue().orElse(null),
+                    s.description(), s.isSecret() ? Boolean.TRUE : null);
+        }
+    }
+
+    /** The schema of a list's items. */
+    public record Items(String type) {}
+
+    public static Info json() {
+        Map<String, SettingSchema> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
         for (Setting s : Setting.values()) {
-            ObjectNode p = props.putObject(s.key());
-            if (s.type() == Setting.Type.DATE_TIME) {
-                p.put("type", "string");
-                p.put("format", "date-time");
-            } else if (s.type() == Setting.Type.LIST) {
-                p.put("type", "array");
-                p.putObject("items").put("type", "string");
-            } else {
-                p.put("type", s.type().jsonType());
-            }
-            p.put("title", s.label());
-            s.defaultValue().ifPresent(d -> p.put("default", d));
-            p.put("description", s.description());
-            if (s.isSecret()) p.put("secret", true);
+            properties.put(s.key(), SettingSchema.of(s));
             if (s.isRequired()) required.add(s.key());
         }
-        settings.set("required", required);
-        return root;
+        return new Info(NAME, TapVersion.get(), DESCRIPTION, CAPABILITIES,
+                new SettingsSchema("object", properties, required));
     }
 
     /** The settings table that README embeds (a test keeps the two equal). */

@@ -2,8 +2,7 @@ package io.tapmixpanel.cli;
 
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.MixpanelApiException;
-import io.tapmixpanel.singer.CatalogException;
-import io.tapmixpanel.singer.StateException;
+import io.tapmixpanel.singer.SingerInputException;
 import io.tapmixpanel.singer.TargetClosedException;
 import io.tapmixpanel.sync.StreamsFailedException;
 
@@ -18,8 +17,7 @@ final class ErrorReport {
     private ErrorReport() {}
 
     static ExitCode handle(RuntimeException e) {
-        if (e instanceof CatalogException c) return Cli.fail(ExitCode.USAGE, "catalog " + c.getMessage(), e);
-        if (e instanceof StateException s) return Cli.fail(ExitCode.USAGE, "state " + s.getMessage(), e);
+        if (e instanceof SingerInputException i) return Cli.fail(ExitCode.USAGE, i.input() + " " + i.getMessage(), e);
         if (e instanceof TargetClosedException) {
             return Cli.fail(ExitCode.FAILURE, "the target closed its input (broken pipe): stopping; the last STATE written is safe to resume from", e);
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +19,17 @@ import java.util.Optional;
 
 /**
  * The one ObjectMapper of the singer package, and the one reader of JSON files of the tap: catalog and state
- * here, and the config files of the {@code config} package. It lives here because {@code singer} depends on
+ * here, and the config files of the {@code config} package. The values of the state are bound through it
+ * ({@link StateValue}, {@link ProcessingWatermark}), {@code java.time} by its JavaTimeModule. It lives here because {@code singer} depends on
  * nothing of the tap, so every package may use it without a cycle; each caller words the failures its own way
  * (README "Command line": one line naming the file).
  */
 public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // java.time values (the days of a processing watermark) as ISO text, never as numbers or arrays
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // writeTree on the message generator must not flush stdout once per message
             .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     static final JsonNodeFactory NODES = MAPPER.getNodeFactory();

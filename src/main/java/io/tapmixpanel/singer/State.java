@@ -1,7 +1,6 @@
 package io.tapmixpanel.singer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
@@ -33,8 +32,10 @@ import java.util.Optional;
  * written back; so are top-level keys other than {@code bookmarks} and {@code currently_syncing}.
  * An empty file or {@code {}} is an empty state.
  *
- * <p>Writes only ours; streams and partitions keep their order (as read, then as first set). Methods are
- * synchronized, so producer threads may read bookmarks while the writer thread updates them.
+ * <p>Writes only ours, bound from {@link StateValue}'s records (the watermark a {@link ProcessingWatermark}); streams
+ * and partitions keep their order (as read, then as first set). Reading walks the tree instead of binding it: it
+ * accepts several shapes and names each problem by its JSON path. Methods are synchronized, so producer threads may
+ * read bookmarks while the writer thread updates them.
  */
 public final class State {
     private static final String KEY = "replication_key";
@@ -62,7 +63,7 @@ public final class State {
 
     private static final class StreamState {
         Mark mark; // null: no stream-level bookmark
-        ObjectNode watermark; // null: none
+        ProcessingWatermark watermark; // null: none
         final List<Partition> partitions = new ArrayList<>();
     }
 
@@ -182,7 +183,7 @@ public final class State {
      * A watermark as this tap writes it: {@code {"processing_time_ms": 1733011200000, "from": "2024-11-25",
      * "through": "2024-11-30", "fingerprint": "..."}}, every field present and well formed.
      */
-    private static ObjectNode checkWatermark(JsonNode w, String path, String source) {
+    private static ProcessingWatermark checkWatermark(JsonNode w, String path, String source) {
         if (!w.isObject()) throw fail(source, path, "must be an object, not " + Json.kind(w));
         JsonNode t = w.get("processing_time_ms");
         if (t == null || !t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 0) {
@@ -196,7 +197,7 @@ public final class State {
         if (f == null || !f.isTextual()) {
             throw fail(source, path + ".fingerprint", "must be a string, not " + (f == null ? "missing" : Json.kind(f)));
         }
-        return (ObjectNode) w.deepCopy();
+        return ProcessingWatermark.fromJson(w);
     }
 
     private static java.time.LocalDate day(JsonNode w, String key, String path, String source) {
@@ -267,16 +268,25 @@ public final class State {
                 new Mark(Optional.of(replicationKey), Json.NODES.textNode(value));
     }
 
-    /** The stream's processing-time watermark object, as read or last set (a copy). */
-    public synchronized Optional<ObjectNode> watermark(String stream) {
+    /** The stream's processing-time watermark, as read or last set. */
+    public synchronized Optional<ProcessingWatermark> processingWatermark(String stream) {
         StreamState s = streams.get(stream);
-        return s == null || s.watermark == null ? Optional.empty() : Optional.of(s.watermark.deepCopy());
+        return s == null ? Optional.empty() : Optional.ofNullable(s.watermark);
     }
 
     /** Sets (or, with null, removes) the stream's watermark; written with its bookmark. */
-    public synchronized void setWatermark(String stream, ObjectNode watermark) {
-        StreamState s = streams.computeIfAbsent(stream, k -> new StreamState());
-        s.watermark = watermark == null ? null : watermark.deepCopy();
+    public synchronized void setProcessingWatermark(String stream, ProcessingWatermark watermark) {
+        streams.computeIfAbsent(stream, k -> new StreamState()).watermark = watermark;
+    }
+
+    /** {@link #processingWatermark} as the JSON object written under {@value #WATERMARK}. */
+    public Optional<ObjectNode> watermark(String stream) {
+        return processingWatermark(stream).map(ProcessingWatermark::toJson);
+    }
+
+    /** {@link #setProcessingWatermark} from the JSON object written under {@value #WATERMARK}, or null. */
+    public void setWatermark(String stream, ObjectNode watermark) {
+        setProcessingWatermark(stream, watermark == null ? null : ProcessingWatermark.fromJson(watermark));
     }
 
     public synchronized void setPartitionBookmark(String stream, Map<String, ?> context, String replicationKey,
@@ -306,32 +316,23 @@ public final class State {
 
     // ---------------------------------------------------------------- writing
 
-    /** Our format: {@code {"bookmarks": {...}, "currently_syncing": ...}}. */
+    /**
+     * Our format: {@code {"bookmarks": {...}, "currently_syncing": ...}}, as {@link StateValue} binds it. A watermark
+     * is written only with its stream's own bookmark: it says how far that bookmark's reading went.
+     */
     public synchronized ObjectNode toJson() {
-        ObjectNode root = Json.NODES.objectNode();
-        ObjectNode bookmarks = root.putObject("bookmarks");
+        Map<String, StateValue.StreamBookmarks> bookmarks = new LinkedHashMap<>();
         for (Map.Entry<String, StreamState> e : streams.entrySet()) {
-            ObjectNode b = bookmarks.putObject(e.getKey());
             StreamState s = e.getValue();
-            if (s.mark != null) putMark(b, s.mark);
-            if (s.mark != null && s.watermark != null) b.set(WATERMARK, s.watermark.deepCopy());
-            if (!s.partitions.isEmpty()) {
-                ArrayNode parts = b.putArray(PARTITIONS);
-                for (Partition p : s.partitions) {
-                    ObjectNode po = parts.addObject();
-                    po.set(CONTEXT, p.context.deepCopy());
-                    putMark(po, p.mark);
-                }
+            List<StateValue.PartitionBookmark> parts = new ArrayList<>();
+            for (Partition p : s.partitions) {
+                parts.add(new StateValue.PartitionBookmark(p.context, p.mark.key.orElse(null), p.mark.value));
             }
+            bookmarks.put(e.getKey(), new StateValue.StreamBookmarks(
+                    s.mark == null ? null : s.mark.key.orElse(null), s.mark == null ? null : s.mark.value,
+                    s.mark == null ? null : s.watermark, parts.isEmpty() ? null : parts));
         }
-        if (currentlySyncing.isPresent()) root.put("currently_syncing", currentlySyncing.get());
-        else root.putNull("currently_syncing");
-        return root;
-    }
-
-    private static void putMark(ObjectNode o, Mark m) {
-        m.key.ifPresent(k -> o.put(KEY, k));
-        o.set(VALUE, m.value);
+        return Json.MAPPER.valueToTree(new StateValue(bookmarks, currentlySyncing.orElse(null)));
     }
 
     @Override

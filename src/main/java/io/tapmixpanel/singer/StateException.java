@@ -1,18 +1,13 @@
 package io.tapmixpanel.singer;
 
 /** A state that cannot be used: names the file and, as a JSON path, what is wrong in it. */
-public final class StateException extends RuntimeException {
+public final class StateException extends SingerInputException {
     private static final long serialVersionUID = 1L;
-    private final String file;
-    private final String problem;
 
     public StateException(String file, String problem) {
-        super(file + ": " + problem);
-        this.file = file;
-        this.problem = problem;
+        super(file, problem);
     }
 
-    public String file() { return file; }
-
-    public String problem() { return problem; }
+    @Override
+    public String input() { return "state"; }
 }

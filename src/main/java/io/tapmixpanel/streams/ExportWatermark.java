@@ -1,8 +1,9 @@
 package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.config.ExportOptions;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.tapmixpanel.config.ExportOptions;
+import io.tapmixpanel.singer.ProcessingWatermark;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,19 +54,23 @@ record ExportWatermark(long processingMillis, LocalDate from, LocalDate through,
                 processingMillis - margin.toMillis());
     }
 
+    /** As the state keeps it (its JSON shape is {@link ProcessingWatermark}'s). */
+    ProcessingWatermark toState() {
+        return new ProcessingWatermark(processingMillis, from, through, fingerprint);
+    }
+
+    static ExportWatermark of(ProcessingWatermark w) {
+        return new ExportWatermark(w.processingTimeMs(), w.from(), w.through(), w.fingerprint());
+    }
+
+    /** The object written under the state's {@code processing_watermark}. */
     ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("processing_time_ms", processingMillis);
-        o.put("from", from.toString());
-        o.put("through", through.toString());
-        o.put("fingerprint", fingerprint);
-        return o;
+        return toState().toJson();
     }
 
     /** A watermark as {@link io.tapmixpanel.singer.State} validated it. */
     static ExportWatermark fromJson(ObjectNode o) {
-        return new ExportWatermark(o.get("processing_time_ms").asLong(), LocalDate.parse(o.get("from").asText()),
-                LocalDate.parse(o.get("through").asText()), o.get("fingerprint").asText());
+        return of(ProcessingWatermark.fromJson(o));
     }
 
     /** The watermark of a state, when it was set for the same export selection. */
