@@ -9,7 +9,7 @@ import io.tapmixpanel.config.TapVersion;
 import java.util.List;
 
 /**
- * What {@code --about} prints: the tap's name, version, capabilities and every setting (README "Observability"); its
+ * What {@code --about} prints: the tap's name, version, capabilities and every setting (docs/observability.md "Observability"); its
  * {@code meltano-hub} format is {@link MeltanoDefinition}'s.
  */
 public final class About {
