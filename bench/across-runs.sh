@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Export across runs (README "Export across runs"): daily incremental runs against one sandbox whose clock moves a
+# Export across runs (docs/state.md "Export across runs"): daily incremental runs against one sandbox whose clock moves a
 # day between runs, with late events. Not a test.
 #
 #   bench/across-runs.sh [--events N] [--days D] [--runs R] [--late-fraction F] [--late-max-days L] [--margin-minutes M]

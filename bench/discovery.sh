@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of discovery with 2,000 engage and 2,000 export properties (README "Performance"). Not a test.
+# Benchmark of discovery with 2,000 engage and 2,000 export properties (docs/performance.md "Performance"). Not a test.
 #
 #   bench/discovery.sh [--properties N] [--runs R]
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the engage sync's memory and speed against the sandbox (README "Performance"). Not a test.
+# Benchmark of the engage sync's memory and speed against the sandbox (docs/performance.md "Performance"). Not a test.
 #
 #   bench/engage.sh [--profiles P] [--runs R] [--concurrency C]
 #

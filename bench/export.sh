@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark of the export (and engage) sync against the sandbox (README "Performance"). Not a test.
+# Benchmark of the export (and engage) sync against the sandbox (docs/performance.md "Performance"). Not a test.
 #
 #   bench/export.sh [--events N] [--runs R] [--profiles P] [--delay-ms MS] [--concurrency C] [--window-days D] [--batch]
 #
 # --batch: instead, R pairs of export syncs alternated in the same session, RECORD messages into /dev/null, then
 # BATCH files (batch_config, gzip JSONL) into a folder under the benchmark's temp folder, with the same medians and
-# the files' count and size (README "BATCH messages").
+# the files' count and size (docs/batch.md "BATCH messages").
 #
 # Builds target/tap-mixpanel.jar and target/mixpanel-sandbox.jar if missing, starts the sandbox with N events (default 1,000,000) on a free port,
 # waits for its gzip cache, then runs full syncs into /dev/null R times (default 3) with export_gzip on and off,

@@ -146,7 +146,7 @@ put("state", "bookmark-year-10000.json", json.dumps({"bookmarks": {"export": {"r
 put("state", "legacy-year-10000.json", json.dumps({"bookmarks": {"export": "+10000-03-01T18:27:19.000000Z"}}), "bookmarks.export: '+10000-03-01T18:27:19.000000Z' is not a date of the years 0000 to 9999", "singer-io shape, year past 9999")
 
 with open("MANIFEST.tsv", "w") as f:
-    f.write('# Bad-input corpus (README "Command line" and "Reliability"), written by generate.py. One row per input, tab-separated:\n')
+    f.write('# Bad-input corpus (README "Command line" and docs/reliability.md "Reliability"), written by generate.py. One row per input, tab-separated:\n')
     f.write("# kind, file (in bad-inputs/<kind>/; '.' = that folder itself, a directory instead of a file), the fragment\n")
     f.write("# the CRITICAL line must contain (the key or JSON path where there is one), and what is wrong.\n")
     f.write("# Each input must exit 2 with exactly one stderr line, 'CRITICAL ' + a message naming the file, no stack trace\n")

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code --about} prints: the tap's name, version, capabilities and every setting (README "Observability"); its
+ * What {@code --about} prints: the tap's name, version, capabilities and every setting (docs/observability.md "Observability"); its
  * {@code meltano-hub} format is {@link MeltanoDefinition}'s.
  */
 public final class About {

@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 /**
  * Turns what ended a run into its exit code and one CRITICAL line: catalog and state problems are the user's
  * input (2); everything else happened while running (1), including streams that failed while the others synced
- * (README "When a stream fails"). Unexpected exceptions say so, and where the details are.
+ * (docs/reliability.md "When a stream fails"). Unexpected exceptions say so, and where the details are.
  */
 final class ErrorReport {
     private ErrorReport() {}

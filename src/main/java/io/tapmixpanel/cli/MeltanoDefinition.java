@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The tap as Meltano sees it (README "Meltano"), built from {@link Setting} and {@link About#CAPABILITIES} only: the
+ * The tap as Meltano sees it (docs/meltano.md "Meltano"), built from {@link Setting} and {@link About#CAPABILITIES} only: the
  * plugin definition for Meltano Hub ({@link #HUB_FILE}, laid out as the Hub's own files are, so that a submission
- * copies it) and the shorter {@code meltano.yml} block README shows. Tests keep both committed texts equal to what
+ * copies it) and the shorter {@code meltano.yml} block docs/meltano.md "Meltano" shows. Tests keep both committed texts equal to what
  * this class prints.
  */
 public final class MeltanoDefinition {
@@ -83,7 +83,7 @@ public final class MeltanoDefinition {
     }
 
     /**
-     * The {@code meltano.yml} extractor block README "Meltano" shows: the Hub definition's capabilities, groups and
+     * The {@code meltano.yml} extractor block docs/meltano.md "Meltano" shows: the Hub definition's capabilities, groups and
      * settings, one line a setting, without the descriptions (README's settings table has them).
      */
     public static String meltanoYml() {
@@ -121,7 +121,7 @@ public final class MeltanoDefinition {
         return groups;
     }
 
-    /** Every setting but the legacy ones, which are read for old configs but not offered (README "Meltano"). */
+    /** Every setting but the legacy ones, which are read for old configs but not offered (docs/meltano.md "Meltano"). */
     static List<Setting> offered() {
         return Arrays.stream(Setting.values()).filter(s -> !s.isLegacy()).toList();
     }

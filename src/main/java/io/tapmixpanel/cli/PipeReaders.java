@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who holds the read end of a pipe, from a Linux {@code /proc} (README "Reliability"): {@code /proc/<pid>/fd/<n>} is a
+ * Who holds the read end of a pipe, from a Linux {@code /proc} (docs/reliability.md "Reliability"): {@code /proc/<pid>/fd/<n>} is a
  * link to {@code pipe:[<inode>]} for both ends of an anonymous pipe, and {@code /proc/<pid>/fdinfo/<n>}'s
  * {@code flags} (octal open flags) tell them apart: the write end is opened write-only. A process whose descriptors
  * cannot be read (another user's) is {@link Holds#UNKNOWN}, never taken for one without the pipe.

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Ends the process from outside the sync (README "Reliability"): on SIGTERM, SIGINT or SIGHUP (a scheduler's
+ * Ends the process from outside the sync (docs/reliability.md "Reliability"): on SIGTERM, SIGINT or SIGHUP (a scheduler's
  * timeout, Ctrl-C, a closed terminal), and when the target watch finds that nobody reads stdout any more. Either way
  * stdout is stopped between two lines (a line being written is finished), one line is logged naming the cause and the
  * last STATE that reached stdout, and the process halts with 128 + the signal's number (143, 130, 129), or 1 for a
- * target gone. Export spools need no cleanup: their files have no name (README "Reliability").
+ * target gone. Export spools need no cleanup: their files have no name (docs/reliability.md "Reliability").
  *
  * <p>Why sun.misc.Signal: the JDK has no supported API that tells which signal ended the process. A shutdown hook
  * runs on all three signals alike (and on every System.exit), and while it runs the sync threads go on writing, so it

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Notices a target that exited while the tap has nothing to write (README "Reliability"): waiting on a slow server
+ * Notices a target that exited while the tap has nothing to write (docs/reliability.md "Reliability"): waiting on a slow server
  * or a retry backoff, the tap would only learn it at its next write, possibly after tens of minutes of retries. Writing
  * to find out is not possible (a zero-byte write to a pipe never fails, and any byte would reach a live target), so
  * on Linux a daemon thread looks, every {@link #PERIOD_MILLIS}, for the processes that hold the read end of stdout's

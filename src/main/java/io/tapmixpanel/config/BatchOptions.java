@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * batch_config (README "BATCH messages"), in the Meltano SDK's layout: records go to JSON Lines files in a local
+ * batch_config (docs/batch.md "BATCH messages"), in the Meltano SDK's layout: records go to JSON Lines files in a local
  * folder, gzip-compressed unless compression is none, at most {@code batchSize} records a file, named
  * {@code <prefix>tap-mixpanel--<stream>-...}. Only what the tap can really write is accepted: format jsonl, a
  * {@code file://} root that is an existing writable folder; anything else is a config error naming the key.

@@ -14,7 +14,7 @@ import java.util.Optional;
  * or an instant ({@code 2024-01-31T00:00:00Z}, singer-io's {@code 2020-03-01T18:27:19.000000Z}, or a zone-less
  * date-time read as UTC, like engage's {@code $last_seen}). Which day an instant falls on depends on the
  * project's timezone, so the conversions take the zone. The one parser of such dates: config's start/end dates
- * (README "Configuration") and the streams' bookmarks (README "State") both read through {@link #parse}.
+ * (README "Configuration") and the streams' bookmarks (docs/state.md "State") both read through {@link #parse}.
  */
 public sealed interface DateBound permits DateBound.Day, DateBound.At {
 

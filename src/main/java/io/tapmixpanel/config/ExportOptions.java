@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How the export stream asks for raw events and shapes them (README "Streams", export, and "Export across runs"):
+ * How the export stream asks for raw events and shapes them (docs/streams.md "Streams", export, and docs/state.md "Export across runs"):
  * which events, a segmentation filter, whether {@code time} is the project's wall-clock time (projects created
  * before 2023), a gzip body, the processing-time watermark and its margin, and the raw {@code properties} column.
  */

@@ -3,14 +3,14 @@ package io.tapmixpanel.config;
 import java.time.Duration;
 
 /**
- * How the tap's HTTP requests behave (README "Reliability", "Performance", "Rate limits"): timeout, parallelism,
+ * How the tap's HTTP requests behave (docs/reliability.md "Reliability", docs/performance.md "Performance", docs/rate-limits.md "Rate limits"): timeout, parallelism,
  * User-Agent, and the hourly call budgets of export and the query API over their rolling window.
  */
 public record HttpOptions(Duration requestTimeout, int maxConcurrentRequests, String userAgent,
                           int exportRequestsPerWindow, int queryRequestsPerWindow, Duration rateLimitWindow) {
 
     /**
-     * Chosen by measurement (bench/export.sh with --delay-ms): see README "Performance". Mixpanel allows 5
+     * Chosen by measurement (bench/export.sh with --delay-ms): see docs/performance.md "Performance". Mixpanel allows 5
      * concurrent query requests and 100 concurrent exports per project, so this stays well inside both.
      */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;

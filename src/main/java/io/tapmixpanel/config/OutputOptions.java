@@ -2,7 +2,7 @@ package io.tapmixpanel.config;
 
 /**
  * What the tap writes to its target besides SCHEMA, RECORD and STATE: ACTIVATE_VERSION around full-table streams
- * and the version on their records (README "ACTIVATE_VERSION").
+ * and the version on their records (docs/activate-version.md "ACTIVATE_VERSION").
  */
 public record OutputOptions(boolean activateVersion) {
 

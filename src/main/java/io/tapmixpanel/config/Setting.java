@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every config key the tap understands, with its label, type, default and description. This one list drives
- * parsing, {@code --about} (json and markdown), the README settings table, README's Meltano block and the Meltano
- * Hub plugin definition (README "Meltano"), so they cannot drift apart.
+ * parsing, {@code --about} (json and markdown), the README settings table, docs/meltano.md's Meltano block and the Meltano
+ * Hub plugin definition (docs/meltano.md "Meltano"), so they cannot drift apart.
  */
 public enum Setting {
     SERVICE_ACCOUNT_USERNAME("service_account_username", "Service Account Username", Type.STRING, null,
@@ -50,7 +50,7 @@ public enum Setting {
     ACTIVATE_VERSION("activate_version", "Activate Version", Type.BOOLEAN, "true",
             "Full-table streams (engage without a replication key, annotations, cohorts, cohort_members) send "
                     + "ACTIVATE_VERSION before their first record and after their last, and every record carries the "
-                    + "version, so targets that support it remove rows that are gone (README \"ACTIVATE_VERSION\"). "
+                    + "version, so targets that support it remove rows that are gone (docs/activate-version.md \"ACTIVATE_VERSION\"). "
                     + "false: neither."),
     EXPORT_EVENTS("export_events", "Export Events", Type.LIST, "all events",
             "Event names to export: a JSON list or a comma-separated string."),
@@ -63,7 +63,7 @@ public enum Setting {
             "Ask the export endpoint for a gzip-compressed body (less network, a little more CPU)."),
     EXPORT_WATERMARK("export_watermark", "Export Watermark", Type.BOOLEAN, "true",
             "On re-read days, write only the events Mixpanel processed after the previous run's watermark minus "
-                    + "export_watermark_margin_minutes, so that each event reaches the target about once (README "
+                    + "export_watermark_margin_minutes, so that each event reaches the target about once (docs/state.md "
                     + "\"Export across runs\"). false: every event of the re-read days is written again on every run."),
     EXPORT_WATERMARK_MARGIN_MINUTES("export_watermark_margin_minutes", "Export Watermark Margin (minutes)", Type.INTEGER, "60",
             "Safety margin for Mixpanel's delay between processing an event and serving it in export: events "
@@ -78,7 +78,7 @@ public enum Setting {
             "Write records to JSON Lines files and send BATCH messages naming them (the Meltano SDK's format) "
                     + "instead of RECORD messages: an object with encoding (format jsonl; compression gzip, the "
                     + "default, or none), storage (root: a file:// URL of an existing folder; prefix: the start of "
-                    + "the file names) and batch_size (records per file, default 10000). See README \"BATCH messages\"."),
+                    + "the file names) and batch_size (records per file, default 10000). See docs/batch.md \"BATCH messages\"."),
     REQUEST_TIMEOUT("request_timeout", "Request Timeout (seconds)", Type.INTEGER, "300",
             "Seconds to wait for a connection or for the next bytes of a response."),
     MAX_CONCURRENT_REQUESTS("max_concurrent_requests", "Max Concurrent Requests", Type.INTEGER, String.valueOf(HttpOptions.DEFAULT_MAX_CONCURRENT_REQUESTS),
@@ -126,7 +126,7 @@ public enum Setting {
     private final List<String> options;
     private final boolean legacy;
 
-    // Without a label: one is made from the key (README "Meltano" shows labels); give a real one when it reads badly.
+    // Without a label: one is made from the key (docs/meltano.md "Meltano" shows labels); give a real one when it reads badly.
     Setting(String key, Type type, String defaultValue, String description) {
         this(key, labelOf(key), type, defaultValue, description, List.of(), false);
     }
@@ -174,7 +174,7 @@ public enum Setting {
 
     public String key() { return key; }
 
-    /** A short title for forms such as Meltano's (README "Meltano"), e.g. "Service Account Username". */
+    /** A short title for forms such as Meltano's (docs/meltano.md "Meltano"), e.g. "Service Account Username". */
     public String label() { return label; }
 
     public Type type() { return type; }
@@ -192,7 +192,7 @@ public enum Setting {
     /** The only values the setting accepts, when it is a choice (region); empty otherwise. */
     public List<String> options() { return options; }
 
-    /** A key kept for configs of other taps (eu_residency...): read, but not offered to new users (README "Meltano"). */
+    /** A key kept for configs of other taps (eu_residency...): read, but not offered to new users (docs/meltano.md "Meltano"). */
     public boolean isLegacy() { return legacy; }
 
     public boolean isRequired() { return this == START_DATE; }

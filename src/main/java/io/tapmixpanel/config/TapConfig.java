@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param selectPropertiesByDefault whether properties the catalog does not know are kept (discovery and sync)
  * @param output what the tap writes besides SCHEMA, RECORD and STATE (ACTIVATE_VERSION)
- * @param dataGroupIds              the group keys whose profiles group_profiles reads (README "Streams"), without repeats
+ * @param dataGroupIds              the group keys whose profiles group_profiles reads (docs/streams.md "Streams"), without repeats
  * @param batch                     where records go as BATCH files instead of RECORD messages, when batch_config is set
  */
 public record TapConfig(String source, AuthAndHosts authAndHosts, Windows windows, ExportOptions export,

@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.util.Optional;
 
 /**
- * Which days a run reads and in what steps (README "State"): start and end dates, the project's timezone (whose
+ * Which days a run reads and in what steps (docs/state.md "State"): start and end dates, the project's timezone (whose
  * days they are), the attribution window re-read on every run and the days per request.
  */
 public record Windows(DateBound startDate, Optional<DateBound> endDate, Optional<ZoneId> projectTimezone,

@@ -70,7 +70,7 @@ public final class Discovery {
     }
 
     /**
-     * The catalog of the streams selected by default only, for a run without a catalog (README "Selecting streams
+     * The catalog of the streams selected by default only, for a run without a catalog (docs/discovery.md "Selecting streams
      * and properties"): the governance streams are not asked for, so that run makes no request and logs no
      * warning for streams it would not sync.
      */
@@ -128,7 +128,7 @@ public final class Discovery {
     }
 
     /**
-     * Whether the project offers a governance stream (README "Governance streams"): its routes are asked once. A 403
+     * Whether the project offers a governance stream (docs/streams.md "Governance streams"): its routes are asked once. A 403
      * (a plan without the feature) or 404 (an undocumented route that is missing or moved) leaves it out with a
      * warning; refused credentials fail discovery; any other failure keeps it listed, for the sync to report.
      */

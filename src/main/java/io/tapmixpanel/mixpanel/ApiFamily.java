@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The groups of endpoints Mixpanel rate-limits separately, with their documented per-project limits
  * (concurrency, and starts per interval where one is documented). The hourly budgets of export and the query
- * API are configurable and kept by {@link CallBudget} (README "Rate limits").
+ * API are configurable and kept by {@link CallBudget} (docs/rate-limits.md "Rate limits").
  */
 enum ApiFamily {
     /** Raw export: 100 concurrent, 3 per second. */

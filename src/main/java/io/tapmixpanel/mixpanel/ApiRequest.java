@@ -84,7 +84,7 @@ final class ApiRequest {
 
     /**
      * This request marked as a follow-up page of an engage session ({@code session_id}) or not: Mixpanel does not
-     * count those against the hourly query budget, so neither does the client (README "Rate limits").
+     * count those against the hourly query budget, so neither does the client (docs/rate-limits.md "Rate limits").
      */
     ApiRequest sessionFollowUp(boolean followUp) {
         return new ApiRequest(family, method, root, path, query, form, endpoint, label, acceptGzip, followUp);

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * The calls one API family (export or query) sent in the last rolling window, so that the client waits for a
- * free slot instead of running into Mixpanel's hourly 429 (README "Rate limits"). Every attempt counts, retries
+ * free slot instead of running into Mixpanel's hourly 429 (docs/rate-limits.md "Rate limits"). Every attempt counts, retries
  * included: Mixpanel counts them too. Thread-safe; the clock is injected so that tests need no real hours.
  */
 final class CallBudget {

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How many calls the client may send per rolling window to each API family that Mixpanel budgets hourly
- * (README "Rate limits"): raw export and the query API, 60 each per hour by default, as documented.
+ * (docs/rate-limits.md "Rate limits"): raw export and the query API, 60 each per hour by default, as documented.
  */
 public record CallBudgets(int exportCalls, int queryCalls, Duration window, Duration margin) {
 

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  * nothing of config files. Base URL overrides are host roots such as {@code http://127.0.0.1:8765} (a path
  * prefix such as {@code https://proxy/mixpanel} is kept); the API paths ({@code /api/2.0/...},
  * {@code /api/app/...}) are appended. {@code workspaceId} is the Data Views workspace that service-account
- * query calls name (README "Rate limits" for the budgets, "Configuration" for workspace_id).
+ * query calls name (docs/rate-limits.md "Rate limits" for the budgets, README "Configuration" for workspace_id).
  */
 public record ClientSettings(Credentials credentials, Region region,
                              Optional<URI> apiBaseUrl, Optional<URI> exportBaseUrl, Optional<URI> appBaseUrl,

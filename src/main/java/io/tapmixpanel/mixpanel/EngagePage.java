@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * {@code total} is only on page 0. A page shorter than {@code pageSize} (or empty) is the last one.
  *
  * <p>A page read from Mixpanel keeps its body as bytes and parses its profiles only when {@link #results()} is
- * called (docs/performance.md, "Memory"): pages fetched ahead wait in several times less memory than their parsed
+ * called (docs/performance.md "Memory"): pages fetched ahead wait in several times less memory than their parsed
  * profiles would take, and only the page being written is ever held as trees.
  */
 public final class EngagePage {

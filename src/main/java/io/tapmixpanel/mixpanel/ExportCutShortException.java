@@ -2,7 +2,7 @@ package io.tapmixpanel.mixpanel;
 
 /**
  * A splittable export window whose body was cut short (terminated early, truncated, reset) on
- * {@link ExportQuery#CUTS_BEFORE_SPLIT} attempts: the caller fetches its halves instead (README "Streams").
+ * {@link ExportQuery#CUTS_BEFORE_SPLIT} attempts: the caller fetches its halves instead (docs/streams.md "Streams").
  */
 public class ExportCutShortException extends MixpanelApiException {
     private static final long serialVersionUID = 1L;

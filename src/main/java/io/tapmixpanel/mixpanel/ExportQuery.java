@@ -10,7 +10,7 @@ import java.util.Optional;
  * old projects). An empty {@code events} list means every event.
  *
  * @param splittable the caller can split the window in two: after {@link #CUTS_BEFORE_SPLIT} bodies cut short the
- *                   client stops retrying and throws {@link ExportCutShortException} instead (README "Streams")
+ *                   client stops retrying and throws {@link ExportCutShortException} instead (docs/streams.md "Streams")
  */
 public record ExportQuery(LocalDate from, LocalDate to, List<String> events, Optional<String> where, boolean gzip,
                           boolean splittable) {

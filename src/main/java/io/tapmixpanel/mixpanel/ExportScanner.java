@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte-level reader of a raw-export body (README "Performance"): one pass over the decompressed bytes, read in large
+ * The byte-level reader of a raw-export body (docs/performance.md "Performance"): one pass over the decompressed bytes, read in large
  * chunks into one buffer, validating JSON as strictly as Jackson (control bytes in strings, escapes, UTF-8
  * sequences, literals, number syntax, balanced containers, junk between tokens) and recording where each field of
  * an event lies, without decoding any string. Each event is validated whole before it is handed on, so a consumer
@@ -192,7 +192,7 @@ public final class ExportScanner {
 
     /**
      * Scans the event object starting at {@code p} (on its '{'), recording fields; returns the end. A line is an
-     * event only with an {@code event} string and a {@code properties} object (README "Streams"): anything else,
+     * event only with an {@code event} string and a {@code properties} object (docs/streams.md "Streams"): anything else,
      * such as an error object Mixpanel sent with status 200, or {@code {}}, makes the window malformed rather than
      * an empty event. The value is validated whole before it is refused, so a truncated line stays a truncation.
      */
@@ -395,7 +395,7 @@ public final class ExportScanner {
      *
      * <p>An escaped surrogate that is not half of a pair ({@code \\ud800} alone, a high one not followed by a low
      * one, a low one alone) is valid JSON but no Unicode text: a strict target cannot store it. It is rewritten in
-     * place as {@code \\ufffd}, U+FFFD (README "Streams"), so that every consumer (verbatim copies, names, decoded
+     * place as {@code \\ufffd}, U+FFFD (docs/streams.md "Streams"), so that every consumer (verbatim copies, names, decoded
      * values) sees the same text; a rescan of the same bytes finds nothing more to rewrite.
      */
     private int string(int p) throws IOException {
@@ -488,7 +488,7 @@ public final class ExportScanner {
      * A multi-byte UTF-8 sequence at {@code p}; returns its end. Only well-formed UTF-8 (RFC 3629) passes: besides
      * bad start and continuation bytes, overlong forms ({@code C0}, {@code C1}, {@code E0 80..9F}, {@code F0
      * 80..8F}), encoded surrogates ({@code ED A0..BF}) and code points past U+10FFFF ({@code F4 90..}, {@code F5..})
-     * make the line malformed, never copied to stdout where a strict target could not decode them (README "Streams").
+     * make the line malformed, never copied to stdout where a strict target could not decode them (docs/streams.md "Streams").
      */
     private int utf8(int p) throws IOException {
         int c = buf[p] & 0xFF;

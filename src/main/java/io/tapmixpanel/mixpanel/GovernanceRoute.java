@@ -3,7 +3,7 @@ package io.tapmixpanel.mixpanel;
 import java.util.Map;
 
 /**
- * The App API's data-governance listings (README "Governance streams"): read-only, answered whole (no paging,
+ * The App API's data-governance listings (docs/streams.md "Governance streams"): read-only, answered whole (no paging,
  * no modified-since filter), under the scope the client picks ({@link MixpanelClient#governanceScope()}).
  * The schema registry is not here: it has its own documented, project-scoped route and rate limit
  * ({@link MixpanelClient#schemaRegistry()}).

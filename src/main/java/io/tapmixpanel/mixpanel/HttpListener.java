@@ -24,7 +24,7 @@ public interface HttpListener {
 
     /**
      * A request of the {@code budget} family ({@code export}, {@code query}) waits {@code wait} for the hourly
-     * budget before it is sent (README "Rate limits"); {@link #onBudgetWaitOver} follows on the same thread.
+     * budget before it is sent (docs/rate-limits.md "Rate limits"); {@link #onBudgetWaitOver} follows on the same thread.
      */
     default void onBudgetWait(String budget, Duration wait) {}
 

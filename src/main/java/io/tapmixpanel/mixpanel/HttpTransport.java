@@ -237,7 +237,7 @@ final class HttpTransport implements AutoCloseable {
      * Mixpanel refused a call for its hourly budget although the client paced itself (other clients share the
      * project's budget, or it is smaller than configured): adopt a smaller budget it names, then wait until the
      * oldest call of the window ages out, or longer when Retry-After says so, holding back the family's other
-     * calls too (README "Rate limits"). Gives up only when Mixpanel still refuses after a full window in which
+     * calls too (docs/rate-limits.md "Rate limits"). Gives up only when Mixpanel still refuses after a full window in which
      * none of the family's calls was accepted: then the budget is spent by someone else, and waiting more would
      * not help.
      */

@@ -51,7 +51,7 @@ public final class MixpanelClient implements AutoCloseable {
     /** True when the credentials know the project id (service account, or project secret with project_id). */
     public boolean hasProjectId() { return settings.credentials().knownProjectId().isPresent(); }
 
-    /** True for a service account, the only credential the governance routes accept (README "Governance streams"). */
+    /** True for a service account, the only credential the governance routes accept (docs/streams.md "Governance streams"). */
     public boolean hasServiceAccount() { return settings.credentials() instanceof Credentials.ServiceAccount; }
 
     @Override
@@ -326,7 +326,7 @@ public final class MixpanelClient implements AutoCloseable {
     }
 
     /**
-     * The items of one governance listing (README "Governance streams") as Mixpanel sent them, read under
+     * The items of one governance listing (docs/streams.md "Governance streams") as Mixpanel sent them, read under
      * {@link #governanceScope()}. Integers keep every digit (Jackson reads them as int, long or BigInteger, never
      * as a double). Schema enforcement answers 404 when none is configured: no item. Any other HTTP error
      * propagates, a 403 (plan without the feature) or 404 (route missing) for the caller to skip the stream.
@@ -363,7 +363,7 @@ public final class MixpanelClient implements AutoCloseable {
     }
 
     /**
-     * The path prefix of the governance routes, decided once per client (README "Governance streams"):
+     * The path prefix of the governance routes, decided once per client (docs/streams.md "Governance streams"):
      * {@code /api/app/workspaces/{workspace_id}} when workspace_id is set; else the project's global workspace,
      * from {@code /api/app/me} or else the project's public workspace list; else {@code /api/app/projects/{id}}.
      */

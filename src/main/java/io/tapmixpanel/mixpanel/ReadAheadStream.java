@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Reads a stream on a thread of its own, a few chunks ahead of the reader: for a gzip export body, inflating
  * (about a third of the CPU an event costs) then runs on one core while the reader scans and renders on another,
- * so even a single export window uses both cores of a small machine (README "Performance").
+ * so even a single export window uses both cores of a small machine (docs/performance.md "Performance").
  *
  * <p>What the reader sees is exactly what the underlying stream gives, in order: the same bytes, then the same end
  * of stream or the same exception object (so a transport failure is still recognised as such). Each underlying

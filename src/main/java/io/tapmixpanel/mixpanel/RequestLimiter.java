@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Keeps requests within Mixpanel's per-family concurrency and start-rate limits, within the tap's own
- * {@code maxConcurrentRequests}, and within the hourly call budgets of export and the query API (README "Rate
+ * {@code maxConcurrentRequests}, and within the hourly call budgets of export and the query API (docs/rate-limits.md "Rate
  * limits"). Permits are held for the whole exchange, body included. Never sleeps unless a limit is actually
  * reached; a request waiting for its hourly budget holds no permit meanwhile, so other families go on.
  */

@@ -43,7 +43,7 @@ public final class Catalog {
 
     /**
      * This catalog with each stream selected as its {@code selected-by-default} metadata says (absent: selected):
-     * what a sync without {@code --catalog} syncs (README "Selecting streams and properties").
+     * what a sync without {@code --catalog} syncs (docs/discovery.md "Selecting streams and properties").
      */
     public Catalog selectDefaults() {
         return new Catalog(streams.stream().map(e -> e.withSelected(e.selectedByDefault())).toList());

@@ -120,7 +120,7 @@ public record CatalogEntry(String tapStreamId, String stream, ObjectNode schema,
      * The catalog's method: stream-level {@code replication-method}, else {@code forced-replication-method}, else
      * the top-level {@code replication_method}; the first one given decides, and one this tap does not know
      * counts as none here (a sync refuses a catalog that names one, before it starts). Which method a stream
-     * really uses is the streams' rule (README "Streams").
+     * really uses is the streams' rule (docs/streams.md "Streams").
      */
     public Optional<ReplicationMethod> replicationMethod() {
         ObjectNode s = metadata.get(Metadata.STREAM).orElse(Json.NODES.objectNode());

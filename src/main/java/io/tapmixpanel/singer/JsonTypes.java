@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The seven JSON Schema types as bits of an int, so that "which types does this schema accept" is one mask and
- * "does this value's type fit" one AND (README "Values and types"). Shared by the fit checks, the widening and
+ * "does this value's type fit" one AND (docs/streams.md "Values and types"). Shared by the fit checks, the widening and
  * the guard's per-property snapshot; {@link SchemaGuard} re-exports the bits for callers outside the package.
  */
 final class JsonTypes {

@@ -14,7 +14,7 @@ import static io.tapmixpanel.singer.JsonTypes.OBJECT;
 import static io.tapmixpanel.singer.JsonTypes.STRING;
 
 /**
- * Whether a JSON value fits a JSON Schema node, as the validators targets use would decide (README "Values and
+ * Whether a JSON value fits a JSON Schema node, as the validators targets use would decide (docs/streams.md "Values and
  * types"): {@code type}, {@code anyOf}/{@code oneOf}/{@code allOf}, {@code enum}/{@code const}, string, number
  * and array constraints, nested {@code properties}/{@code items}, and the two checked formats, {@code date-time}
  * and {@code date} (others are not checked). Pure functions: nothing here changes a schema.

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps one stream's SCHEMA true to its RECORDs (README "Values and types"): every record must validate against the latest SCHEMA
+ * Keeps one stream's SCHEMA true to its RECORDs (docs/streams.md "Values and types"): every record must validate against the latest SCHEMA
  * written, and no value is dropped or mangled to make it fit. When a value does not fit its property's declared
  * schema, the schema is <em>widened</em> (never narrowed) and {@link #version()} goes up; the caller then writes
  * the new SCHEMA ({@link #versioned()}) before the record. Because widening only ever admits more, a record that

@@ -16,7 +16,7 @@ import static io.tapmixpanel.singer.JsonTypes.OBJECT;
 import static io.tapmixpanel.singer.JsonTypes.STRING;
 
 /**
- * Widens a JSON Schema in place until a value fits it, never narrowing (README "Values and types"; the rules
+ * Widens a JSON Schema in place until a value fits it, never narrowing (docs/streams.md "Values and types"; the rules
  * are listed on {@link SchemaGuard}): a missing type is added, a {@code date-time}/{@code date} format a string
  * breaks is removed, {@code anyOf}/{@code oneOf} gain or widen a branch, nested properties and items are widened
  * the same way, violated constraints are relaxed. Functions of (schema, value) that mutate only the schema

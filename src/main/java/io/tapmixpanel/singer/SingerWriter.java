@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * into a buffer of whole messages. Each message ends with its own {@code \n} (rather than Jackson's root-value
  * separator, which would only be written before the <em>next</em> message), and the output only ever receives whole
  * messages: the buffer goes out up to the end of its last finished message, so a run that ends at any point (a
- * failure, a signal) leaves stdout on a whole line (README "Reliability"), and spool files produced by other
+ * failure, a signal) leaves stdout on a whole line (docs/reliability.md "Reliability"), and spool files produced by other
  * writers can be appended as they are.
  *
  * <p>Not thread-safe: one writer thread. Parallel producers render whole message lines into spool files, and
@@ -91,7 +91,7 @@ public final class SingerWriter implements Flushable, Closeable {
     }
 
     /**
-     * A RECORD message carrying the table version of a full-table stream (README "ACTIVATE_VERSION") as the
+     * A RECORD message carrying the table version of a full-table stream (docs/activate-version.md "ACTIVATE_VERSION") as the
      * message's own {@code version} field, between {@code record} and {@code time_extracted} as singer-python
      * writes it; an empty {@code version} writes none.
      */
@@ -118,7 +118,7 @@ public final class SingerWriter implements Flushable, Closeable {
         }
     }
 
-    /** {@code {"type":"ACTIVATE_VERSION","stream":...,"version":N}} (README "ACTIVATE_VERSION"). */
+    /** {@code {"type":"ACTIVATE_VERSION","stream":...,"version":N}} (docs/activate-version.md "ACTIVATE_VERSION"). */
     public void writeActivateVersion(String stream, long version) {
         try {
             gen.writeStartObject();
@@ -133,7 +133,7 @@ public final class SingerWriter implements Flushable, Closeable {
 
     /**
      * A BATCH message in the Meltano SDK's format: the stream, the files' encoding ({@code format},
-     * {@code compression}) and the {@code file://} URLs of finished files (README "BATCH messages").
+     * {@code compression}) and the {@code file://} URLs of finished files (docs/batch.md "BATCH messages").
      */
     public void writeBatch(String stream, String format, String compression, List<String> manifest) {
         try {
@@ -168,7 +168,7 @@ public final class SingerWriter implements Flushable, Closeable {
 
     /**
      * Appends a spool's whole message lines, read from its start through the channel (the file may have no name
-     * any more, README "Reliability"). Messages written before are flushed first, so the order on the output is
+     * any more, docs/reliability.md "Reliability"). Messages written before are flushed first, so the order on the output is
      * the order of the calls. When the output is a file descriptor (real stdout, a file) the bytes go
      * kernel-to-kernel.
      */

@@ -43,7 +43,7 @@ public final class State {
     private static final String PARTITIONS = "partitions";
     private static final String CONTEXT = "context";
     /**
-     * The export stream's processing-time watermark (README "Export across runs"): kept beside its replication key,
+     * The export stream's processing-time watermark (docs/state.md "Export across runs"): kept beside its replication key,
      * validated here with the rest of the file so that a bad one is exit 2 before any request.
      */
     public static final String WATERMARK = "processing_watermark";
@@ -216,7 +216,7 @@ public final class State {
     /**
      * Bookmarks are dates, and RFC 3339 years have four digits: java.time also reads {@code +10000-01-01T00:00:00Z},
      * which would pass the tap's date check and end the run later, after records were written, when it is
-     * formatted or sent. Refused up front instead (README "State").
+     * formatted or sent. Refused up front instead (docs/state.md "State").
      */
     private static void checkYear(JsonNode v, String path, String source) {
         if (!v.isTextual()) return;

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The stream Singer messages reach (the process's stdout), written only in whole lines, and stoppable between two
- * lines (README "Reliability"): a target must never see a cut message, whether the tap fails, is signalled or finds
+ * lines (docs/reliability.md "Reliability"): a target must never see a cut message, whether the tap fails, is signalled or finds
  * its target gone. Every write to the underlying stream happens under one lock; {@link #stop} takes that lock for
  * good, so once it returns nothing more reaches the output, and a writer that comes back parks until the process
  * ends. A spool being appended when the stop comes is cut after its current line. Also remembers the last STATE

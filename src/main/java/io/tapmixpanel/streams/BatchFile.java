@@ -17,7 +17,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * One BATCH file being written (README "BATCH messages"): JSON Lines, one bare record per line (not a RECORD
+ * One BATCH file being written (docs/batch.md "BATCH messages"): JSON Lines, one bare record per line (not a RECORD
  * message, as the Meltano SDK's targets read them), gzip-compressed unless compression is none. It is written as
  * {@code <name>.part} and gets its final name only once complete and on disk (fsynced), just before its BATCH
  * message (renamed, then the folder fsynced): a file a BATCH message names is always whole, and a run killed
@@ -48,7 +48,7 @@ final class BatchFile {
             file = new FileOutputStream(part.toFile());
             // The fastest level: on export JSON zlib's level 6 compresses at half its speed (84 against 171 MB/s
             // of CPU) for files a quarter smaller, and compression is already most of a BATCH run's extra CPU
-            // (README "Performance").
+            // (docs/performance.md "Performance").
             OutputStream out = options.gzip() ? new GzipLevel(file, Deflater.BEST_SPEED) : file;
             return new BatchFile(part, file, out);
         } catch (IOException e) {
@@ -74,7 +74,7 @@ final class BatchFile {
             out.flush();
             file.getChannel().force(true);
             // closes the file and ends the Deflater: left to the GC, a run's ~270 KB of zlib state per file added up
-            // to tens of MB of resident memory (README "Performance")
+            // to tens of MB of resident memory (docs/performance.md "Performance")
             out.close();
         } catch (IOException e) {
             delete();

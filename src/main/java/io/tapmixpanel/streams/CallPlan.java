@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The calls a stream will make that count against Mixpanel's hourly budgets (README "Rate limits"), known before
+ * The calls a stream will make that count against Mixpanel's hourly budgets (docs/rate-limits.md "Rate limits"), known before
  * it syncs: export windows, and query-API calls (lists, report windows, the first engage page of each listing;
  * engage pages after the first carry a {@code session_id} and are not counted). {@code atLeast} says the count can
  * grow while syncing (a window cut short again and again is fetched as two halves). {@code detail} says what the

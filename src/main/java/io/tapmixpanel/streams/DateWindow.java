@@ -17,7 +17,7 @@ public record DateWindow(LocalDate from, LocalDate to) {
     public String toString() { return from + ".." + to; }
 
     /**
-     * The windows of one run (README "State"): from {@code max(start, min(bookmark, end - attributionWindow))} to
+     * The windows of one run (docs/state.md "State"): from {@code max(start, min(bookmark, end - attributionWindow))} to
      * {@code end}, {@code size} days each. Without a bookmark the run starts at {@code start}. Empty when the
      * start is after the end (a start_date in the future).
      */

@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * Which days a stream reads (README "State"): export in UTC days, or project-timezone days for projects whose
+ * Which days a stream reads (docs/state.md "State"): export in UTC days, or project-timezone days for projects whose
  * {@code time} is local (export_time_in_project_timezone); funnels and revenue always in project-timezone days.
  * Mixpanel refuses a {@code to_date} after today in the zone of the days asked for, so the last day is never after
  * today there.
@@ -38,7 +38,7 @@ public final class Days {
     /**
      * The day a bookmark resumes from: the earlier of its day in the zone of the windows and in the project's
      * timezone. Earlier versions read export bookmarks in project-timezone days; taking the earlier reading
-     * leaves no gap whichever days wrote it (re-read days only cause duplicates, README "State").
+     * leaves no gap whichever days wrote it (re-read days only cause duplicates, docs/state.md "State").
      */
     static Optional<LocalDate> resumeDay(Optional<String> bookmark, ZoneId windowZone, ZoneId projectZone) {
         return bookmark.flatMap(DateBound::parse).map(b -> {

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * the total; the remaining pages are fetched concurrently (the client keeps within Mixpanel's 5-concurrent
  * query limit) and handed over in page order. Without a total, pages are read one by one until a short page.
  *
- * <p>The total on page 0 is a promise (README "Streams", engage): when fewer distinct profiles arrived (a
+ * <p>The total on page 0 is a promise (docs/streams.md "Streams", engage): when fewer distinct profiles arrived (a
  * session that expired into empty pages, an empty or short page in the middle), the listing is read once more
  * in a fresh session and only the profiles not yet handed over are passed on; if the count still falls short,
  * the stream fails with both numbers instead of ending quietly with fewer profiles. A total smaller than page 0
@@ -150,7 +150,7 @@ public final class EngagePages {
         /**
          * Passes on the profiles of a page not handed over before (all of them when no total is kept). This is where
          * a page's profiles are parsed, on the consuming thread, one page at a time: the pages fetched ahead wait as
-         * bytes (docs/performance.md, "Memory").
+         * bytes (docs/performance.md "Memory").
          */
         private void hand(EngagePage page) {
             List<ObjectNode> results = page.results();

@@ -22,7 +22,7 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * engage: user profiles, {@code distinct_id} plus the de-nested {@code $properties} (renamed as README "Streams" says).
+ * engage: user profiles, {@code distinct_id} plus the de-nested {@code $properties} (renamed as docs/streams.md "Streams" says).
  * FULL_TABLE by default; INCREMENTAL on {@code mp_reserved_last_seen} when the catalog asks, reading only
  * profiles seen since the bookmark ({@code where properties["$last_seen"] >= ...}). Mixpanel writes profile
  * datetimes without a zone; they are UTC and are written as RFC 3339 with {@code Z}. Each page's records are admitted
@@ -69,7 +69,7 @@ final class EngageStream implements StreamSync {
     }
 
     /**
-     * README "State": the bookmark is the latest {@code $last_seen} read, but never after the run started (a profile
+     * docs/state.md "State": the bookmark is the latest {@code $last_seen} read, but never after the run started (a profile
      * seen "in the future" must not make later runs skip every profile updated until then).
      */
     static String bookmark(Instant latestSeen, Instant runStart) {
@@ -87,7 +87,7 @@ final class EngageStream implements StreamSync {
     }
 
     /**
-     * README "Streams" (engage): a zone-less date-time text is UTC and is written with {@code Z}, judged by the value
+     * docs/streams.md "Streams" (engage): a zone-less date-time text is UTC and is written with {@code Z}, judged by the value
      * alone, so that one column never mixes both forms whatever order the values came in. Lone surrogates in names
      * and values become U+FFFD ({@link UnicodeText}).
      */

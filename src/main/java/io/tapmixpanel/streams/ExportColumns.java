@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * The export renderer's column names, interned: raw property-name bytes as they appear in the body map to their
- * {@link Column}, found without decoding the name or comparing it byte by byte (README "Performance"). A name is
- * decoded, renamed (README "Streams": {@link PropertyNames#exportColumn}) and quoted once, when first seen;
+ * {@link Column}, found without decoding the name or comparing it byte by byte (docs/performance.md "Performance"). A name is
+ * decoded, renamed (docs/streams.md "Streams": {@link PropertyNames#exportColumn}) and quoted once, when first seen;
  * spellings that decode to the same text share one column. An open-addressing table, kept at most half full. Not
  * thread-safe: one per renderer.
  */
@@ -64,7 +64,7 @@ final class ExportColumns {
             field[quoted.length + 1] = '"';
             field[quoted.length + 2] = ':';
             this.time = source.equals("time");
-            this.deselected = deselected && !time; // the replication key is automatic: never left out (README "Streams")
+            this.deselected = deselected && !time; // the replication key is automatic: never left out (docs/streams.md "Streams")
             this.processing = source.equals("mp_processing_time_ms");
         }
     }
@@ -119,7 +119,7 @@ final class ExportColumns {
 
     /**
      * Raw name bytes seen for the first time: decoded, renamed and quoted once; when their text is a name already
-     * seen in another spelling (README "Streams": names are compared as decoded text), they are one more key of
+     * seen in another spelling (docs/streams.md "Streams": names are compared as decoded text), they are one more key of
      * that column.
      */
     private Column add(byte[] b, int from, int to, int flags, int h, long head, long tail) throws IOException {

@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How the export renderer fits one raw value to its column's schema (README "Values and types"), through the
+ * How the export renderer fits one raw value to its column's schema (docs/streams.md "Values and types"), through the
  * {@link SchemaGuard} fast path: a value whose type the column takes is copied verbatim; a non-string value in a
  * string column becomes a JSON string of its compact JSON text; otherwise the guard widens the column. Strings of
  * date-time columns are decoded for the format check (a string that is not one drops the format), and columns
@@ -70,7 +70,7 @@ final class ExportFit {
             field(c, first, len);
             out.copy(b, from, len);
         } else if ((c.fitMask & SchemaGuard.STRING) != 0 && !c.dateTime) {
-            // README "Values and types": a non-string value in a string column is its JSON text, never a language's repr.
+            // docs/streams.md "Values and types": a non-string value in a string column is its JSON text, never a language's repr.
             if (type == ExportEvent.ARRAY || type == ExportEvent.OBJECT) {
                 writeJsonText(c, first, b, from, to, flags);
             } else {
@@ -90,7 +90,7 @@ final class ExportFit {
     }
 
     /**
-     * Writes the event's {@code time}, {@code [,]"time":"<RFC 3339>"}, by the rules of every value (README "Values
+     * Writes the event's {@code time}, {@code [,]"time":"<RFC 3339>"}, by the rules of every value (docs/streams.md "Values
      * and types") but never left out: the replication key is automatic (the renderer has it declared). Its value
      * is always an RFC 3339 string, so what it needs is known once per schema version: a column that does not take
      * strings is widened, a {@code format} that such a string breaks ({@code date}) is dropped. Only a column with

@@ -21,7 +21,7 @@ import java.util.function.LongConsumer;
 
 /**
  * The export hot path: turns the events of one export window, as the client's byte scanner validated them, into
- * finished Singer RECORD lines in a spool file, byte to byte (README "Streams" and "Performance"): value bytes are
+ * finished Singer RECORD lines in a spool file, byte to byte (docs/streams.md "Streams" and docs/performance.md "Performance"): value bytes are
  * copied verbatim, with no UTF-8 decoding, no per-value object, no per-event tree or string. Each event becomes
  * {@code {"event": ..., <renamed properties>..., "time": "<RFC 3339 UTC>"}}. This class is the per-event loop;
  * its parts are the interned columns ({@link ExportColumns}), the fitting of values to their column's schema
@@ -38,7 +38,7 @@ final class ExportRenderer implements ExportConsumer {
 
     /**
      * {@code time} as discovery declares it (schemas/export.json), for a catalog that leaves it out: every record
-     * has it (the replication key is automatic, README "Streams"), so the schema must declare it even under
+     * has it (the replication key is automatic, docs/streams.md "Streams"), so the schema must declare it even under
      * {@code additionalProperties: false}.
      */
     private static final ObjectNode TIME_SCHEMA = JsonNodeFactory.instance.objectNode()
@@ -65,9 +65,9 @@ final class ExportRenderer implements ExportConsumer {
     private final ExportSpool out;
     private final ExportFit fit;
     private final Rfc3339 rfc3339 = new Rfc3339();
-    /** export_raw_properties: each event's properties object as sent (README "Streams"); null when off. */
+    /** export_raw_properties: each event's properties object as sent (docs/streams.md "Streams"); null when off. */
     private final Column rawProperties;
-    /** Events of re-read days that an earlier run wrote (README "Export across runs"); null: write every event. */
+    /** Events of re-read days that an earlier run wrote (docs/state.md "Export across runs"); null: write every event. */
     private final ExportWatermark.Filter skip;
     /** Whether processing times are read (for the next watermark), not only for the legacy conversion. */
     private final boolean trackProcessing;
@@ -142,7 +142,7 @@ final class ExportRenderer implements ExportConsumer {
     void abandon() { out.delete(); }
 
     private void refreshTimeExtracted() {
-        // BATCH files hold bare records: no time_extracted, no message to close (README "BATCH messages")
+        // BATCH files hold bare records: no time_extracted, no message to close (docs/batch.md "BATCH messages")
         if (prefix.length == 1) {
             suffix = new byte[] {'\n'};
             return;
@@ -153,7 +153,7 @@ final class ExportRenderer implements ExportConsumer {
     /**
      * One event as one RECORD line. Two passes over its fields: the first finds each field's column and marks the
      * column's last field, the second writes only that one, so that a name given twice, in one spelling or two
-     * ({@code "a"}, {@code "\\u0061"}), is one key holding its last value (README "Streams"), with no per-event set.
+     * ({@code "a"}, {@code "\\u0061"}), is one key holding its last value (docs/streams.md "Streams"), with no per-event set.
      */
     @Override
     public void onEvent(ExportEvent e) throws IOException {
@@ -229,7 +229,7 @@ final class ExportRenderer implements ExportConsumer {
     /**
      * A {@code time} (Unix seconds, possibly fractional) in milliseconds. A time outside the years 0001..9999, as
      * sent or once converted to UTC, is a malformed line, never guessed at: milliseconds sent as seconds cannot be
-     * told apart from a far future for certain, and RFC 3339 has four-digit years (README "Streams"). The range is
+     * told apart from a far future for certain, and RFC 3339 has four-digit years (docs/streams.md "Streams"). The range is
      * checked before the multiplication, so nothing can overflow.
      */
     private static long timeMillis(byte[] b, int from, int to, int type, ExportEvent e) throws ExportSyntaxException {

@@ -18,16 +18,16 @@ import java.util.List;
 
 /**
  * The export renderer's output: a byte buffer in front of a spool file holding one window's RECORD lines, and
- * that file's life (README "Performance"): opened per attempt, dropped when the attempt is discarded or the
+ * that file's life (docs/performance.md "Performance"): opened per attempt, dropped when the attempt is discarded or the
  * renderer abandoned, handed over as an open channel, positioned anywhere, when the window was read whole. Writers
  * make room with {@link #ensure(int)}, then put bytes without further checks. Not thread-safe: one per renderer.
  *
- * <p>The file's name is removed as soon as it is open (README "Reliability"): the data lives as long as the open
+ * <p>The file's name is removed as soon as it is open (docs/reliability.md "Reliability"): the data lives as long as the open
  * channel, so however the process ends (a signal, SIGKILL, a crash) the kernel frees it and nothing is left in the
  * temp folder; windows can be hundreds of MB, and repeated timeouts would otherwise fill the disk. Where an open
  * file cannot be unlinked (Windows), it is deleted by name when dropped.
  *
- * <p>With batch_config the same bytes (bare records) go into BATCH files in the storage folder instead (README
+ * <p>With batch_config the same bytes (bare records) go into BATCH files in the storage folder instead (docs/batch.md
  * "BATCH messages"): written there once, compressed on the way, never copied again; {@link #nextFile()} starts the
  * next file of the window.
  */
@@ -37,7 +37,7 @@ final class ExportSpool {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
-    /** Set when the window's records go to BATCH files (README "BATCH messages"), else null. */
+    /** Set when the window's records go to BATCH files (docs/batch.md "BATCH messages"), else null. */
     private final BatchOptions batch;
     private final String stream;
     private BatchFile batchFile;
@@ -233,7 +233,7 @@ final class ExportSpool {
 
     /**
      * Says that the folder is the temp folder export windows wait in, and what moves it: a bare "No space left on
-     * device" or a path does not tell the user which setting to change (README "Performance").
+     * device" or a path does not tell the user which setting to change (docs/performance.md "Performance").
      */
     private static String spoolProblem(String what, IOException e) {
         String why = e instanceof java.nio.file.NoSuchFileException ? "no such folder"

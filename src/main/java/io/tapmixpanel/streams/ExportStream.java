@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * export: raw events, append-only (README "Streams" and "State"). Date windows of date_window_size days, UTC days
+ * export: raw events, append-only (docs/streams.md "Streams" and docs/state.md "State"). Date windows of date_window_size days, UTC days
  * (or project-timezone days when export_time_in_project_timezone), from {@code min(bookmark, end - attribution_window)};
  * on re-read days, an event an earlier run wrote is skipped by the processing-time watermark ({@link ExportWatermark},
- * README "Export across runs"), every other one is emitted. Up to max_concurrent_requests windows are fetched and rendered at once, each into its own spool; spools
+ * docs/state.md "Export across runs"), every other one is emitted. Up to max_concurrent_requests windows are fetched and rendered at once, each into its own spool; spools
  * are appended in window order and STATE follows each appended window, so STATE is never ahead of the records on
  * stdout. A window of several days cut short three times in a row is fetched as two halves instead (recursively,
  * down to single days); the halves are parts of their window's task, so they keep its place in the order.
@@ -65,7 +65,7 @@ final class ExportStream implements StreamSync {
                     return new Fetched(pieces, Optional.empty());
                 } catch (RuntimeException e) {
                     if (pieces.isEmpty()) throw e;
-                    return new Fetched(pieces, Optional.of(e)); // the halves before it still count (README "State")
+                    return new Fetched(pieces, Optional.of(e)); // the halves before it still count (docs/state.md "State")
                 }
             }, (i, fetched) -> {
                 int done = 0;
@@ -73,7 +73,7 @@ final class ExportStream implements StreamSync {
                     for (Piece piece : fetched.pieces()) {
                         ExportRenderer.Rendered r = piece.rendered();
                         if (r.spool() == null) {
-                            // written in place: the BATCH message names the files, which stay (README "BATCH messages")
+                            // written in place: the BATCH message names the files, which stay (docs/batch.md "BATCH messages")
                             ctx.emitter().announceBatch(r.batchFiles(), r.records());
                         } else {
                             try {

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The export stream's processing-time watermark (README "Export across runs"). A run that read the days
+ * The export stream's processing-time watermark (docs/state.md "Export across runs"). A run that read the days
  * {@code from..through} whole, starting at instant S, has written every event of those days that Mixpanel had
  * processed (and made visible to export) by S. Its watermark is {@code min(S, the latest mp_processing_time_ms it
  * saw)}: the second term keeps it safe when this machine's clock runs ahead of Mixpanel's. The next run, re-reading

@@ -7,10 +7,10 @@ import io.tapmixpanel.mixpanel.MixpanelClient;
 import java.util.List;
 
 /**
- * The governance streams (README "Governance streams"): each one or two App API listings, read whole (FULL_TABLE),
+ * The governance streams (docs/streams.md "Governance streams"): each one or two App API listings, read whole (FULL_TABLE),
  * every item written with every field as Mixpanel sent it. lexicon_properties reads event and user properties and
  * says which in {@code resource_type}; schemas is the schema registry. Lone surrogates become U+FFFD, as in the
- * other streams (README "Streams", names and text).
+ * other streams (docs/streams.md "Streams", names and text).
  */
 public final class GovernanceStream implements StreamSync {
     private final StreamId id;

@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * group_profiles (README "Streams"): for each group key id of {@code data_group_ids}, its profiles from engage with
+ * group_profiles (docs/streams.md "Streams"): for each group key id of {@code data_group_ids}, its profiles from engage with
  * {@code data_group_id}, paged like engage; each record is shaped like an engage record plus {@code data_group_id}.
  */
 final class GroupProfilesStream implements StreamSync {
@@ -41,7 +41,7 @@ final class GroupProfilesStream implements StreamSync {
                             ObjectNode shaped = EngageStream.shape(profile);
                             ObjectNode r = shaped.objectNode();
                             r.put("data_group_id", id);
-                            // a profile property of that name must not overwrite the key (README "Streams")
+                            // a profile property of that name must not overwrite the key (docs/streams.md "Streams")
                             JsonNode literal = shaped.remove("data_group_id");
                             r.setAll(shaped);
                             if (literal != null) r.set("mp_literal_data_group_id", literal);

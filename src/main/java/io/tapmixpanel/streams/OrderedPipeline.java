@@ -9,11 +9,11 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * Runs numbered tasks (export windows, engage pages: README "Streams") on a pool and hands their results to the
+ * Runs numbered tasks (export windows, engage pages: docs/streams.md "Streams") on a pool and hands their results to the
  * calling thread strictly in task order. At most {@code maxRunning} tasks run at once and at most
  * {@code maxUnconsumed} are started but not yet consumed (running, finished and waiting, or being consumed). A new
  * task starts as soon as a running one ends, not only once the head is consumed, so finished results may wait for
- * their turn while the pool stays busy (docs/performance.md, "The next window is fetched as soon as a fetch ends").
+ * their turn while the pool stays busy (docs/performance.md "The next window is fetched as soon as a fetch ends").
  *
  * <p>A failed task surfaces when its turn comes, so every result before it is still consumed (STATE advances as far
  * as it can). On any failure (a task's, the consumer's, or the caller's interruption) the tasks not consumed are

@@ -1,7 +1,7 @@
 package io.tapmixpanel.streams;
 
 /**
- * How Mixpanel property names become column names (README "Streams"), compatible with singer-io/tap-mixpanel:
+ * How Mixpanel property names become column names (docs/streams.md "Streams"), compatible with singer-io/tap-mixpanel:
  * a leading {@code $} becomes {@code mp_reserved_} ({@code $insert_id} → {@code mp_reserved_insert_id}).
  *
  * <p><b>Collision rule.</b> A project can hold both {@code $browser} and a literal {@code mp_reserved_browser}

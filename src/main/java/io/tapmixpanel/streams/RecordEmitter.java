@@ -28,14 +28,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Where one stream's records go out (README "Streams" and "State"): drops deselected properties, shapes values to their
+ * Where one stream's records go out (docs/streams.md "Streams" and docs/state.md "State"): drops deselected properties, shapes values to their
  * columns, lets the {@link SchemaGuard} widen what does not fit, and writes a new SCHEMA before any record that
  * needs it. Also writes STATE, flushed, so that a STATE on stdout is never ahead of the records before it.
  *
- * <p>A full-table stream's emitter also carries its table version (README "ACTIVATE_VERSION"): it writes
+ * <p>A full-table stream's emitter also carries its table version (docs/activate-version.md "ACTIVATE_VERSION"): it writes
  * ACTIVATE_VERSION before the first record and stamps every record with the version; whoever ran the stream
  * writes the closing one with {@link #completeTableVersion()} only once the stream has read everything. With
- * batch_config, records go to BATCH files instead (README "BATCH messages"): a file is finished and announced when
+ * batch_config, records go to BATCH files instead (docs/batch.md "BATCH messages"): a file is finished and announced when
  * it holds batch_size records and before every STATE.
  */
 public final class RecordEmitter {
@@ -54,7 +54,7 @@ public final class RecordEmitter {
     private long records;
     private OptionalLong tableVersion = OptionalLong.empty();
     private boolean versionOpened;
-    /** Set when records go to BATCH files (README "BATCH messages"), else null. */
+    /** Set when records go to BATCH files (docs/batch.md "BATCH messages"), else null. */
     private final BatchOptions batch;
     private BatchFile batchFile;
     private OutputStream batchOut;
@@ -90,7 +90,7 @@ public final class RecordEmitter {
     public String stream() { return stream; }
 
     /**
-     * Makes this a full-table stream written as table version {@code version} (README "ACTIVATE_VERSION"), before
+     * Makes this a full-table stream written as table version {@code version} (docs/activate-version.md "ACTIVATE_VERSION"), before
      * any record is emitted.
      */
     public RecordEmitter tableVersion(long version) {
@@ -223,7 +223,7 @@ public final class RecordEmitter {
 
     /**
      * Completes the current BATCH file (fsynced) and writes its BATCH message: before every STATE, so that a STATE
-     * never covers records a target has not been told about (README "BATCH messages").
+     * never covers records a target has not been told about (docs/batch.md "BATCH messages").
      */
     private void finishBatchFile() {
         if (batchFile == null) return;
@@ -266,7 +266,7 @@ public final class RecordEmitter {
     }
 
     /**
-     * README "Values and types": a non-string value in a string column is written as its JSON text ({@code true},
+     * docs/streams.md "Values and types": a non-string value in a string column is written as its JSON text ({@code true},
      * {@code ["a","b"]}), never a language's own repr. Columns that do not take strings are widened instead.
      */
     void fitToStringColumns(ObjectNode record) {

@@ -35,7 +35,7 @@ public record StreamContext(TapConfig config, ZoneId zone, Clock clock, Mixpanel
     /** The last day to read in {@code z}: end_date, else today, never after today there. */
     public LocalDate endDay(ZoneId z) { return Days.lastDay(config.windows().endDate(), z, clock); }
 
-    /** The zone of export's days (README "Streams"): UTC, or the project's when its times are local. */
+    /** The zone of export's days (docs/streams.md "Streams"): UTC, or the project's when its times are local. */
     public ZoneId exportZone() { return Days.exportZone(config.export().timeInProjectTimezone(), zone); }
 
     /** Whether the stream replicates INCREMENTAL (see {@link StreamId#replicationMethod}). */

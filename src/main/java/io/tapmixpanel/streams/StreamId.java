@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The streams and what discovery says of each (README "Streams" and docs/discovery.md): key properties, the replication keys a
+ * The streams and what discovery says of each (docs/streams.md "Streams" and docs/discovery.md): key properties, the replication keys a
  * catalog may choose, and the replication method when only one makes sense. Listed in sync order.
  */
 public enum StreamId {
@@ -38,7 +38,7 @@ public enum StreamId {
     private final Optional<ReplicationMethod> forcedReplicationMethod;
     private final boolean governance;
 
-    /** A governance stream (README "Governance streams"): App API metadata, FULL_TABLE, not selected by default. */
+    /** A governance stream (docs/streams.md "Governance streams"): App API metadata, FULL_TABLE, not selected by default. */
     StreamId(String id, List<String> keyProperties) {
         this(id, keyProperties, List.of(), Optional.of(ReplicationMethod.FULL_TABLE), true);
     }
@@ -64,17 +64,17 @@ public enum StreamId {
 
     public Optional<ReplicationMethod> forcedReplicationMethod() { return forcedReplicationMethod; }
 
-    /** Read from the App API's governance routes, with a service account only (README "Governance streams"). */
+    /** Read from the App API's governance routes, with a service account only (docs/streams.md "Governance streams"). */
     public boolean governance() { return governance; }
 
     /**
      * {@code selected-by-default} in discovery's metadata, and what a run without a catalog syncs: the governance
-     * streams only when a catalog selects them (README "Selecting streams and properties").
+     * streams only when a catalog selects them (docs/discovery.md "Selecting streams and properties").
      */
     public boolean selectedByDefault() { return !governance; }
 
     /**
-     * How this stream replicates with this catalog entry, the one rule of README "Streams": a stream with only
+     * How this stream replicates with this catalog entry, the one rule of docs/streams.md "Streams": a stream with only
      * one sensible method always uses it, whatever the catalog says; engage uses the catalog's choice; no choice
      * means FULL_TABLE.
      */

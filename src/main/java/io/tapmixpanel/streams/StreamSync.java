@@ -7,7 +7,7 @@ public interface StreamSync {
     void sync(StreamContext ctx);
 
     /**
-     * The budget-counted calls its sync will make, for the plan logged before syncing (README "Rate limits"). It may
+     * The budget-counted calls its sync will make, for the plan logged before syncing (docs/rate-limits.md "Rate limits"). It may
      * call list endpoints, whose answers the client keeps for the run, so the sync does not ask again.
      */
     CallPlan plan(StreamContext ctx);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text a strict target can store, for values parsed into trees (engage profiles; README "Streams"): a UTF-16
+ * Text a strict target can store, for values parsed into trees (engage profiles; docs/streams.md "Streams"): a UTF-16
  * surrogate that is not half of a pair becomes U+FFFD. JSON can carry one as an escape ({@code "\\ud800"}), and
  * Jackson decodes it as it is, and writes it back as the same escape: valid JSON, but no Unicode text, so a target
  * that encodes its strings strictly (Python's, a database's) fails on it. The export path does the same in its byte

@@ -32,7 +32,7 @@ import java.util.OptionalLong;
 /**
  * {@code --test} and {@code --test=schema} (README "Command line"): whether a sync of these streams could run, at the
  * cost of a few calls instead of a sync. One line per stream on stderr ({@code export: ok}, {@code revenue: skipped:
- * ...}, {@code engage: failed: ...}), then one summary line. A stream a sync would skip with a warning (README "When a
+ * ...}, {@code engage: failed: ...}), then one summary line. A stream a sync would skip with a warning (docs/reliability.md "When a
  * stream fails": a 402, an undocumented endpoint's 404, revenue's Timeout Error) is reachable, said as skipped; any
  * other failure is not. Refused credentials end the check at once, as they end a sync.
  *
@@ -158,7 +158,7 @@ final class AccessCheck {
                         Optional.empty(), 0, OptionalInt.of(1), OptionalLong.empty(), OptionalLong.of(group))));
             }
             default -> {
-                // the governance streams (README "Governance streams"): their listing, asked once, as discovery does
+                // the governance streams (docs/streams.md "Governance streams"): their listing, asked once, as discovery does
                 if (!client.hasServiceAccount()) yield new Result(Kind.SKIPPED, "a service account is needed");
                 yield call(id, id.id(), () -> GovernanceStream.probe(client, id));
             }

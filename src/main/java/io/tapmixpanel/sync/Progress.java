@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Progress of the stream being synced, logged every 10 s from a daemon thread so that a long window still shows
- * signs of life (README "Observability"): {@code progress export: window 3/12, 1500000 records read, 312000 records/s, 0 retries};
+ * signs of life (docs/observability.md "Observability"): {@code progress export: window 3/12, 1500000 records read, 312000 records/s, 0 retries};
  * while a request waits for an hourly budget, the line begins {@code waiting for the query budget (12 min left)}.
  */
 public final class Progress implements AutoCloseable {
@@ -53,7 +53,7 @@ public final class Progress implements AutoCloseable {
         if (s == null) return;
         long n = produced.get();
         double secs = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        // A wait for an hourly budget can last an hour: the line says so rather than look stuck (README "Rate limits").
+        // A wait for an hourly budget can last an hour: the line says so rather than look stuck (docs/rate-limits.md "Rate limits").
         String where = metrics.budgetWait().map(w -> position.isEmpty() ? w : w + ", " + position).orElse(position);
         Log.info("progress %s: %s%s%d records read, %.0f records/s, %d retries", s, where,
                 where.isEmpty() ? "" : ", ", n, n / secs, metrics.stats(s).retries());

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a run did, per stream (README "Observability"): Singer METRIC lines on stderr (record counters, HTTP timers with their
+ * What a run did, per stream (docs/observability.md "Observability"): Singer METRIC lines on stderr (record counters, HTTP timers with their
  * status), and the final summary table. Requests and retries are attributed to the stream being synced.
  */
 public final class RunMetrics implements HttpListener {

@@ -1,6 +1,6 @@
 package io.tapmixpanel.sync;
 
-/** How a stream's part of a run ended, as the summary table shows it (README "Observability"). */
+/** How a stream's part of a run ended, as the summary table shows it (docs/observability.md "Observability"). */
 enum StreamOutcome {
     /** Known to the metrics (it made requests, e.g. during discovery) but not synced. */
     NOT_SELECTED("not selected"),
@@ -8,7 +8,7 @@ enum StreamOutcome {
     OK("ok"),
     /** Mixpanel answered 402: the plan lacks this API; the run goes on without the stream. */
     SKIPPED_PAYMENT_REQUIRED("skipped (402)"),
-    /** An undocumented endpoint answered 404 (README "When a stream fails"): the run goes on without the stream. */
+    /** An undocumented endpoint answered 404 (docs/reliability.md "When a stream fails"): the run goes on without the stream. */
     SKIPPED_NOT_FOUND("skipped (404)"),
     /** A governance route answered 403 (the plan or role lacks the feature): the run goes on without the stream. */
     SKIPPED_FORBIDDEN("skipped (403)"),

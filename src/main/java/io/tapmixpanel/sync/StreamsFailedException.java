@@ -3,7 +3,7 @@ package io.tapmixpanel.sync;
 import java.util.List;
 
 /**
- * The run finished but these streams failed (each already reported by its own CRITICAL line, README "When a stream
+ * The run finished but these streams failed (each already reported by its own CRITICAL line, docs/reliability.md "When a stream
  * fails"): the final STATE is written; the exit code is 1.
  */
 public final class StreamsFailedException extends RuntimeException {

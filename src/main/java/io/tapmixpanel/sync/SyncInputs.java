@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
 /**
  * The catalog and state of a sync, read and checked whole before the first request (README "Command line": a bad
  * catalog or state is exit 2, nothing is synced and nothing is asked of Mixpanel). Beyond their structure (checked
- * by {@link Catalog} and {@link State}), the catalog may only ask what its streams can do (README "Streams" and
- * "Selecting streams and properties"): a
+ * by {@link Catalog} and {@link State}), the catalog may only ask what its streams can do (docs/streams.md "Streams" and
+ * docs/discovery.md "Selecting streams and properties"): a
  * known stream, a replication method the stream has, one of its replication keys; and every bookmark is a date.
  *
  * @param catalog empty without {@code --catalog} (the run then discovers one)

@@ -36,9 +36,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a sync (README "State") of the catalog and state {@link SyncInputs} read and checked: syncs each
+ * Runs a sync (docs/state.md "State") of the catalog and state {@link SyncInputs} read and checked: syncs each
  * selected stream in a fixed order (the interrupted one first, from {@code currently_syncing}), writing
- * STATE as streams progress. README "When a stream fails": a 402, a 404 of an undocumented endpoint, a 403 or 404
+ * STATE as streams progress. docs/reliability.md "When a stream fails": a 402, a 404 of an undocumented endpoint, a 403 or 404
  * of a governance route, governance streams without a service account, or revenue's
  * {@code Timeout Error} skips that stream with a warning; any other failure of a stream is one CRITICAL line and
  * the other streams still sync, and the run then ends with {@link StreamsFailedException}; refused credentials
@@ -50,7 +50,7 @@ final class SyncRunner {
     private final RunMetrics metrics;
     private final Clock clock;
     /**
-     * README "ACTIVATE_VERSION": the table version of every full-table stream of this run, the run's start in epoch
+     * docs/activate-version.md "ACTIVATE_VERSION": the table version of every full-table stream of this run, the run's start in epoch
      * milliseconds, so each run's version is above the previous one's.
      */
     private final long tableVersion;
@@ -179,15 +179,15 @@ final class SyncRunner {
         boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced, config.batch());
-        // A property of how every FULL_TABLE stream is synced (README "ACTIVATE_VERSION"), never of one stream; not
-        // with batch_config, whose files' records carry no version (README "BATCH messages").
+        // A property of how every FULL_TABLE stream is synced (docs/activate-version.md "ACTIVATE_VERSION"), never of one stream; not
+        // with batch_config, whose files' records carry no version (docs/batch.md "BATCH messages").
         if (!incremental && config.output().activateVersion() && config.batch().isEmpty()) emitter.tableVersion(tableVersion);
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
                 emitter, pool, progress::position);
     }
 
     /**
-     * Before syncing, one line per API family (README "Rate limits"): the calls the selected streams will make that
+     * Before syncing, one line per API family (docs/rate-limits.md "Rate limits"): the calls the selected streams will make that
      * count against its hourly budget and, past the budget, the least time the budget allows them in. A stream whose
      * plan cannot be made (its list endpoint fails) is named and left out of the count; its sync reports the failure.
      */
@@ -240,7 +240,7 @@ final class SyncRunner {
     }
 
     /**
-     * Why a failure only means the stream is not available to this project (README "When a stream fails"): a 403 or
+     * Why a failure only means the stream is not available to this project (docs/reliability.md "When a stream fails"): a 403 or
      * 404 on a governance route (a plan without the feature, an undocumented route missing), engage/revenue and the legacy annotations endpoint are in no Mixpanel spec and may answer 404, and revenue
      * answers 400 {@code Timeout Error} on EU servers.
      */

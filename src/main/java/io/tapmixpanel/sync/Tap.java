@@ -39,7 +39,7 @@ public final class Tap {
     /** Tests pass short backoffs so that fault-injection runs finish in seconds. */
     public Tap(TapConfig config, RetryPolicy retryPolicy) { this(config, retryPolicy, Clock.systemUTC()); }
 
-    /** Tests also pass the clock that says what today is (README "State": never a to_date after today). */
+    /** Tests also pass the clock that says what today is (docs/state.md "State": never a to_date after today). */
     public Tap(TapConfig config, RetryPolicy retryPolicy, Clock clock) {
         this.config = config;
         this.retryPolicy = retryPolicy;

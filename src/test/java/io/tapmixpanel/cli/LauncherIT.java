@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/tap-mixpanel} as a user runs it, on the packaged jar (an integration test: it runs after
  * {@code package}). stdout must carry nothing but Singer messages, whatever the JVM has to say; the class-data-sharing
  * archive is written by the first sync of a build, put in place and used by the next, and a broken or disabled one
- * changes nothing but start-up time. The launcher's process is the JVM, the training run's too (README "Reliability"):
+ * changes nothing but start-up time. The launcher's process is the JVM, the training run's too (docs/reliability.md "Reliability"):
  * a signal to it reaches the tap.
  */
 class LauncherIT {

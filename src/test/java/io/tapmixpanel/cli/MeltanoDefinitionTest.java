@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Meltano Hub plugin definition (README "Meltano"): the committed file is the generated one, and it keeps the
+ * The Meltano Hub plugin definition (docs/meltano.md "Meltano"): the committed file is the generated one, and it keeps the
  * rules the Hub's extractor schema and linter hold it to, and that the tap's own config reader agrees with.
  */
 class MeltanoDefinitionTest {

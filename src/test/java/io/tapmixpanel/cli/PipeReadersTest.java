@@ -12,7 +12,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** README "Reliability": who reads stdout's pipe, told from a /proc laid out as Linux does. */
+/** docs/reliability.md "Reliability": who reads stdout's pipe, told from a /proc laid out as Linux does. */
 class PipeReadersTest {
     @TempDir
     Path proc;

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README is the user's manual: its settings table is the one --about --format markdown prints, and its Meltano
- * block is the one {@link MeltanoDefinition#meltanoYml()} generates from the same settings.
+ * README is the user's manual: its settings table is the one --about --format markdown prints; the Meltano block of
+ * docs/meltano.md "Meltano" is the one {@link MeltanoDefinition#meltanoYml()} generates from the same settings.
  */
 class ReadmeTest {
     @Test
@@ -23,16 +23,16 @@ class ReadmeTest {
     }
 
     @Test
-    void readmeMeltanoBlockIsTheOneGeneratedFromTheSettings() throws Exception {
-        String readme = Files.readString(RepoRoot.resolve("README.md"));
-        int section = readme.indexOf("\n## Meltano\n");
-        assertTrue(section >= 0, "README.md has no \"## Meltano\" section");
-        int start = readme.indexOf("```yaml\n", section);
-        int end = readme.indexOf("```", start + 1);
-        assertTrue(start >= 0 && end > start, "README.md's Meltano section has no ```yaml block");
-        String block = readme.substring(start + "```yaml\n".length(), end);
+    void meltanoDocShowsTheMeltanoBlockGeneratedFromTheSettings() throws Exception {
+        String doc = Files.readString(RepoRoot.resolve("docs/meltano.md"));
+        int section = doc.indexOf("# Meltano\n");
+        assertTrue(section >= 0, "docs/meltano.md has no \"# Meltano\" heading");
+        int start = doc.indexOf("```yaml\n", section);
+        int end = doc.indexOf("```", start + 1);
+        assertTrue(start >= 0 && end > start, "docs/meltano.md's Meltano section has no ```yaml block");
+        String block = doc.substring(start + "```yaml\n".length(), end);
         assertEquals(MeltanoDefinition.meltanoYml(), block,
-                "README.md's Meltano block differs from MeltanoDefinition.meltanoYml(); paste it again:\n"
+                "docs/meltano.md's Meltano block differs from MeltanoDefinition.meltanoYml(); paste it again:\n"
                         + MeltanoDefinition.meltanoYml());
     }
 

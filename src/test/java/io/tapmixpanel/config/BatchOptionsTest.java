@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** README "BATCH messages": batch_config as the Meltano SDK lays it out, with the tap's defaults. */
+/** docs/batch.md "BATCH messages": batch_config as the Meltano SDK lays it out, with the tap's defaults. */
 class BatchOptionsTest {
     @TempDir
     Path dir;

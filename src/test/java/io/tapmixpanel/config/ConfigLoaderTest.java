@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertEquals(5, c.windows().attributionWindow());
         assertEquals(30, c.windows().dateWindowSize());
         assertTrue(c.selectPropertiesByDefault());
-        assertTrue(c.output().activateVersion(), "README \"ACTIVATE_VERSION\": on by default");
+        assertTrue(c.output().activateVersion(), "docs/activate-version.md \"ACTIVATE_VERSION\": on by default");
         assertFalse(c.export().timeInProjectTimezone());
         assertTrue(c.export().gzip());
         assertEquals(Duration.ofSeconds(300), c.http().requestTimeout());

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The labels Meltano shows (README "Meltano"): a setting declared without one gets a title made from its key. */
+/** The labels Meltano shows (docs/meltano.md "Meltano"): a setting declared without one gets a title made from its key. */
 class SettingLabelTest {
     @Test
     void aLabelMadeFromTheKeyCapitalisesEachWordAndTheUsualAcronyms() {

@@ -88,7 +88,7 @@ class DiscoverySandboxTest {
 
         JsonNode tree = MAPPER.readTree(printed);
         List<String> ids = tree.findValues("tap_stream_id").stream().map(JsonNode::asText).toList();
-        // the governance streams (README "Governance streams") follow: the sandbox serves every route
+        // the governance streams (docs/streams.md "Governance streams") follow: the sandbox serves every route
         assertEquals(List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members",
                 "lexicon_events", "lexicon_properties", "lexicon_tags", "schemas", "custom_properties", "custom_events",
                 "drop_filters", "lookup_tables", "schema_enforcement", "data_volume_anomalies", "deletion_requests"), ids);

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Discovery against WireMock: types, renaming, Lexicon, metadata, 402 and failure paths (README "Streams" and docs/discovery.md). */
+/** Discovery against WireMock: types, renaming, Lexicon, metadata, 402 and failure paths (docs/streams.md "Streams" and docs/discovery.md). */
 class DiscoveryTest extends DiscoveryWireMockSupport {
 
     @Test
@@ -219,7 +219,7 @@ class DiscoveryTest extends DiscoveryWireMockSupport {
 
     @Test
     void engagePropertiesMissingFallsBackToTheStaticEngageSchemaWithAWarning() {
-        // engage/properties is undocumented (README "When a stream fails"): its 404 costs the reported types only
+        // engage/properties is undocumented (docs/reliability.md "When a stream fails"): its 404 costs the reported types only
         stubJson("/api/2.0/engage/properties", 404, "{\"error\":\"not found\"}");
         stubTopProperties("{\"plan\":{\"count\":1}}");
         stubLexicon("[]");

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "BATCH messages": with batch_config, every record a plain run sends as a RECORD is in exactly one gzip JSON
+ * docs/batch.md "BATCH messages": with batch_config, every record a plain run sends as a RECORD is in exactly one gzip JSON
  * Lines file that a BATCH message names, as a bare record; every STATE comes after the BATCH messages of the records
  * it covers; a bad batch_config is exit 2 naming the key.
  */

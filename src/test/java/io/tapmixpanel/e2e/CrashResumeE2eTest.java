@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "State": kill the tap (SIGKILL, a real subprocess) right after its first export STATE, rerun it with the last
+ * docs/state.md "State": kill the tap (SIGKILL, a real subprocess) right after its first export STATE, rerun it with the last
  * STATE it printed, and no record of a finished window is missing.
  */
 class CrashResumeE2eTest {
@@ -82,7 +82,7 @@ class CrashResumeE2eTest {
             });
             assertTrue(missing.isEmpty(), missing.size() + " events lost across the kill, e.g. " + (missing.isEmpty() ? "" : missing.get(0)));
             // It restarts on the bookmark's day, not before; re-reading that day, it skips what the killed run wrote
-            // there (README "Export across runs"), except events processed within the watermark's margin.
+            // there (docs/state.md "Export across runs"), except events processed within the watermark's margin.
             int resumedCount = resumed.records("export").size();
             assertTrue(resumedCount <= TapHarness.eventsFrom(sandbox, bookmarkDay, LocalDate.of(2024, 1, 10)), "read before the bookmark's day");
             assertTrue(resumedCount >= TapHarness.eventsFrom(sandbox, bookmarkDay.plusDays(1), LocalDate.of(2024, 1, 10)), "days after the bookmark are missing");

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * engage against profiles the sandbox does not produce (README "Streams", engage, and README "State"), served by a
+ * engage against profiles the sandbox does not produce (docs/streams.md "Streams", engage, and docs/state.md "State"), served by a
  * tiny JDK HttpServer as one page: a {@code $last_seen} in the future or not a date must not become the bookmark,
  * zone-less datetimes are written with {@code Z} whatever came before them in the column, and a page of profiles
  * with new properties writes at most one SCHEMA.

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * engage and cohort_members over several pages (README "Streams"): the sandbox serves 1,000 profiles a page when no
+ * engage and cohort_members over several pages (docs/streams.md "Streams"): the sandbox serves 1,000 profiles a page when no
  * page_size is asked (docs/sandbox.md), so 6,000 profiles take 6 pages and the largest cohort (about 37% of them) 3. Every profile
  * must arrive exactly once, in the sandbox's order, whether pages are read concurrently or one at a time.
  */

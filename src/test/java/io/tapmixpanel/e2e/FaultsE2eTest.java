@@ -21,7 +21,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * README "State" and "Reliability": with 5xx answers and export bodies cut short (terminated early, connection reset) along the way,
+ * docs/state.md "State" and docs/reliability.md "Reliability": with 5xx answers and export bodies cut short (terminated early, connection reset) along the way,
  * the tap retries and writes exactly what a fault-free run writes: every window's records once.
  */
 class FaultsE2eTest {

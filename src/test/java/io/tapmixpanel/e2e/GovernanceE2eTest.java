@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Governance streams", end to end against the sandbox: discovery with a service account lists the
+ * docs/streams.md "Governance streams", end to end against the sandbox: discovery with a service account lists the
  * governance streams (and group_profiles with data_group_ids), a sync of all of them matches the sandbox's counts
  * with every RECORD valid against its SCHEMA and 64-bit ids exact, and a plan without governance skips them with
  * warnings and exit 0.

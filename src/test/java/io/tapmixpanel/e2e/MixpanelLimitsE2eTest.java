@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tap against a sandbox that is as strict as Mixpanel (README "Rate limits", "When a stream fails", "Streams"):
+ * The tap against a sandbox that is as strict as Mixpanel (docs/rate-limits.md "Rate limits", docs/reliability.md "When a stream fails", docs/streams.md "Streams"):
  * projects far from UTC syncing now, hourly budgets (met by pacing, or overrun and waited out), one endpoint failing
  * for good, and export windows that keep ending early. What a user would check: exit code, the lines on stderr,
  * every record once, and what the server was asked.

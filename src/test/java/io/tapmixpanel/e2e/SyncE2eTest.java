@@ -89,7 +89,7 @@ class SyncE2eTest {
     }
 
     /**
-     * A modern project's export days are UTC days (README "Streams"), whatever its timezone: end_date 2024-01-10 in
+     * A modern project's export days are UTC days (docs/streams.md "Streams"), whatever its timezone: end_date 2024-01-10 in
      * Los Angeles stops export at 2024-01-10 23:59:59 UTC, while funnels and revenue read Los Angeles days.
      */
     static int exportTruth() {
@@ -149,7 +149,7 @@ class SyncE2eTest {
         assertFalse(revenue.validate(badDatetime).isEmpty(), "a date-time without offset must be rejected");
     }
 
-    // ---- record shapes (README "Streams") ----
+    // ---- record shapes (docs/streams.md "Streams") ----
 
     static final Pattern RFC3339_UTC = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
 

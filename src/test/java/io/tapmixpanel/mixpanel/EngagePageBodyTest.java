@@ -18,7 +18,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** How an engage page body is read (docs/performance.md, "Memory"): checked and counted at once, parsed when read. */
+/** How an engage page body is read (docs/performance.md "Memory"): checked and counted at once, parsed when read. */
 class EngagePageBodyTest extends WireMockSupport {
     private static final EngageQuery PAGE_0 = new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0,
             OptionalInt.empty(), OptionalLong.empty());

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** README "Streams": a splittable window cut short three times is given back to be split, not retried to the end. */
+/** docs/streams.md "Streams": a splittable window cut short three times is given back to be split, not retried to the end. */
 class ExportSplittableTest extends WireMockSupport {
     private static final String PATH = "/api/2.0/export";
     private static final String LINE = "{\"event\":\"Viewed Page\",\"properties\":{\"time\":1623860880,\"distinct_id\":\"u-1\"}}\n";

@@ -24,7 +24,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hourly budgets against an HTTP server (README "Rate limits"): an hourly 429 is waited out until the
+ * The hourly budgets against an HTTP server (docs/rate-limits.md "Rate limits"): an hourly 429 is waited out until the
  * oldest call of the window ages out, without using up retry attempts; a smaller budget Mixpanel names is
  * adopted; engage session pages are not counted; workspace_id goes with service-account query calls only.
  * Windows of 1-2 s stand for Mixpanel's hour.

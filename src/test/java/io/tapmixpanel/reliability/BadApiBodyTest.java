@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Reliability": bodies the sandbox cannot produce, from a tiny JDK HttpServer. A malformed export line (retried with
+ * docs/reliability.md "Reliability": bodies the sandbox cannot produce, from a tiny JDK HttpServer. A malformed export line (retried with
  * its window, then fatal) and unexpected API bodies (engage answering a list, funnels/list an object...) end the
  * stream with one CRITICAL line naming the request, and the run with exit 1. The sync runs through {@code Tap} with short
  * backoffs; what ended it goes through the Cli's own error mapping ({@code ErrorReport.handle}).
@@ -85,7 +85,7 @@ class BadApiBodyTest {
                 failure = e;
             }
             assertNotNull(failure, "the sync should fail");
-            // the stream's CRITICAL line is logged while syncing (README "When a stream fails"); the Cli adds the exit code
+            // the stream's CRITICAL line is logged while syncing (docs/reliability.md "When a stream fails"); the Cli adds the exit code
             Class<?> report = Class.forName("io.tapmixpanel.cli.ErrorReport");
             Method handle = report.getDeclaredMethod("handle", RuntimeException.class);
             handle.setAccessible(true);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Reliability": a target that exits early. The tap runs as a process against a sandbox with plenty of events; the test
+ * docs/reliability.md "Reliability": a target that exits early. The tap runs as a process against a sandbox with plenty of events; the test
  * reads 1000 bytes of its stdout and closes the pipe, as {@code | head -c 1000} would. The tap must end promptly
  * with exit 1 and one CRITICAL line about the closed pipe, no stack trace flood.
  */

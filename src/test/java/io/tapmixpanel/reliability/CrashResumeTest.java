@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "State": "kill the tap at any moment, rerun it with the last STATE it printed, and no record of a finished
+ * docs/state.md "State": "kill the tap at any moment, rerun it with the last STATE it printed, and no record of a finished
  * window is missing". The tap runs as a real process (java ... cli.Main), is SIGKILLed at seeded random points
  * (after the k-th STATE line, or after a random delay) of a slowed multi-window sync of every stream, and is
  * resumed from the last whole STATE line it printed, until a run completes. The union of every run's records must
@@ -175,7 +175,7 @@ class CrashResumeTest {
             throw new AssertionError("tap exited " + p.exitValue() + ": " + Files.readString(err));
         }
         try (java.util.stream.Stream<Path> left = Files.list(spools)) {
-            assertEquals(List.of(), left.toList(), "README \"Reliability\": even SIGKILL leaves no export spool behind");
+            assertEquals(List.of(), left.toList(), "docs/reliability.md \"Reliability\": even SIGKILL leaves no export spool behind");
         }
         return new Outcome(p.exitValue(), wasKilled, states, last, records);
     }

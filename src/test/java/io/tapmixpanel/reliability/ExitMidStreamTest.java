@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Reliability": a run that ends with exit 1 in the middle of a stream (here engage's second page refused
+ * docs/reliability.md "Reliability": a run that ends with exit 1 in the middle of a stream (here engage's second page refused
  * after a first page of ~300 KB of records, more than the output buffer) leaves stdout on a whole line, so that the
  * target reports nothing on top of the tap's own error.
  */

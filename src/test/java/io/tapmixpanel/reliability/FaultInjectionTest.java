@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Reliability": every sandbox fault switch, end to end through a whole sync (discovery and all seven streams, one-day
+ * docs/reliability.md "Reliability": every sandbox fault switch, end to end through a whole sync (discovery and all seven streams, one-day
  * windows). Each faulted sync completes and emits exactly the records of a fault-free run of the same seed
  * (multiset of whole records minus time_extracted): nothing lost, nothing duplicated by a retried window.
  */

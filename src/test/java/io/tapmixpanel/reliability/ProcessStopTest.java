@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Reliability", the process ending from outside: the tap as a real process against a tiny server whose first
+ * docs/reliability.md "Reliability", the process ending from outside: the tap as a real process against a tiny server whose first
  * export day answers whole and whose second sends part of its events, then stalls (a slow Mixpanel). A SIGTERM or
  * SIGINT then stops the tap with 143 or 130, stdout on a whole line, no spool left in the temp folder, and one line
  * naming the signal and the last STATE written. A target that exits while the tap waits is noticed within seconds.

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The pure widening of one property schema: after widening for a value, the value validates (a draft-7 validator,
  * format assertions on) and so does every value that fitted before; the widened schema is the smallest change the
- * rules of README "Values and types" allow.
+ * rules of docs/streams.md "Values and types" allow.
  */
 class SchemaWideningTest {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);

@@ -40,7 +40,7 @@ class SingerWriterTest {
         return (ObjectNode) M.readTree(json);
     }
 
-    /** README "BATCH messages": the Meltano SDK's BATCH message, field for field. */
+    /** docs/batch.md "BATCH messages": the Meltano SDK's BATCH message, field for field. */
     @Test
     void aBatchMessageIsTheMeltanoSdksLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -137,7 +137,7 @@ class SingerWriterTest {
 
     @Test
     void theOutputOnlyEverReceivesWholeMessagesWhateverTheBufferHolds() throws IOException {
-        // README "Reliability": a run that ends at any point (exit 1 mid-stream, a signal) leaves stdout on a whole line
+        // docs/reliability.md "Reliability": a run that ends at any point (exit 1 mid-stream, a signal) leaves stdout on a whole line
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SingerWriter w = new SingerWriter(out);
         String big = "x".repeat(1000);

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** README "Reliability": a stop (a signal, a target gone) ends stdout on a whole line and lets nothing out after it. */
+/** docs/reliability.md "Reliability": a stop (a signal, a target gone) ends stdout on a whole line and lets nothing out after it. */
 class WholeLineOutputTest {
     @TempDir
     Path dir;

@@ -7,7 +7,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The plan of budget-counted calls (README "Rate limits"): list endpoints are read once per run. */
+/** The plan of budget-counted calls (docs/rate-limits.md "Rate limits"): list endpoints are read once per run. */
 class CallPlanTest {
     @Test
     void cohortsAndCohortMembersShareOneCohortList() {

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** README "State": which days a run reads, and that its last day is never after today in the zone of those days. */
+/** docs/state.md "State": which days a run reads, and that its last day is never after today in the zone of those days. */
 class DaysTest {
     static final ZoneId PLUS_14 = ZoneId.of("Etc/GMT-14");
     static final ZoneId MINUS_12 = ZoneId.of("Etc/GMT+12");
@@ -78,7 +78,7 @@ class DaysTest {
 
     @Test
     void resumingWithTheEarlierDayLeavesNoGapAfterTheAttributionWindow() {
-        // README "State": from max(start, min(bookmark day, end - attribution_window)) to end
+        // docs/state.md "State": from max(start, min(bookmark day, end - attribution_window)) to end
         Optional<LocalDate> day = Days.resumeDay(Optional.of("2024-01-10T07:00:00Z"), ZoneOffset.UTC, ZoneId.of("America/Los_Angeles"));
         var windows = DateWindow.plan(LocalDate.of(2024, 1, 1), day, LocalDate.of(2024, 1, 12), 0, 30);
         assertEquals(LocalDate.of(2024, 1, 9), windows.get(0).from());

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Engage paging (README "Streams", engage and cohort_members) against a fake page source, without HTTP. */
+/** Engage paging (docs/streams.md "Streams", engage and cohort_members) against a fake page source, without HTTP. */
 class EngagePagesTest {
     private static final int PAGE = 1000;
     private static final String SESSION = "session-1";
@@ -137,7 +137,7 @@ class EngagePagesTest {
     @Test
     void eachPageIsParsedOnceOnTheConsumingThreadAndOnlyAfterThePageBeforeItWasHandedOver() {
         // Pages as MixpanelClient reads them: their profiles are parsed when asked for. Fetched ahead, they must
-        // wait unparsed (docs/performance.md, "Memory"): only the page being handed over is ever held as trees.
+        // wait unparsed (docs/performance.md "Memory"): only the page being handed over is ever held as trees.
         FakeEngage fake = new FakeEngage(5500, true, 0);
         fake.rendezvous = 3;
         Thread consumer = Thread.currentThread();

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * README "Performance": the export streams, so its memory does not grow with the size of the export. A real tap process with a
+ * docs/performance.md "Performance": the export streams, so its memory does not grow with the size of the export. A real tap process with a
  * 64 MB heap syncs 300,000 events (about 140 MB of JSON, several windows of more than 64 MB fetched at once) and
  * must finish with every record.
  */

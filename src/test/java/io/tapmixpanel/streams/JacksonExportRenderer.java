@@ -31,7 +31,7 @@ import java.util.function.LongConsumer;
  * token-to-type-bit mapping, which production no longer needs) so that {@code ExportByteTransformDifferentialTest}
  * can compare the byte-level {@link ExportRenderer} with it.
  * Formerly: the export hot path: turns the events of one export window, as the client parses them, into finished Singer
- * RECORD lines in a spool file, with no per-event tree or string (README "Streams" and "Performance"). Each event becomes
+ * RECORD lines in a spool file, with no per-event tree or string (docs/streams.md "Streams" and docs/performance.md "Performance"). Each event becomes
  * {@code {"event": ..., <renamed properties>..., "time": "<RFC 3339 UTC>"}}; values go from the parser straight
  * to the generator. The spool is appended to stdout only once the window has been read whole, so a window cut
  * short and fetched again is emitted exactly once. Not thread-safe: one renderer per window.
@@ -252,7 +252,7 @@ final class JacksonExportRenderer {
             gen.writeFieldName(c.serialized);
             copy(t, p);
         } else if ((c.fitMask & SchemaGuard.STRING) != 0 && !c.dateTime) {
-            // README "Values and types": a non-string value in a string column is its JSON text, never a language's repr.
+            // docs/streams.md "Values and types": a non-string value in a string column is its JSON text, never a language's repr.
             gen.writeFieldName(c.serialized);
             if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
                 writeJsonText(p);

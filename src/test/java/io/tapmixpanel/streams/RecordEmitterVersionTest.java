@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** README "ACTIVATE_VERSION", as the emitter of a full-table stream writes it. */
+/** docs/activate-version.md "ACTIVATE_VERSION", as the emitter of a full-table stream writes it. */
 class RecordEmitterVersionTest {
     private static final ObjectMapper M = new ObjectMapper();
 

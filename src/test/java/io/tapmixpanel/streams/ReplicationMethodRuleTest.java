@@ -10,7 +10,7 @@ import static io.tapmixpanel.singer.ReplicationMethod.INCREMENTAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The one rule for "is this stream incremental" (README "Streams"): a stream with one sensible method always uses
+ * The one rule for "is this stream incremental" (docs/streams.md "Streams"): a stream with one sensible method always uses
  * it, whatever the catalog asks; engage does what the catalog asks, FULL_TABLE when it asks nothing.
  */
 class ReplicationMethodRuleTest {

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The schema guard on the export path, end to end as a sync runs it (README "Values and types"): export lines go
+ * The schema guard on the export path, end to end as a sync runs it (docs/streams.md "Values and types"): export lines go
  * through the byte scanner into the {@link ExportRenderer}, whose spools are appended by the {@link RecordEmitter}
  * after the SCHEMA it writes when the guard's version moved. Every RECORD on the output must validate against the
  * SCHEMA before it, and no value may be dropped or changed to make it fit.

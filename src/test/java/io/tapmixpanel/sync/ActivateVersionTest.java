@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "ACTIVATE_VERSION": full-table streams are wrapped in ACTIVATE_VERSION and their records carry the version;
+ * docs/activate-version.md "ACTIVATE_VERSION": full-table streams are wrapped in ACTIVATE_VERSION and their records carry the version;
  * incremental streams never; a stream that does not finish never sends the closing one; {@code activate_version:
  * false} sends neither; and a target built like singer-python's warns about the message and loads everything.
  * The sandbox behind a WireMock proxy that can break one call.

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "State": export reads UTC days, funnels project-timezone days, neither asks for a to_date after today in
+ * docs/state.md "State": export reads UTC days, funnels project-timezone days, neither asks for a to_date after today in
  * its zone, and a bookmark resumes from the earlier reading of its day. A project at UTC+14 synced at 11:00 UTC,
  * when its own day is already tomorrow.
  */

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Streams", export_raw_properties: every record carries the event's properties exactly as the export
+ * docs/streams.md "Streams", export_raw_properties: every record carries the event's properties exactly as the export
  * served them, declared in discovery's schema, valid against the SCHEMA even when the catalog predates the setting.
  */
 class ExportRawPropertiesTest {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Export across runs": a run re-reading days an earlier run read whole writes only the events processed
+ * docs/state.md "Export across runs": a run re-reading days an earlier run read whole writes only the events processed
  * after that run's watermark minus the margin; a state without a usable watermark, or the filter turned off, writes
  * every event of its windows; the watermark never passes the run's start and is not replaced before the run has
  * read past the days it covers.

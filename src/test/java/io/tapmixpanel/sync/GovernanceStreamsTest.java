@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "Governance streams": the App API's data-governance listings as streams, against WireMock answering as
+ * docs/streams.md "Governance streams": the App API's data-governance listings as streams, against WireMock answering as
  * Mixpanel's governance routes do (their documented examples): discovery, scoping, skips, exact 64-bit ids, and
  * group_profiles.
  */
@@ -62,7 +62,7 @@ class GovernanceStreamsTest extends WireMockTestBase {
         return "{\"status\":\"ok\",\"results\":" + results + "}";
     }
 
-    /** Every governance route under {@code scope}, answering like the examples of README "Governance streams". */
+    /** Every governance route under {@code scope}, answering like the examples of docs/streams.md "Governance streams". */
     private static void stubGovernance(String scope) {
         stub(get(urlPathEqualTo(scope + "/data-definitions/events/")).withQueryParam("custom_event", absent()), 200, ok("""
                 [{"id":101,"name":"Purchase","displayName":"Purchase","description":"Checkout done","hidden":false,

@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The plan line logged before syncing (README "Rate limits"). */
+/** The plan line logged before syncing (docs/rate-limits.md "Rate limits"). */
 class PlanLineTest {
     @Test
     void callsWithinTheBudgetSaySo() {

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The progress line says when the stream waits for an hourly budget (README "Rate limits"). */
+/** The progress line says when the stream waits for an hourly budget (docs/rate-limits.md "Rate limits"). */
 class ProgressTest {
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * README "When a stream fails" and "Streams": the sandbox behind a WireMock proxy that breaks one endpoint. A stream
+ * docs/reliability.md "When a stream fails" and docs/streams.md "Streams": the sandbox behind a WireMock proxy that breaks one endpoint. A stream
  * failing for good costs that stream only; undocumented endpoints that are missing skip their stream; export windows
  * that keep ending early are fetched in halves.
  */
@@ -217,7 +217,7 @@ class StreamFailuresTest extends WireMockTestBase {
         return out;
     }
 
-    /** README "State": every STATE's export bookmark is at most the latest export record written before it. */
+    /** docs/state.md "State": every STATE's export bookmark is at most the latest export record written before it. */
     private static void assertStateNeverAheadOfExportRecords(TapHarness.Messages out) {
         Instant latest = Instant.MIN;
         for (ObjectNode m : out.messages()) {

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * A catalog may only ask what its streams can do (README "Streams"): each replication method and key it names,
+ * A catalog may only ask what its streams can do (docs/streams.md "Streams"): each replication method and key it names,
  * wherever it names them, must be one its stream has; anything else is a catalog error naming the key and the
  * stream, found before the sync starts.
  */

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * A Singer target that reads its input the way the targets built on singer-python do (target-csv and its many
- * copies), for README "ACTIVATE_VERSION": each line goes through singer-python's {@code parse_message}, which
+ * copies), for docs/activate-version.md "ACTIVATE_VERSION": each line goes through singer-python's {@code parse_message}, which
  * knows RECORD, SCHEMA, STATE and ACTIVATE_VERSION, checks each one's required keys and answers nothing for any
  * other type (the target then fails on it: {@code 'NoneType' object has no attribute 'asdict'}); the target keeps
  * RECORDs (only after their stream's SCHEMA, each validated with a draft-4 validator, formats not asserted),

@@ -170,7 +170,7 @@ public final class TapHarness {
     }
 
     /**
-     * The zone of the export endpoint's days (README "Streams"): UTC for a modern project, the project's timezone for
+     * The zone of the export endpoint's days (docs/streams.md "Streams"): UTC for a modern project, the project's timezone for
      * a pre-2023 (legacy local time) one. Funnels and revenue always use the project's timezone.
      */
     public static ZoneId exportZone(Sandbox sandbox) {
@@ -359,7 +359,7 @@ public final class TapHarness {
         /**
          * The checks every run must pass: SCHEMA before the first RECORD of each stream, every RECORD valid
          * against its stream's latest SCHEMA (draft 7, formats asserted), time_extracted an RFC 3339 UTC
-         * instant, key properties present and unique per stream. ACTIVATE_VERSION (README "ACTIVATE_VERSION")
+         * instant, key properties present and unique per stream. ACTIVATE_VERSION (docs/activate-version.md "ACTIVATE_VERSION")
          * names a stream with a SCHEMA and an integer version; a RECORD's {@code version}, when it has one, is an
          * integer and the version its stream's latest ACTIVATE_VERSION announced, and a stream that announced one
          * has it on every RECORD.
