@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDate;
 
 /**
- * A stream's processing-time watermark as it is kept in the state beside the stream's bookmark (README "Export
+ * A stream's processing-time watermark as it is kept in the state beside the stream's bookmark (docs/state.md "Export
  * across runs"): {@code {"processing_time_ms": 1733011200000, "from": "2024-11-25", "through": "2024-11-30",
  * "fingerprint": "sha256:..."}}. Bound through {@link Json}'s mapper, whose JavaTimeModule reads and writes the
  * days as ISO {@code yyyy-mm-dd}; {@link State} checks each field, with its JSON path, before binding one it read.

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The value of a STATE message as this tap writes it (README "State"), bound through {@link Json}'s mapper:
+ * The value of a STATE message as this tap writes it (docs/state.md "State"), bound through {@link Json}'s mapper:
  * {@code {"bookmarks": {stream: {...}}, "currently_syncing": stream or null}}. Maps keep their streams' order.
  */
 @JsonPropertyOrder({"bookmarks", "currently_syncing"})

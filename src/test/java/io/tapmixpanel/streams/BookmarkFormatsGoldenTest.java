@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * How a bookmark text is read (README "State"): which instant and which day it stands for, in UTC and in a project
+ * How a bookmark text is read (docs/state.md "State"): which instant and which day it stands for, in UTC and in a project
  * timezone on each side of UTC, and where a run resumes from it; and the RFC 3339 {@code datetime} funnels and
  * revenue write for a day. Pinned by golden files under {@code golden/bookmarks/}: singer-io's microseconds, plain
  * days, zone-less date-times (read as UTC) and offsets must keep meaning what they mean today.

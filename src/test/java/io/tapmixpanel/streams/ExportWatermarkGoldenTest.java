@@ -14,7 +14,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The export watermark as it crosses the state (README "Export across runs"): the object written under
+ * The export watermark as it crosses the state (docs/state.md "Export across runs"): the object written under
  * {@code processing_watermark}, read back into the same value, and the fingerprint of the export selection, pinned
  * by golden files under {@code golden/export-watermark/}. A changed fingerprint would make every stored watermark
  * unusable, so its hash input is pinned too.

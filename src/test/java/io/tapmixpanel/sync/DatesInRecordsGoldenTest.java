@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The dates the tap reads from the query and app APIs and writes in RECORDs (README "Streams"), against a sandbox
+ * The dates the tap reads from the query and app APIs and writes in RECORDs (docs/streams.md "Streams"), against a sandbox
  * on a fixed clock, pinned by golden files under {@code golden/records/}: funnels' and revenue's {@code date}
  * (a project day) and {@code datetime} (RFC 3339 with {@code Z}), annotations' and cohorts' dates exactly as
  * Mixpanel wrote them (zone-less date-times are not reformatted), and engage's zone-less date-times written as UTC

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every STATE a sync writes (README "State"), against a sandbox on a fixed clock, pinned by golden files under
+ * Every STATE a sync writes (docs/state.md "State"), against a sandbox on a fixed clock, pinned by golden files under
  * {@code golden/state/}: the bookmarks of export (with its processing watermark), engage, funnels (one partition per
  * funnel) and revenue as they advance, from no state and from singer-io/tap-mixpanel's state.
  */
