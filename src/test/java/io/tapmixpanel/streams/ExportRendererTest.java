@@ -37,7 +37,8 @@ class ExportRendererTest {
 
     private List<String> render(String body, String schema, Optional<ZoneId> legacyZone) throws IOException {
         SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
-        ExportRenderer r = new ExportRenderer(guard, Set.of("gone"), legacyZone, dir, n -> {});
+        ExportRenderer r = new ExportRenderer(ExportRenderer.Options.of(guard, Spools.recordLines(), dir)
+                .withDeselected(Set.of("gone")).withLegacyZone(legacyZone));
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
@@ -54,7 +55,7 @@ class ExportRendererTest {
 
     private List<String> renderRaw(String body, String schema) throws IOException {
         SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
-        ExportRenderer r = new ExportRenderer(guard, Set.of(), Optional.empty(), dir, n -> {}, false, null, true, Optional.empty());
+        ExportRenderer r = new ExportRenderer(ExportRenderer.Options.of(guard, Spools.recordLines(), dir).withRawProperties(true));
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
