@@ -98,7 +98,6 @@ public final class BatchFiles implements Output {
     public void state(JsonNode value) {
         for (String stream : List.copyOf(open.keySet())) finish(stream);
         out.writeState(value);
-        out.flush();
     }
 
     @Override

@@ -43,7 +43,10 @@ public sealed interface Output permits RecordLines, BatchFiles {
      */
     void endStream(String stream, boolean succeeded);
 
-    /** A STATE message after everything written before it, then flushed. */
+    /**
+     * A STATE message after everything written before it; not flushed, so that the caller says when it must be on
+     * stdout (a checkpoint) and when it may wait for what follows (the STATE a stream starts with).
+     */
     void state(JsonNode value);
 
     /** Sends every finished message to stdout. */

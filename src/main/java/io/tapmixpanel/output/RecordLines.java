@@ -54,7 +54,6 @@ public final class RecordLines implements Output {
     @Override
     public void state(JsonNode value) {
         out.writeState(value);
-        out.flush();
     }
 
     @Override

@@ -207,6 +207,7 @@ public final class RecordEmitter {
     /** Writes STATE and flushes, after the records it covers. */
     public void checkpoint(State state) {
         out.state(state.toJson());
+        out.flush();
     }
 
     /**

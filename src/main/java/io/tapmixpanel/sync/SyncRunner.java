@@ -92,6 +92,7 @@ final class SyncRunner {
             }
             state.setCurrentlySyncing(Optional.empty());
             out.state(state.toJson());
+            out.flush();
         } finally {
             pool.shutdownNow();
             metrics.logSummary();

@@ -54,11 +54,12 @@ class RecordLinesTest {
     }
 
     @Test
-    void schemaActivateVersionAndStateAreMessagesInTheOrderGivenAndStateIsFlushed() throws IOException {
+    void schemaActivateVersionAndStateAreMessagesInTheOrderGivenAndReachStdoutWhenFlushed() throws IOException {
         out.schema("cohorts", record("{\"type\":\"object\"}"), List.of("id"), List.of());
         out.activateVersion("cohorts", 7);
         out.state(M.readTree("{\"bookmarks\":{}}"));
-        // no flush here: a STATE reaches stdout on its own, with everything before it
+        assertEquals("", stdout.toString(StandardCharsets.UTF_8), "buffered until flushed");
+        out.flush();
         assertEquals("{\"type\":\"SCHEMA\",\"stream\":\"cohorts\",\"schema\":{\"type\":\"object\"},\"key_properties\":[\"id\"]}\n"
                         + "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"cohorts\",\"version\":7}\n"
                         + "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{}}}\n",
