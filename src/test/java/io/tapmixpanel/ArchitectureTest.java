@@ -15,8 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The tap's packages form one-way layers, top to bottom: {@code cli}, {@code sync}, {@code discovery},
- * {@code streams}, {@code config}, then {@code mixpanel} and {@code singer} side by side, and {@code log} under
- * everything. A package may use only the layers below it. {@code singer} is a Singer library that knows nothing of
+ * {@code streams}, {@code output}, {@code config}, then {@code mixpanel} and {@code singer} side by side, and
+ * {@code log} under everything. A package may use only the layers below it. {@code output} (RECORD lines or BATCH
+ * files) sits between the streams that shape records and the Singer library that writes messages, and knows
+ * nothing of Mixpanel. {@code singer} is a Singer library that knows nothing of
  * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
  * knows nothing of Singer. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
  * an independent implementation of Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
@@ -46,6 +48,7 @@ class ArchitectureTest {
                 .layer("sync").definedBy("io.tapmixpanel.sync..")
                 .layer("discovery").definedBy("io.tapmixpanel.discovery..")
                 .layer("streams").definedBy("io.tapmixpanel.streams..")
+                .layer("output").definedBy("io.tapmixpanel.output..")
                 .layer("config").definedBy("io.tapmixpanel.config..")
                 .layer("mixpanel").definedBy("io.tapmixpanel.mixpanel..")
                 .layer("singer").definedBy("io.tapmixpanel.singer..")
@@ -54,9 +57,10 @@ class ArchitectureTest {
                 .whereLayer("sync").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("discovery").mayOnlyBeAccessedByLayers("cli", "sync")
                 .whereLayer("streams").mayOnlyBeAccessedByLayers("cli", "sync", "discovery")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams")
+                .whereLayer("output").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams", "output")
                 .whereLayer("mixpanel").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams", "config")
-                .whereLayer("singer").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams", "config")
+                .whereLayer("singer").mayOnlyBeAccessedByLayers("cli", "sync", "discovery", "streams", "output", "config")
                 .check(main);
     }
 
@@ -64,16 +68,24 @@ class ArchitectureTest {
     void singerIsAStandaloneSingerLibrary() {
         noClasses().that().resideInAPackage("io.tapmixpanel.singer..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.cli..", "io.tapmixpanel.sync..",
-                        "io.tapmixpanel.discovery..", "io.tapmixpanel.streams..", "io.tapmixpanel.config..",
-                        "io.tapmixpanel.mixpanel..", "io.tapmixpanel.log..")
+                        "io.tapmixpanel.discovery..", "io.tapmixpanel.streams..", "io.tapmixpanel.output..",
+                        "io.tapmixpanel.config..", "io.tapmixpanel.mixpanel..", "io.tapmixpanel.log..")
                 .check(main);
     }
 
     @Test
     void mixpanelClientKnowsNothingOfSinger() {
         noClasses().that().resideInAPackage("io.tapmixpanel.mixpanel..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.singer..", "io.tapmixpanel.config..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.singer..", "io.tapmixpanel.output..", "io.tapmixpanel.config..",
                         "io.tapmixpanel.streams..", "io.tapmixpanel.sync..", "io.tapmixpanel.discovery..", "io.tapmixpanel.cli..")
+                .check(main);
+    }
+
+    @Test
+    void outputWritesSingerAndKnowsNothingOfMixpanelOrOfTheStreams() {
+        noClasses().that().resideInAPackage("io.tapmixpanel.output..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.mixpanel..", "io.tapmixpanel.streams..",
+                        "io.tapmixpanel.sync..", "io.tapmixpanel.discovery..", "io.tapmixpanel.cli..")
                 .check(main);
     }
 

@@ -119,13 +119,13 @@ public final class Cli {
         Optional<Path> state = Optional.ofNullable(cmd.getOptionValue("state")).map(Path::of);
         if (testMode.isPresent()) {
             if (state.isPresent()) Log.warning("--state is ignored with --test");
-            return Commands.test(config, catalog, testMode.get(), stdout) ? ExitCode.OK : ExitCode.FAILURE;
+            return new Tap(config).test(catalog, testMode.get(), stdout) ? ExitCode.OK : ExitCode.FAILURE;
         }
         if (cmd.hasOption("discover")) {
             if (state.isPresent()) Log.warning("--state is ignored with --discover");
-            Commands.discover(config, stdout);
+            new Tap(config).discover(stdout);
         } else {
-            Commands.sync(config, catalog, state, stdout);
+            new Tap(config).sync(catalog, state, stdout);
         }
         return ExitCode.OK;
     }

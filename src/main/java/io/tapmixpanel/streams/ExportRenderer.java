@@ -2,12 +2,12 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.config.BatchOptions;
 import io.tapmixpanel.mixpanel.ExportConsumer;
 import io.tapmixpanel.mixpanel.ExportEvent;
 import io.tapmixpanel.mixpanel.ExportSyntaxException;
+import io.tapmixpanel.output.BatchFiles;
+import io.tapmixpanel.output.Output;
 import io.tapmixpanel.singer.SchemaGuard;
-import io.tapmixpanel.singer.TimeExtracted;
 import io.tapmixpanel.streams.ExportColumns.Column;
 
 import java.io.IOException;
@@ -30,7 +30,7 @@ import java.util.function.LongConsumer;
  * thread-safe: one renderer per window.
  */
 final class ExportRenderer implements ExportConsumer {
-    private static final byte[] PREFIX = "{\"type\":\"RECORD\",\"stream\":\"export\",\"record\":{".getBytes(StandardCharsets.US_ASCII);
+    private static final String STREAM = "export";
     private static final int TIME_EXTRACTED_EVERY = 16_384;
     /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the {@code time}s an RFC 3339 year can hold. */
     private static final long MIN_SECONDS = -62_135_596_800L, MAX_SECONDS = 253_402_300_799L;
@@ -62,6 +62,8 @@ final class ExportRenderer implements ExportConsumer {
     private final LongConsumer progress;
     private final ExportColumns columns;
     private final Column eventColumn = ExportColumns.event();
+    /** Where the records go: it frames their lines. */
+    private final Output output;
     private final ExportSpool out;
     private final ExportFit fit;
     private final Rfc3339 rfc3339 = new Rfc3339();
@@ -74,7 +76,7 @@ final class ExportRenderer implements ExportConsumer {
     /** The column of each field of the event being rendered (reused: no per-event allocation). */
     private Column[] fieldColumns = new Column[64];
 
-    /** What each line starts with: a RECORD message's head, or a bare record's brace in BATCH files. */
+    /** What each line starts with: a RECORD message's head, or a bare record's brace in BATCH files; what follows. */
     private final byte[] prefix;
     /** The most records a BATCH file holds; Long.MAX_VALUE without batch_config (one spool a window). */
     private final long perFile;
@@ -86,24 +88,80 @@ final class ExportRenderer implements ExportConsumer {
     private long unreported;
     private byte[] suffix;
 
-    ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress) {
-        this(guard, deselected, legacyZone, spoolDir, progress, false, null, false, Optional.empty());
+    /**
+     * How a renderer renders: {@link #of} with the defaults (every property selected, {@code time} as UTC, no progress
+     * reported, no watermark, no raw properties), then the {@code with} methods for the rest.
+     *
+     * @param guard           the export stream's schema guard, which the renderer widens
+     * @param output          where the records go: the lines are framed for it, and with BATCH files written into it
+     * @param spoolDir        the folder of the spool files of RECORD lines (docs/performance.md "Performance")
+     * @param deselected      the properties left out (docs/streams.md "Streams")
+     * @param legacyZone      the project's timezone when export_time_in_project_timezone, to convert {@code time}
+     * @param progress        receives counts of records rendered (negative when an attempt is discarded)
+     * @param trackProcessing whether processing times are read for the next watermark (docs/state.md "Export across runs")
+     * @param skip            the events of re-read days an earlier run wrote, to skip; empty: write every event
+     * @param rawProperties   export_raw_properties: each event's properties object as sent, as one more column
+     */
+    record Options(SchemaGuard guard, Output output, Path spoolDir, Set<String> deselected, Optional<ZoneId> legacyZone,
+                   LongConsumer progress, boolean trackProcessing, Optional<ExportWatermark.Filter> skip,
+                   boolean rawProperties) {
+        Options {
+            deselected = Set.copyOf(deselected);
+        }
+
+        static Options of(SchemaGuard guard, Output output, Path spoolDir) {
+            return new Options(guard, output, spoolDir, Set.of(), Optional.empty(), n -> { }, false, Optional.empty(), false);
+        }
+
+        /** As the export stream's emitter has it: its guard, output, deselected properties and progress. */
+        static Options of(RecordEmitter emitter, Path spoolDir) {
+            return of(emitter.guard(), emitter.output(), spoolDir).withDeselected(emitter.deselected())
+                    .withProgress(emitter::produced);
+        }
+
+        Options withDeselected(Set<String> d) {
+            return new Options(guard, output, spoolDir, d, legacyZone, progress, trackProcessing, skip, rawProperties);
+        }
+
+        Options withLegacyZone(Optional<ZoneId> z) {
+            return new Options(guard, output, spoolDir, deselected, z, progress, trackProcessing, skip, rawProperties);
+        }
+
+        Options withProgress(LongConsumer p) {
+            return new Options(guard, output, spoolDir, deselected, legacyZone, p, trackProcessing, skip, rawProperties);
+        }
+
+        /** Processing times read when {@code track}, and events skipped by {@code filter}, if any. */
+        Options withWatermark(boolean track, Optional<ExportWatermark.Filter> filter) {
+            return new Options(guard, output, spoolDir, deselected, legacyZone, progress, track, filter, rawProperties);
+        }
+
+        Options withRawProperties(boolean raw) {
+            return new Options(guard, output, spoolDir, deselected, legacyZone, progress, trackProcessing, skip, raw);
+        }
     }
 
-    ExportRenderer(SchemaGuard guard, Set<String> deselected, Optional<ZoneId> legacyZone, Path spoolDir, LongConsumer progress,
-                   boolean trackProcessing, ExportWatermark.Filter skip, boolean rawProperties, Optional<BatchOptions> batch) {
-        this.guard = guard;
-        this.trackProcessing = trackProcessing || skip != null;
-        this.skip = skip;
+    ExportRenderer(Options options) {
+        this.guard = options.guard();
+        this.output = options.output();
+        this.skip = options.skip().orElse(null);
+        this.trackProcessing = options.trackProcessing() || skip != null;
         guard.declare("time", TIME_SCHEMA);
-        if (rawProperties) guard.declare(RAW_PROPERTIES, RAW_PROPERTIES_SCHEMA);
-        this.rawProperties = rawProperties ? ExportColumns.added(RAW_PROPERTIES, deselected.contains(RAW_PROPERTIES)) : null;
-        this.legacy = legacyZone.map(LegacyTimeConverter::new).orElse(null);
-        this.progress = progress;
-        this.columns = new ExportColumns(deselected);
-        this.out = batch.map(b -> new ExportSpool(b, "export")).orElseGet(() -> new ExportSpool(spoolDir));
-        this.prefix = batch.isPresent() ? new byte[] {'{'} : PREFIX;
-        this.perFile = batch.map(b -> (long) b.batchSize()).orElse(Long.MAX_VALUE);
+        boolean raw = options.rawProperties();
+        if (raw) guard.declare(RAW_PROPERTIES, RAW_PROPERTIES_SCHEMA);
+        this.rawProperties = raw ? ExportColumns.added(RAW_PROPERTIES, options.deselected().contains(RAW_PROPERTIES)) : null;
+        this.legacy = options.legacyZone().map(LegacyTimeConverter::new).orElse(null);
+        this.progress = options.progress();
+        this.columns = new ExportColumns(options.deselected());
+        this.prefix = output.recordHead(STREAM);
+        // RECORD lines wait whole in a spool file; BATCH files are written in place, batch_size records each
+        if (output instanceof BatchFiles files) {
+            this.out = new ExportSpool(files, STREAM);
+            this.perFile = files.batchSize();
+        } else {
+            this.out = new ExportSpool(options.spoolDir());
+            this.perFile = Long.MAX_VALUE;
+        }
         this.fit = new ExportFit(guard, out);
     }
 
@@ -141,13 +199,9 @@ final class ExportRenderer implements ExportConsumer {
     /** Removes whatever this renderer still holds (after a failure). */
     void abandon() { out.delete(); }
 
+    /** A RECORD line's time_extracted moves on; BATCH files hold bare records, with none (docs/batch.md "BATCH messages"). */
     private void refreshTimeExtracted() {
-        // BATCH files hold bare records: no time_extracted, no message to close (docs/batch.md "BATCH messages")
-        if (prefix.length == 1) {
-            suffix = new byte[] {'\n'};
-            return;
-        }
-        suffix = (",\"time_extracted\":\"" + TimeExtracted.now() + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        suffix = output.recordTail();
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.config.BatchOptions;
+import io.tapmixpanel.output.BatchFiles;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -13,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,9 +25,9 @@ import java.util.List;
  * temp folder; windows can be hundreds of MB, and repeated timeouts would otherwise fill the disk. Where an open
  * file cannot be unlinked (Windows), it is deleted by name when dropped.
  *
- * <p>With batch_config the same bytes (bare records) go into BATCH files in the storage folder instead (docs/batch.md
- * "BATCH messages"): written there once, compressed on the way, never copied again; {@link #nextFile()} starts the
- * next file of the window.
+ * <p>With batch_config there is no spool file: the buffer goes out to the window's BATCH files, which the output
+ * writes in its storage folder (docs/batch.md "BATCH messages"), written there once, compressed on the way, never copied
+ * again; {@link #nextFile()} starts the next file of the window, {@link #closeBatch} hands the files over.
  */
 final class ExportSpool {
     private static final int OUT = 1 << 18;
@@ -37,14 +35,11 @@ final class ExportSpool {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
-    /** Set when the window's records go to BATCH files (docs/batch.md "BATCH messages"), else null. */
-    private final BatchOptions batch;
+    /** The output that writes the window's BATCH files (batch_config), else null. */
+    private final BatchFiles batch;
     private final String stream;
-    private BatchFile batchFile;
-    /** The current BATCH file's stream (batch_config), else null. */
-    private OutputStream batchOut;
-    /** This attempt's finished BATCH files, in order, still named {@code .part}. */
-    private final List<Path> finished = new ArrayList<>();
+    /** The current attempt's BATCH files (batch_config), else null. */
+    private BatchFiles.Window window;
     private FileChannel file;
     /** The file's name while it still has one (it could not be unlinked while open). */
     private Path path;
@@ -63,9 +58,9 @@ final class ExportSpool {
         this.stream = null;
     }
 
-    /** A spool writing {@code stream}'s records into BATCH files. */
-    ExportSpool(BatchOptions batch, String stream) {
-        this.dir = batch.root();
+    /** A spool writing {@code stream}'s records into the BATCH files {@code batch} opens. */
+    ExportSpool(BatchFiles batch, String stream) {
+        this.dir = null;
         this.batch = batch;
         this.stream = stream;
     }
@@ -76,8 +71,7 @@ final class ExportSpool {
         if (batch != null) {
             n = 0;
             recordStart = -1;
-            batchFile = BatchFile.open(batch, stream);
-            batchOut = batchFile.out();
+            window = batch.openWindow(stream);
             return;
         }
         Path p;
@@ -119,9 +113,7 @@ final class ExportSpool {
     /** Between two records: completes the BATCH file (fsynced) and starts the next one. */
     void nextFile() throws IOException {
         flush();
-        finished.add(batchFile.finish());
-        batchFile = BatchFile.open(batch, stream);
-        batchOut = batchFile.out();
+        window.next();
     }
 
     /**
@@ -135,23 +127,9 @@ final class ExportSpool {
             delete();
             throw new UncheckedIOException(e);
         }
-        if (lastIsEmpty) {
-            batchFile.delete();
-        } else {
-            try {
-                finished.add(batchFile.finish());
-            } catch (RuntimeException e) {
-                batchFile = null;
-                batchOut = null;
-                delete();
-                throw e;
-            }
-        }
-        batchFile = null;
-        batchOut = null;
-        List<Path> files = List.copyOf(finished);
-        finished.clear();
-        return files;
+        BatchFiles.Window w = window;
+        window = null;
+        return w.finish(lastIsEmpty);
     }
 
     /** Writes out what is buffered; the open file now belongs to the caller, who frees it with {@link Spool#release()}. */
@@ -185,11 +163,8 @@ final class ExportSpool {
         if (batch != null) {
             n = 0;
             recordStart = -1;
-            if (batchFile != null) batchFile.delete();
-            batchFile = null;
-            batchOut = null;
-            for (Path p : finished) deleteQuietly(p); // never named by a BATCH message: harmless
-            finished.clear();
+            if (window != null) window.delete(); // never named by a BATCH message: harmless
+            window = null;
             return;
         }
         if (file == null) return;
@@ -218,8 +193,8 @@ final class ExportSpool {
     /** Writes the first {@code len} buffered bytes to the file. */
     private void writeOut(int len) throws IOException {
         if (len == 0) return;
-        if (batchOut != null) {
-            batchOut.write(out, 0, len);
+        if (window != null) {
+            window.write(out, 0, len);
             return;
         }
         try {

@@ -205,9 +205,9 @@ final class ExportStream implements StreamSync {
 
     private static ExportRenderer.Rendered render(StreamContext ctx, ExportQuery q, Optional<ZoneId> legacy, Path spoolDir,
                                                   ExportWatermark.Filter skip) {
-        ExportRenderer renderer = new ExportRenderer(ctx.emitter().guard(), ctx.emitter().deselected(), legacy, spoolDir,
-                ctx.emitter()::produced, ctx.config().export().watermark(), skip, ctx.config().export().rawProperties(),
-                ctx.config().batch());
+        ExportRenderer renderer = new ExportRenderer(ExportRenderer.Options.of(ctx.emitter(), spoolDir).withLegacyZone(legacy)
+                .withWatermark(ctx.config().export().watermark(), Optional.ofNullable(skip))
+                .withRawProperties(ctx.config().export().rawProperties()));
         try {
             ctx.client().export(q, renderer);
             return renderer.finish();

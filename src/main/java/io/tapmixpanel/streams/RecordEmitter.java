@@ -1,23 +1,16 @@
 package io.tapmixpanel.streams;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tapmixpanel.config.BatchOptions;
+import io.tapmixpanel.output.BatchFiles;
+import io.tapmixpanel.output.Output;
+import io.tapmixpanel.output.RecordLines;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
 import io.tapmixpanel.singer.State;
-import io.tapmixpanel.singer.TimeExtracted;
 
-
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -28,23 +21,19 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Where one stream's records go out (docs/streams.md "Streams" and docs/state.md "State"): drops deselected properties, shapes values to their
- * columns, lets the {@link SchemaGuard} widen what does not fit, and writes a new SCHEMA before any record that
- * needs it. Also writes STATE, flushed, so that a STATE on stdout is never ahead of the records before it.
+ * Shapes one stream's records on their way to the {@link Output} (docs/streams.md "Streams" and docs/state.md "State"): drops deselected
+ * properties, shapes values to their columns, lets the {@link SchemaGuard} widen what does not fit, and hands over a
+ * new SCHEMA before any record that needs it. STATE goes through here too, so that a STATE is never ahead of the
+ * records before it.
  *
- * <p>A full-table stream's emitter also carries its table version (docs/activate-version.md "ACTIVATE_VERSION"): it writes
- * ACTIVATE_VERSION before the first record and stamps every record with the version; whoever ran the stream
- * writes the closing one with {@link #completeTableVersion()} only once the stream has read everything. With
- * batch_config, records go to BATCH files instead (docs/batch.md "BATCH messages"): a file is finished and announced when
- * it holds batch_size records and before every STATE.
+ * <p>A full-table stream's emitter also carries its table version (docs/activate-version.md "ACTIVATE_VERSION"): ACTIVATE_VERSION goes
+ * out before the first record and every record is stamped with the version; whoever ran the stream sends the closing
+ * one with {@link #completeTableVersion()} only once the stream has read everything. Where the records end up, RECORD
+ * lines or BATCH files (docs/batch.md "BATCH messages"), is the output's business.
  */
 public final class RecordEmitter {
-    /** Writes BATCH files' lines; not flushing after each tree (the file is buffered). */
-    private static final com.fasterxml.jackson.core.JsonFactory LINES = new ObjectMapper()
-            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE).getFactory();
-
     private final String stream;
-    private final SingerWriter out;
+    private final Output out;
     private final SchemaGuard guard;
     private final List<String> keyProperties;
     private final List<String> bookmarkProperties;
@@ -54,12 +43,6 @@ public final class RecordEmitter {
     private long records;
     private OptionalLong tableVersion = OptionalLong.empty();
     private boolean versionOpened;
-    /** Set when records go to BATCH files (docs/batch.md "BATCH messages"), else null. */
-    private final BatchOptions batch;
-    private BatchFile batchFile;
-    private OutputStream batchOut;
-    private JsonGenerator batchGen;
-    private long inBatchFile;
 
     /** Receives counts of records as they are produced (progress, metrics). */
     public interface Progress {
@@ -68,16 +51,8 @@ public final class RecordEmitter {
         Progress NONE = n -> { };
     }
 
-    public RecordEmitter(String stream, SingerWriter out, SchemaGuard guard, List<String> keyProperties,
+    public RecordEmitter(String stream, Output out, SchemaGuard guard, List<String> keyProperties,
                          List<String> bookmarkProperties, Set<String> deselected, Progress progress) {
-        this(stream, out, guard, keyProperties, bookmarkProperties, deselected, progress, Optional.empty());
-    }
-
-    /** With {@code batch}, records go to BATCH files of at most batch_size records instead of RECORD messages. */
-    public RecordEmitter(String stream, SingerWriter out, SchemaGuard guard, List<String> keyProperties,
-                         List<String> bookmarkProperties, Set<String> deselected, Progress progress,
-                         Optional<BatchOptions> batch) {
-        this.batch = batch.orElse(null);
         this.stream = stream;
         this.out = out;
         this.guard = guard;
@@ -85,6 +60,19 @@ public final class RecordEmitter {
         this.bookmarkProperties = List.copyOf(bookmarkProperties);
         this.deselected = Set.copyOf(deselected);
         this.progress = progress;
+    }
+
+    /** Records as RECORD lines on {@code out}. */
+    public RecordEmitter(String stream, SingerWriter out, SchemaGuard guard, List<String> keyProperties,
+                         List<String> bookmarkProperties, Set<String> deselected, Progress progress) {
+        this(stream, out, guard, keyProperties, bookmarkProperties, deselected, progress, Optional.empty());
+    }
+
+    /** With {@code batch}, records go to BATCH files announced on {@code out}, else RECORD lines on it. */
+    public RecordEmitter(String stream, SingerWriter out, SchemaGuard guard, List<String> keyProperties,
+                         List<String> bookmarkProperties, Set<String> deselected, Progress progress,
+                         Optional<BatchOptions> batch) {
+        this(stream, Output.of(out, batch), guard, keyProperties, bookmarkProperties, deselected, progress);
     }
 
     public String stream() { return stream; }
@@ -110,9 +98,12 @@ public final class RecordEmitter {
     public void completeTableVersion() {
         if (tableVersion.isEmpty()) return;
         ensureSchema();
-        out.writeActivateVersion(stream, tableVersion.getAsLong());
+        out.activateVersion(stream, tableVersion.getAsLong());
         out.flush();
     }
+
+    /** Where the records go; export renderers frame their lines for it and, for BATCH files, write into it. */
+    public Output output() { return out; }
 
     public SchemaGuard guard() { return guard; }
 
@@ -128,7 +119,7 @@ public final class RecordEmitter {
         long v = guard.version();
         if (v != schemaVersionWritten) {
             SchemaGuard.Versioned s = guard.versioned();
-            out.writeSchema(stream, s.schema(), keyProperties, bookmarkProperties);
+            out.schema(stream, s.schema(), keyProperties, bookmarkProperties);
             schemaVersionWritten = s.version();
         }
     }
@@ -138,8 +129,7 @@ public final class RecordEmitter {
         prepare(record);
         ensureSchema();
         openTableVersion();
-        if (batch != null) toBatch(record);
-        else out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
+        out.record(stream, record, tableVersion);
         records++;
         progress.produced(1);
     }
@@ -154,8 +144,7 @@ public final class RecordEmitter {
         if (batch.isEmpty()) return;
         ensureSchema();
         openTableVersion();
-        if (this.batch != null) for (ObjectNode record : batch) toBatch(record);
-        else for (ObjectNode record : batch) out.writeRecord(stream, record, TimeExtracted.now(), tableVersion);
+        for (ObjectNode record : batch) out.record(stream, record, tableVersion);
         records += batch.size();
         progress.produced(batch.size());
     }
@@ -166,7 +155,7 @@ public final class RecordEmitter {
      */
     private void openTableVersion() {
         if (versionOpened || tableVersion.isEmpty()) return;
-        out.writeActivateVersion(stream, tableVersion.getAsLong());
+        out.activateVersion(stream, tableVersion.getAsLong());
         versionOpened = true;
     }
 
@@ -185,7 +174,10 @@ public final class RecordEmitter {
         // Spooled lines were rendered without a version field: a full-table stream must emit its records here.
         if (tableVersion.isPresent()) throw new IllegalStateException(stream + ": spooled records carry no table version");
         ensureSchema();
-        out.appendFile(spool);
+        if (!(out instanceof RecordLines lines)) {
+            throw new IllegalStateException(stream + ": records go to BATCH files, not RECORD lines");
+        }
+        lines.appendLines(spool);
         records += recordCount;
     }
 
@@ -197,71 +189,24 @@ public final class RecordEmitter {
     public void announceBatch(List<Path> files, long recordCount) {
         if (files.isEmpty()) return;
         ensureSchema();
-        List<String> manifest = new java.util.ArrayList<>(files.size());
-        for (Path f : files) manifest.add(BatchFile.publish(f));
-        out.writeBatch(stream, "jsonl", batch.compression(), manifest);
+        if (!(out instanceof BatchFiles batch)) {
+            throw new IllegalStateException(stream + ": records go to RECORD lines, not BATCH files");
+        }
+        batch.announce(stream, files);
         records += recordCount;
     }
 
-    /** One record as one line of the current BATCH file; a full file is finished and announced. */
-    private void toBatch(ObjectNode record) {
-        try {
-            if (batchFile == null) {
-                batchFile = BatchFile.open(batch, stream);
-                batchOut = new BufferedOutputStream(batchFile.out(), 1 << 16);
-                batchGen = LINES.createGenerator(batchOut, JsonEncoding.UTF8);
-                batchGen.setRootValueSeparator(null);
-                batchGen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            }
-            batchGen.writeTree(record);
-            batchGen.writeRaw('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write BATCH file (batch_config.storage.root): " + e.getMessage(), e);
-        }
-        if (++inBatchFile == batch.batchSize()) finishBatchFile();
-    }
-
     /**
-     * Completes the current BATCH file (fsynced) and writes its BATCH message: before every STATE, so that a STATE
-     * never covers records a target has not been told about (docs/batch.md "BATCH messages").
-     */
-    private void finishBatchFile() {
-        if (batchFile == null) return;
-        BatchFile f = batchFile;
-        batchFile = null;
-        inBatchFile = 0;
-        String url;
-        try {
-            batchGen.close();
-            batchOut.flush();
-        } catch (IOException e) {
-            f.delete();
-            throw new UncheckedIOException("cannot write BATCH file (batch_config.storage.root): " + e.getMessage(), e);
-        }
-        url = BatchFile.publish(f.finish());
-        ensureSchema();
-        out.writeBatch(stream, "jsonl", batch.compression(), List.of(url));
-    }
-
-    /**
-     * The end of the stream's sync: a BATCH message for the records not yet announced, or, after a failure, the
-     * unfinished file deleted (no STATE covers its records: the next run reads them again).
+     * The end of the stream's sync: the records not yet announced are announced, or, after a failure, dropped (no
+     * STATE covers them: the next run reads them again).
      */
     public void endStream(boolean succeeded) {
-        if (batchFile == null) return;
-        if (succeeded) {
-            finishBatchFile();
-        } else {
-            batchFile.delete();
-            batchFile = null;
-            inBatchFile = 0;
-        }
+        out.endStream(stream, succeeded);
     }
 
     /** Writes STATE and flushes, after the records it covers. */
     public void checkpoint(State state) {
-        finishBatchFile();
-        out.writeState(state.toJson());
+        out.state(state.toJson());
         out.flush();
     }
 

@@ -8,6 +8,7 @@ import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.PaymentRequiredException;
+import io.tapmixpanel.output.Output;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.ReplicationMethod;
@@ -64,7 +65,8 @@ final class SyncRunner {
     }
 
     /** {@code catalogFromFile} and {@code state} as {@link SyncInputs} read and checked them. */
-    void run(Optional<Catalog> catalogFromFile, State state, SingerWriter out) {
+    void run(Optional<Catalog> catalogFromFile, State state, SingerWriter writer) {
+        Output out = Output.of(writer, config.batch());
         Catalog catalog = catalogFromFile.orElse(null);
         if (catalog == null) {
             Log.info("no --catalog: discovering, then syncing every stream selected by default");
@@ -89,7 +91,7 @@ final class SyncRunner {
                 if (!syncStream(entry, state, out, pool, progress)) failed.add(entry.tapStreamId());
             }
             state.setCurrentlySyncing(Optional.empty());
-            out.writeState(state.toJson());
+            out.state(state.toJson());
             out.flush();
         } finally {
             pool.shutdownNow();
@@ -118,7 +120,7 @@ final class SyncRunner {
     }
 
     /** Syncs one stream; false when it failed (and the run goes on without it). */
-    private boolean syncStream(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress) {
+    private boolean syncStream(CatalogEntry entry, State state, Output out, ExecutorService pool, Progress progress) {
         String name = entry.tapStreamId();
         StreamId id = StreamId.of(name).orElseThrow();
         StreamSync stream = StreamSync.of(id);
@@ -137,7 +139,7 @@ final class SyncRunner {
                 return true;
             }
             emitter.ensureSchema();
-            out.writeState(state.toJson());
+            out.state(state.toJson());
             stream.sync(ctx);
             emitter.completeTableVersion(); // only after a whole read: on any failure above, no closing message
         } catch (PaymentRequiredException e) {
@@ -172,13 +174,13 @@ final class SyncRunner {
         return outcome != StreamOutcome.FAILED;
     }
 
-    private StreamContext context(CatalogEntry entry, State state, SingerWriter out, ExecutorService pool, Progress progress) {
+    private StreamContext context(CatalogEntry entry, State state, Output out, ExecutorService pool, Progress progress) {
         String name = entry.tapStreamId();
         StreamId id = StreamId.of(name).orElseThrow();
         StreamSync stream = StreamSync.of(id);
         boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
-                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced, config.batch());
+                stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
         // A property of how every FULL_TABLE stream is synced (docs/activate-version.md "ACTIVATE_VERSION"), never of one stream; not
         // with batch_config, whose files' records carry no version (docs/batch.md "BATCH messages").
         if (!incremental && config.output().activateVersion() && config.batch().isEmpty()) emitter.tableVersion(tableVersion);
@@ -191,7 +193,7 @@ final class SyncRunner {
      * count against its hourly budget and, past the budget, the least time the budget allows them in. A stream whose
      * plan cannot be made (its list endpoint fails) is named and left out of the count; its sync reports the failure.
      */
-    private void logPlan(List<CatalogEntry> selected, State state, SingerWriter out, ExecutorService pool, Progress progress) {
+    private void logPlan(List<CatalogEntry> selected, State state, Output out, ExecutorService pool, Progress progress) {
         if (selected.isEmpty()) return;
         CallPlan total = CallPlan.NONE;
         List<String> exportDetail = new ArrayList<>();

@@ -118,7 +118,8 @@ class ExportByteTransformDifferentialTest {
 
     private Out renderNew(byte[] in, ObjectNode schema, Set<String> deselected, Optional<ZoneId> legacy) throws IOException {
         SchemaGuard guard = new SchemaGuard(schema);
-        ExportRenderer r = new ExportRenderer(guard, deselected, legacy, dir, n -> {});
+        ExportRenderer r = new ExportRenderer(ExportRenderer.Options.of(guard, Spools.recordLines(), dir)
+                .withDeselected(deselected).withLegacyZone(legacy));
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(in));
         ExportEvent e;

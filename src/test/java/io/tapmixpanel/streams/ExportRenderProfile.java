@@ -48,7 +48,7 @@ public final class ExportRenderProfile {
                 while (scanner.next() != null) events++;
             }
             long t2 = mx.getCurrentThreadCpuTime();
-            ExportRenderer renderer = new ExportRenderer(new SchemaGuard(schema), Set.of(), Optional.empty(), dir, n -> {});
+            ExportRenderer renderer = new ExportRenderer(ExportRenderer.Options.of(new SchemaGuard(schema), Spools.recordLines(), dir));
             renderer.beginAttempt(1);
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024)) {
                 ExportScanner scanner = new ExportScanner(in);

@@ -2,14 +2,18 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.config.BatchOptions;
 import io.tapmixpanel.mixpanel.ExportEvent;
 import io.tapmixpanel.mixpanel.ExportScanner;
 import io.tapmixpanel.mixpanel.ExportSyntaxException;
+import io.tapmixpanel.output.BatchFiles;
 import io.tapmixpanel.singer.SchemaGuard;
+import io.tapmixpanel.singer.SingerWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +41,8 @@ class ExportRendererTest {
 
     private List<String> render(String body, String schema, Optional<ZoneId> legacyZone) throws IOException {
         SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
-        ExportRenderer r = new ExportRenderer(guard, Set.of("gone"), legacyZone, dir, n -> {});
+        ExportRenderer r = new ExportRenderer(ExportRenderer.Options.of(guard, Spools.recordLines(), dir)
+                .withDeselected(Set.of("gone")).withLegacyZone(legacyZone));
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
@@ -54,7 +59,7 @@ class ExportRendererTest {
 
     private List<String> renderRaw(String body, String schema) throws IOException {
         SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(schema));
-        ExportRenderer r = new ExportRenderer(guard, Set.of(), Optional.empty(), dir, n -> {}, false, null, true, Optional.empty());
+        ExportRenderer r = new ExportRenderer(ExportRenderer.Options.of(guard, Spools.recordLines(), dir).withRawProperties(true));
         r.beginAttempt(1);
         ExportScanner s = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         ExportEvent e;
@@ -82,6 +87,28 @@ class ExportRendererTest {
         String closed = "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"event\":{\"type\":[\"null\",\"string\"]}}}";
         assertEquals(List.of("{\"event\":\"e\",\"properties\":{\"k\":1,\"time\":1700000000},\"time\":\"2023-11-14T22:13:20Z\"}"),
                 renderRaw("{\"event\":\"e\",\"properties\":{\"k\":1,\"time\":1700000000}}\n", closed));
+    }
+
+    @Test
+    void forBatchFilesAWindowIsBareRecordsInFilesOfBatchSizeRecordsAnnouncedOnlyLater() throws IOException {
+        SchemaGuard guard = new SchemaGuard((ObjectNode) MAPPER.readTree(OPEN));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        SingerWriter writer = new SingerWriter(stdout);
+        BatchFiles batch = new BatchFiles(writer,
+                new BatchOptions(dir, "", false, 2));
+        ExportRenderer r = new ExportRenderer(ExportRenderer.Options.of(guard, batch, dir));
+        r.beginAttempt(1);
+        ExportScanner s = new ExportScanner(new ByteArrayInputStream(("{\"event\":\"a\",\"properties\":{}}\n"
+                + "{\"event\":\"b\",\"properties\":{}}\n{\"event\":\"c\",\"properties\":{}}\n").getBytes(StandardCharsets.UTF_8)));
+        for (ExportEvent e; (e = s.next()) != null; ) r.onEvent(e);
+        ExportRenderer.Rendered rendered = r.finish();
+        assertEquals(null, rendered.spool(), "no spool: the files are written in place");
+        assertEquals(3, rendered.records());
+        assertEquals(2, rendered.batchFiles().size());
+        assertEquals("{\"event\":\"a\"}\n{\"event\":\"b\"}\n", Files.readString(rendered.batchFiles().get(0)));
+        assertEquals("{\"event\":\"c\"}\n", Files.readString(rendered.batchFiles().get(1)));
+        writer.flush();
+        assertEquals("", stdout.toString(StandardCharsets.UTF_8), "announcing is the output's, in window order");
     }
 
     private static final String OPEN = "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":true}";

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,7 +94,7 @@ class StreamingGuardTest {
     }
 
     private ExportRenderer.Rendered render(RecordEmitter emitter, String body) throws IOException {
-        ExportRenderer renderer = new ExportRenderer(emitter.guard(), emitter.deselected(), Optional.empty(), dir, emitter::produced);
+        ExportRenderer renderer = new ExportRenderer(ExportRenderer.Options.of(emitter, dir));
         renderer.beginAttempt(1);
         ExportScanner scanner = new ExportScanner(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         for (ExportEvent e; (e = scanner.next()) != null; ) renderer.onEvent(e);

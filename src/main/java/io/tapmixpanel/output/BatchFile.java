@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.output;
 
 import io.tapmixpanel.config.BatchOptions;
 
