@@ -1,5 +1,7 @@
 package io.tapmixpanel.mixpanel;
 
+import io.tapmixpanel.mixpanel.export.ExportCutShortException;
+
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package io.tapmixpanel.mixpanel;
 
+import io.tapmixpanel.mixpanel.http.ApiFamily;
+import io.tapmixpanel.mixpanel.http.ApiRequest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

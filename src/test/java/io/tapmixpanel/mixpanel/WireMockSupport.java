@@ -1,5 +1,8 @@
 package io.tapmixpanel.mixpanel;
 
+import io.tapmixpanel.mixpanel.export.ExportConsumer;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+
 import io.tapmixpanel.testing.WireMockTestBase;
 
 import com.fasterxml.jackson.databind.JsonNode;

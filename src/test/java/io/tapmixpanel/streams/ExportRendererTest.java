@@ -2,9 +2,9 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.mixpanel.ExportEvent;
-import io.tapmixpanel.mixpanel.ExportScanner;
-import io.tapmixpanel.mixpanel.ExportSyntaxException;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportScanner;
+import io.tapmixpanel.mixpanel.export.ExportSyntaxException;
 import io.tapmixpanel.singer.SchemaGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
