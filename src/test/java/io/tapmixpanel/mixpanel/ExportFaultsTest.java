@@ -1,9 +1,5 @@
 package io.tapmixpanel.mixpanel;
 
-import io.tapmixpanel.mixpanel.export.ExportConsumer;
-import io.tapmixpanel.mixpanel.export.ExportEvent;
-import io.tapmixpanel.mixpanel.export.ExportFormatException;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -17,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import io.tapmixpanel.mixpanel.export.ExportConsumer;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportFormatException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

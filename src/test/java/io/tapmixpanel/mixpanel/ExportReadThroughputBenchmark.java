@@ -5,7 +5,6 @@ import io.tapmixpanel.mixpanel.export.ExportConsumer;
 import io.tapmixpanel.mixpanel.export.ExportEvent;
 import io.tapmixpanel.mixpanel.export.ExportReader;
 import io.tapmixpanel.mixpanel.export.ExportScanner;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

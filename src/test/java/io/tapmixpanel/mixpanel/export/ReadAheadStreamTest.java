@@ -1,12 +1,11 @@
 package io.tapmixpanel.mixpanel.export;
 
-import io.tapmixpanel.mixpanel.http.LazyGzipStream;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tapmixpanel.mixpanel.http.LazyGzipStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,27 +1,29 @@
 package io.tapmixpanel.mixpanel.http;
 
-import io.tapmixpanel.mixpanel.CallBudgets;
-import io.tapmixpanel.mixpanel.HttpListener;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.CallBudgets;
+import io.tapmixpanel.mixpanel.HttpListener;
+import io.tapmixpanel.mixpanel.MixpanelApiException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import io.tapmixpanel.log.Log;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.OptionalInt;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -317,5 +319,14 @@ class RequestLimiterTest {
                 + "6/5 queries running concurrently and 12/60 queries running in the last hour."));
         assertEquals(Optional.of(OptionalInt.empty()), CallBudget.hourlyRefusal("hourly rate limit exceeded"));
         assertEquals(Optional.empty(), CallBudget.hourlyRefusal("slow down"));
+    }
+
+    @Test
+    void asALinkItHoldsThePermitsForTheExchangeAndReleasesThemWhateverHappens() {
+        RequestLimiter one = new RequestLimiter(1);
+        MixpanelApiException fatal = new MixpanelApiException("HTTP 400", 400, "", "GET /x");
+        assertThrows(MixpanelApiException.class, () -> new ScriptedAttempts(fatal).run(ApiFamily.QUERY, one));
+        assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertEquals("ok", new ScriptedAttempts(ScriptedAttempts.ok()).run(ApiFamily.QUERY, one)));
     }
 }
