@@ -85,7 +85,7 @@ class ArchitectureTest {
 
     private static com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass>
             clientClassesBut(java.util.Set<String> allowed) {
-        return com.tngtech.archunit.base.DescribedPredicate.describe("a class of the client but " + allowed, c ->
+        return com.tngtech.archunit.base.DescribedPredicate.describe("are in mixpanel itself and not among " + allowed, c ->
                 c.getPackageName().equals("io.tapmixpanel.mixpanel")
                         && !allowed.contains(c.getName().substring(c.getPackageName().length() + 1).split("\\$")[0]));
     }
