@@ -19,7 +19,7 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
  * The last link: one HTTP exchange. Sends the request with the credentials header, hands a 2xx body (gzip
  * decoded) to the call's {@link BodyHandler}, reads an error body (bounded) for Mixpanel's text, and reports the
  * response to the {@link HttpListener}. A connection failure is a {@link RetryableFailure} when retrying can help
- * ({@link HttpFailures#isTransient}), else final; so is a body that is not the gzip it claims. Any exchange that
+ * ({@link HttpFailures#isTransient}), else final, as is a body that is not the gzip it claims. Any exchange that
  * does not end normally aborts its connection, so a 300 MB body is never drained just to be dropped.
  */
 final class SingleAttempt implements Link {
