@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * files) sits between the streams that shape records and the Singer library that writes messages, and knows
  * nothing of Mixpanel. {@code singer} is a Singer library that knows nothing of
  * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
- * knows nothing of Singer. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
- * an independent implementation of Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
+ * knows nothing of Singer; inside it, the transport ({@code mixpanel.http}) and export reading
+ * ({@code mixpanel.export}) know nothing of the endpoints, and the transport nothing of export. The sandbox
+ * ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is an independent implementation of
+ * Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
  */
 class ArchitectureTest {
     private static JavaClasses main;
@@ -78,6 +80,32 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.tapmixpanel.mixpanel..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.singer..", "io.tapmixpanel.output..", "io.tapmixpanel.config..",
                         "io.tapmixpanel.streams..", "io.tapmixpanel.sync..", "io.tapmixpanel.discovery..", "io.tapmixpanel.cli..")
+                .check(main);
+    }
+
+    /** The client's public values, the only classes of {@code mixpanel} itself that its sub-packages may use. */
+    private static final java.util.Set<String> CLIENT_VALUES = java.util.Set.of("ClientSettings", "Credentials",
+            "Region", "RetryPolicy", "CallBudgets", "HttpListener", "MixpanelApiException", "PaymentRequiredException");
+
+    private static com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass>
+            clientClassesBut(java.util.Set<String> allowed) {
+        return com.tngtech.archunit.base.DescribedPredicate.describe("are in mixpanel itself and not among " + allowed, c ->
+                c.getPackageName().equals("io.tapmixpanel.mixpanel")
+                        && !allowed.contains(c.getName().substring(c.getPackageName().length() + 1).split("\\$")[0]));
+    }
+
+    @Test
+    void theTransportKnowsNothingOfExportReadingNorOfTheEndpoints() {
+        noClasses().that().resideInAPackage("io.tapmixpanel.mixpanel.http..")
+                .should().dependOnClassesThat().resideInAPackage("io.tapmixpanel.mixpanel.export..")
+                .orShould().dependOnClassesThat(clientClassesBut(CLIENT_VALUES))
+                .check(main);
+    }
+
+    @Test
+    void exportReadingKnowsNothingOfTheEndpoints() {
+        noClasses().that().resideInAPackage("io.tapmixpanel.mixpanel.export..")
+                .should().dependOnClassesThat(clientClassesBut(java.util.Set.of("MixpanelApiException")))
                 .check(main);
     }
 

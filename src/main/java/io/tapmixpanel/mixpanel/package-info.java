@@ -1,7 +1,19 @@
 /**
  * Mixpanel's HTTP APIs for the tap, knowing nothing of Singer or of config files: {@link
  * io.tapmixpanel.mixpanel.MixpanelClient} built from a {@link io.tapmixpanel.mixpanel.ClientSettings} value. The
- * client is the list of endpoints; the package-private {@code HttpTransport} carries every request (what follows).
+ * client is a small facade over endpoint families (export, engage, query API, project info, governance), which
+ * say what to ask and what the answers mean; two sub-packages do the rest:
+ *
+ * <ul>
+ *   <li>{@code mixpanel.http}: how a request travels, as a chain of links with one job each (retry with backoff,
+ *       the hourly-budget wait, the limiter, the status classifier, one attempt). It uses the client's public
+ *       values (settings, credentials, errors, the listener) and nothing of the endpoints or of export.</li>
+ *   <li>{@code mixpanel.export}: reading a raw-export body, with the byte-level
+ *       {@link io.tapmixpanel.mixpanel.export.ExportScanner} over the (gzip) stream, inflated ahead on a thread of
+ *       its own; the consumer gets each event, validated whole, as an {@link
+ *       io.tapmixpanel.mixpanel.export.ExportEvent} (a view on the body's bytes, no tree). A body that does not end
+ *       on a whole record is discarded and fetched again.</li>
+ * </ul>
  *
  * <ul>
  *   <li>Hosts: {@link io.tapmixpanel.mixpanel.Region} picks {@code data(-eu|-in).mixpanel.com} for export and
@@ -16,10 +28,6 @@
  *       {@link io.tapmixpanel.mixpanel.HttpListener}. Unknown hosts and TLS handshake failures are not retried.</li>
  *   <li>Limits: a per-family semaphore (export 100, query 5, app 5, lexicon 5) inside the tap's own maximum,
  *       plus start-rate gates (export 3/s, lexicon 5/min); no sleep below the limits.</li>
- *   <li>Export: the byte-level {@link io.tapmixpanel.mixpanel.ExportScanner} over the (gzip) stream, which is
- *       inflated ahead on a thread of its own; the consumer gets each event, validated whole, as an {@link
- *       io.tapmixpanel.mixpanel.ExportEvent} (a view on the body's bytes, no tree). A body that does not end on
- *       a whole record is discarded and fetched again.</li>
  * </ul>
  */
 package io.tapmixpanel.mixpanel;

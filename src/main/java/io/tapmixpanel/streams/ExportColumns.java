@@ -2,7 +2,7 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tapmixpanel.mixpanel.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.tapmixpanel.mixpanel.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.streams.ExportColumns.Column;
 

@@ -2,9 +2,9 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.mixpanel.ExportConsumer;
-import io.tapmixpanel.mixpanel.ExportEvent;
-import io.tapmixpanel.mixpanel.ExportSyntaxException;
+import io.tapmixpanel.mixpanel.export.ExportConsumer;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportSyntaxException;
 import io.tapmixpanel.output.BatchFiles;
 import io.tapmixpanel.output.Output;
 import io.tapmixpanel.singer.SchemaGuard;

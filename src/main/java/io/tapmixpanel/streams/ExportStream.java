@@ -1,7 +1,7 @@
 package io.tapmixpanel.streams;
 
 import io.tapmixpanel.log.Log;
-import io.tapmixpanel.mixpanel.ExportCutShortException;
+import io.tapmixpanel.mixpanel.export.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
 
 import java.nio.file.Path;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapmixpanel.mixpanel.export.ExportBodies;
+import io.tapmixpanel.mixpanel.export.ExportConsumer;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,5 +1,10 @@
 package io.tapmixpanel.mixpanel;
 
+import io.tapmixpanel.mixpanel.export.ExportBodies;
+import io.tapmixpanel.mixpanel.export.ExportConsumer;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportReader;
+import io.tapmixpanel.mixpanel.export.ExportScanner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

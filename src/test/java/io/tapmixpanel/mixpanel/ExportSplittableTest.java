@@ -1,10 +1,5 @@
 package io.tapmixpanel.mixpanel;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -13,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.tapmixpanel.mixpanel.export.ExportCutShortException;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
 
 /** docs/streams.md "Streams": a splittable window cut short three times is given back to be split, not retried to the end. */
 class ExportSplittableTest extends WireMockSupport {

@@ -1,5 +1,6 @@
 package io.tapmixpanel.mixpanel;
 
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -269,17 +270,6 @@ class MixpanelClientFaultsTest extends WireMockSupport {
     }
 
     @Test
-    void theClientsOwnRefusalsAndTlsToAPlainPortAreNotTransient() {
-        assertFalse(HttpFailures.isTransient(new org.apache.hc.client5.http.ClientProtocolException("bad URI")));
-        assertFalse(HttpFailures.isTransient(new org.apache.hc.client5.http.UnsupportedSchemeException("ftp")));
-        assertFalse(HttpFailures.isTransient(new java.net.MalformedURLException("x")));
-        assertFalse(HttpFailures.isTransient(new javax.net.ssl.SSLException(
-                "Unsupported or unrecognized SSL message")));
-        assertTrue(HttpFailures.isTransient(new java.net.SocketException("Connection reset")));
-        assertTrue(HttpFailures.isTransient(new java.io.EOFException("cut")));
-    }
-
-    @Test
     void aPlainBodyLabelledGzipFailsAtOnceSayingSoNotAsAConnectionFailure() {
         wm.stubFor(get(urlPathEqualTo(FUNNELS)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Encoding", "gzip").withBody(OK_FUNNELS)));
@@ -310,22 +300,6 @@ class MixpanelClientFaultsTest extends WireMockSupport {
             assertTrue(e.getMessage().contains("not valid gzip") && e.getMessage().contains("export_gzip: false"),
                     e.getMessage());
         }
-    }
-
-    @Test
-    void aRetryAfterThatIsNoWaitFallsBackToTheBackoffAndZeroIsHonoured() {
-        for (String v : new String[] {"NaN", "-5", "-0.5", "Infinity", "soon", "Mon, 01 Jan 2001 00:00:00 GMT", ""}) {
-            var r = new org.apache.hc.core5.http.message.BasicClassicHttpResponse(429);
-            r.addHeader("Retry-After", v);
-            assertEquals(Optional.empty(), HttpTransport.retryAfter(r), "Retry-After: " + v);
-        }
-        var zero = new org.apache.hc.core5.http.message.BasicClassicHttpResponse(429);
-        zero.addHeader("Retry-After", "0");
-        assertEquals(Optional.of(Duration.ZERO), HttpTransport.retryAfter(zero));
-        var two = new org.apache.hc.core5.http.message.BasicClassicHttpResponse(429);
-        two.addHeader("Retry-After", "2");
-        Duration d = HttpTransport.retryAfter(two).orElseThrow();
-        assertTrue(d.compareTo(Duration.ofSeconds(2)) >= 0 && d.compareTo(Duration.ofMillis(2200)) <= 0, d.toString());
     }
 
     @Test

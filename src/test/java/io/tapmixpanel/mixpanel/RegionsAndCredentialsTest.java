@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapmixpanel.mixpanel.http.ApiFamily;
+import io.tapmixpanel.mixpanel.http.ApiRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;

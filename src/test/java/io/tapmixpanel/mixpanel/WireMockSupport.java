@@ -1,8 +1,9 @@
 package io.tapmixpanel.mixpanel;
 
-import io.tapmixpanel.testing.WireMockTestBase;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tapmixpanel.mixpanel.export.ExportConsumer;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.testing.WireMockTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

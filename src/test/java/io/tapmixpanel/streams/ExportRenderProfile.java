@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.mixpanel.ExportEvent;
-import io.tapmixpanel.mixpanel.ExportScanner;
+import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.mixpanel.export.ExportScanner;
 import io.tapmixpanel.singer.SchemaGuard;
 
 import java.io.ByteArrayInputStream;
