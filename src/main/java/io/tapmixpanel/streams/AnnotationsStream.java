@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.singer.ReplicationMethod;
+import java.util.Optional;
 import io.tapmixpanel.mixpanel.Annotation;
 
 import java.util.List;
@@ -8,7 +10,25 @@ import java.util.List;
  * annotations: full table from start_date to the last day, every field Mixpanel gives. Keyed by {@code id}:
  * several annotations can share a date (singer-io keyed them by date and lost all but one).
  */
-final class AnnotationsStream implements StreamSync {
+final class AnnotationsStream implements TapStream {
+
+    @Override
+    public String id() { return "annotations"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("id"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.FULL_TABLE); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of("annotations", () -> c.client().annotations(c.day(), c.day())); }
+
+    /** The legacy annotations endpoint is in no Mixpanel spec and may answer 404. */
+    @Override
+    public List<SkipRule> skipRules() {
+        return List.of(SkipRule.PAYMENT_REQUIRED, SkipRule.undocumented404("/api/2.0/annotations"));
+    }
     @Override
     public CallPlan plan(StreamContext ctx) {
         // With a project id annotations come from the app API, which has no hourly budget.

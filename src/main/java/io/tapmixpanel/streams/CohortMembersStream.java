@@ -1,5 +1,6 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.Cohort;
@@ -15,7 +16,36 @@ import java.util.OptionalLong;
  * members from engage with {@code filter_by_cohort}, paginated. Only {@code $distinct_id} is needed, so no
  * profile property is asked for.
  */
-final class CohortMembersStream implements StreamSync {
+final class CohortMembersStream implements TapStream {
+
+    @Override
+    public String id() { return "cohort_members"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("cohort_id", "distinct_id"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.FULL_TABLE); }
+
+    /**
+     * Decision: cohort_members reads its members through the engage API (engage with filter_by_cohort). A 402 on
+     * engage/properties means the plan has no engage API, so cohort_members could never sync: it is left out of the
+     * catalog with engage, with its own warning, rather than listed and then skipped (402) on every sync. (A catalog
+     * written before still works: sync skips a 402 stream.)
+     */
+    @Override
+    public Offer offer(Discovering d) {
+        return d.refusedForPlan().contains("engage") ? new Offer.LeftOut(ENGAGE_REFUSED) : Offer.OFFERED;
+    }
+
+    static final String ENGAGE_REFUSED =
+            "it reads members through the engage API, which answered 402 (your plan does not include it)";
+
+    /** What cohorts and engage need, each asked only once per run. */
+    @Override
+    public Probe probe(Probe.Context c) {
+        return Probe.of(CohortsStream.listProbe(c.client()), EngageStream.probeCall(c.client()));
+    }
     @Override
     public CallPlan plan(StreamContext ctx) {
         // the cohort list (shared with the cohorts stream: the client keeps it), then page 0 of each cohort

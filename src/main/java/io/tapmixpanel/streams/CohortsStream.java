@@ -1,11 +1,29 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.singer.ReplicationMethod;
+import java.util.Optional;
 import io.tapmixpanel.mixpanel.Cohort;
 
 import java.util.List;
 
 /** cohorts: full table of cohorts/list. */
-final class CohortsStream implements StreamSync {
+final class CohortsStream implements TapStream {
+
+    @Override
+    public String id() { return "cohorts"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("id"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.FULL_TABLE); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of(listProbe(c.client())); }
+
+    /** cohorts/list, shared with cohort_members. */
+    static Probe.Call listProbe(MixpanelClient client) { return new Probe.Call("cohorts/list", () -> client.cohorts()); }
     @Override
     public CallPlan plan(StreamContext ctx) {
         return CallPlan.queryWithLists(0, java.util.Set.of("cohorts/list"), "cohorts 1 list");

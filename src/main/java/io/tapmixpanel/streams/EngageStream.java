@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +30,32 @@ import java.util.regex.Pattern;
  * datetimes without a zone; they are UTC and are written as RFC 3339 with {@code Z}. Each page's records are admitted
  * to the schema together, so a page writes at most one new SCHEMA.
  */
-final class EngageStream implements StreamSync {
+final class EngageStream implements TapStream {
+
+    @Override
+    public String id() { return "engage"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("distinct_id"); }
+
+    @Override
+    public List<String> validReplicationKeys() { return List.of(LAST_SEEN); }
+
+    /** The catalog chooses: FULL_TABLE or INCREMENTAL. */
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.empty(); }
+
+    @Override
+    public ObjectNode schema(Discovering d) { return EngageSchema.of(d.client()); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of(probeCall(c.client())); }
+
+    /** One profile of page 0 ({@code page_size=1}): shared by the streams that read through engage. */
+    static Probe.Call probeCall(MixpanelClient client) {
+        return new Probe.Call("engage", () -> client.engage(new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0,
+                OptionalInt.of(1), OptionalLong.empty())));
+    }
     static final String LAST_SEEN = "mp_reserved_last_seen";
     private static final Pattern ZONELESS = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
     private static final DateTimeFormatter WHERE_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);

@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
@@ -21,7 +23,29 @@ import java.util.Optional;
  * stdout. A window of several days cut short three times in a row is fetched as two halves instead (recursively,
  * down to single days); the halves are parts of their window's task, so they keep its place in the order.
  */
-final class ExportStream implements StreamSync {
+final class ExportStream implements TapStream {
+
+    @Override
+    public String id() { return "export"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of(); }
+
+    @Override
+    public List<String> validReplicationKeys() { return List.of("time"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.INCREMENTAL); }
+
+    @Override
+    public ObjectNode schema(Discovering d) { return ExportSchema.of(d.client(), d.rawProperties()); }
+
+    /** One event of one day ({@code limit=1}). */
+    @Override
+    public Probe probe(Probe.Context c) {
+        return Probe.of("export", () -> c.client().exportSample(new ExportQuery(c.day(), c.day(),
+                c.config().export().events(), c.config().export().where(), c.config().export().gzip())));
+    }
     /** A fetched (sub-)window, and its rendered spool. */
     private record Piece(DateWindow window, ExportRenderer.Rendered rendered) {}
 

@@ -1,5 +1,6 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.Funnel;
@@ -14,7 +15,22 @@ import java.util.Optional;
  * partition with context {@code {"funnel_id": N}}). A singer-io state's single plain bookmark applies to
  * every funnel that has no partition yet.
  */
-final class FunnelsStream implements StreamSync {
+final class FunnelsStream implements TapStream {
+
+    @Override
+    public String id() { return "funnels"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("funnel_id", "date"); }
+
+    @Override
+    public List<String> validReplicationKeys() { return List.of("date"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.INCREMENTAL); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of("funnels/list", () -> c.client().funnels()); }
     @Override
     public CallPlan plan(StreamContext ctx) {
         List<Funnel> funnels = ctx.client().funnels();

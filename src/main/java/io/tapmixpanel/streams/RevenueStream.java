@@ -1,5 +1,7 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.singer.ReplicationMethod;
+import java.util.Optional;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.RevenueDay;
@@ -7,7 +9,28 @@ import io.tapmixpanel.mixpanel.RevenueDay;
 import java.util.List;
 
 /** revenue: one record per day from engage/revenue, incremental on {@code date}, one bookmark per window. */
-final class RevenueStream implements StreamSync {
+final class RevenueStream implements TapStream {
+
+    @Override
+    public String id() { return "revenue"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("date"); }
+
+    @Override
+    public List<String> validReplicationKeys() { return List.of("date"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.INCREMENTAL); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of("revenue", () -> c.client().revenue(c.day(), c.day())); }
+
+    /** engage/revenue is in no Mixpanel spec and may answer 404; on EU servers it answers 400 Timeout Error. */
+    @Override
+    public List<SkipRule> skipRules() {
+        return List.of(SkipRule.PAYMENT_REQUIRED, SkipRule.undocumented404("/api/2.0/engage/revenue"), SkipRule.TIMEOUT_ERROR);
+    }
     @Override
     public CallPlan plan(StreamContext ctx) {
         int n = Days.windows(ctx, ctx.state().bookmark(ctx.stream())).size();

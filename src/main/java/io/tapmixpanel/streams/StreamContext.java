@@ -38,9 +38,9 @@ public record StreamContext(TapConfig config, ZoneId zone, Clock clock, Mixpanel
     /** The zone of export's days (README "Streams"): UTC, or the project's when its times are local. */
     public ZoneId exportZone() { return Days.exportZone(config.export().timeInProjectTimezone(), zone); }
 
-    /** Whether the stream replicates INCREMENTAL (see {@link StreamId#replicationMethod}). */
+    /** Whether the stream replicates INCREMENTAL (see {@link TapStream#replicationMethod}). */
     public boolean incremental() {
-        return StreamId.of(stream()).orElseThrow().replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
+        return StreamRegistry.of(stream()).replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
     }
 
     /** Writes the current state (after the records it covers). */
