@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code streams}, {@code config}, then {@code mixpanel} and {@code singer} side by side, and {@code log} under
  * everything. A package may use only the layers below it. {@code singer} is a Singer library that knows nothing of
  * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
- * knows nothing of Singer. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
+ * knows nothing of Singer. Streams are made in one place, {@code streams.StreamRegistry}. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
  * an independent implementation of Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
  */
 class ArchitectureTest {
@@ -74,6 +74,20 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.tapmixpanel.mixpanel..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.singer..", "io.tapmixpanel.config..",
                         "io.tapmixpanel.streams..", "io.tapmixpanel.sync..", "io.tapmixpanel.discovery..", "io.tapmixpanel.cli..")
+                .check(main);
+    }
+
+    /**
+     * Each stream is defined once (README "Streams"): only the registry makes stream objects, so no other code can
+     * hold a second list of streams or pick a stream by a default branch.
+     */
+    @Test
+    void onlyTheRegistryMakesStreams() {
+        noClasses().that().doNotHaveFullyQualifiedName("io.tapmixpanel.streams.StreamRegistry")
+                .should().callConstructorWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "a constructor of a TapStream (other than the stream's own copies)",
+                        call -> call.getTargetOwner().isAssignableTo("io.tapmixpanel.streams.TapStream")
+                                && !call.getOriginOwner().equals(call.getTargetOwner())))
                 .check(main);
     }
 

@@ -37,10 +37,9 @@ final class AnnotationsStream implements TapStream {
 
     @Override
     public void sync(StreamContext ctx) {
-        for (Annotation a : ctx.client().annotations(ctx.startDay(), ctx.endDay())) {
-            ctx.emitter().emit(a.raw().deepCopy());
-        }
-        ctx.checkpoint();
+        List<Annotation> annotations = ctx.client().annotations(ctx.startDay(), ctx.endDay());
+        for (Annotation a : annotations) ctx.emitter().emit(a.raw().deepCopy());
+        ctx.committer().commit(Checkpoint.of(annotations.size()));
     }
 
     @Override

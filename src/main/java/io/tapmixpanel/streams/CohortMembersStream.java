@@ -57,6 +57,7 @@ final class CohortMembersStream implements TapStream {
     @Override
     public void sync(StreamContext ctx) {
         List<Cohort> cohorts = ctx.client().cohorts();
+        long records = 0;
         int i = 0;
         for (Cohort c : cohorts) {
             i++;
@@ -65,18 +66,20 @@ final class CohortMembersStream implements TapStream {
             int n = i;
             EngageQuery q = new EngageQuery(Optional.empty(), List.of("$distinct_id"), Optional.empty(), 0,
                     OptionalInt.empty(), OptionalLong.of(id));
-            EngagePages.forEach("cohort " + id, ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(),
-                    p -> ctx.position().accept("cohort " + n + "/" + cohorts.size() + ", " + p),
-                    page -> {
+            records += EngagePages.read("cohort " + id, ctx.client()::engage, q, ctx.pool(),
+                    ctx.config().http().maxConcurrentRequests(),
+                    p -> ctx.position().accept("cohort " + n + "/" + cohorts.size() + ", " + p), 0L,
+                    (written, page) -> {
                         for (ObjectNode profile : page) {
                             ObjectNode r = JsonNodeFactory.instance.objectNode();
                             r.put("cohort_id", id);
                             r.set("distinct_id", UnicodeText.clean(profile.get("$distinct_id")));
                             ctx.emitter().emit(r);
                         }
+                        return written + page.size();
                     });
         }
-        ctx.checkpoint();
+        ctx.committer().commit(Checkpoint.of(records));
     }
 
     @Override

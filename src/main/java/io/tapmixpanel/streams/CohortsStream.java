@@ -31,8 +31,9 @@ final class CohortsStream implements TapStream {
 
     @Override
     public void sync(StreamContext ctx) {
-        for (Cohort c : ctx.client().cohorts()) ctx.emitter().emit(c.raw().deepCopy());
-        ctx.checkpoint();
+        List<Cohort> cohorts = ctx.client().cohorts();
+        for (Cohort c : cohorts) ctx.emitter().emit(c.raw().deepCopy());
+        ctx.committer().commit(Checkpoint.of(cohorts.size()));
     }
 
     @Override

@@ -76,23 +76,32 @@ final class EngageStream implements TapStream {
         }
         Optional<String> where = since.map(t -> "properties[\"$last_seen\"] >= \"" + WHERE_FORMAT.format(t) + "\"");
         EngageQuery q = new EngageQuery(where, List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
-        Instant[] maxSeen = {since.orElse(null)};
-        EngagePages.forEach(ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(), ctx.position(), page -> {
-            List<ObjectNode> records = new ArrayList<>(page.size());
-            for (ObjectNode profile : page) {
-                ObjectNode r = shape(profile);
-                if (incremental) { // only an incremental run keeps a bookmark: no parse per profile otherwise
-                    Optional<Instant> seen = dateTime(r.get(LAST_SEEN));
-                    if (seen.isPresent() && (maxSeen[0] == null || seen.get().isAfter(maxSeen[0]))) maxSeen[0] = seen.get();
-                }
-                records.add(r);
-            }
-            ctx.emitter().emitAll(records);
-        });
-        if (incremental && maxSeen[0] != null) {
-            ctx.state().setBookmark(ctx.stream(), LAST_SEEN, bookmark(maxSeen[0], runStart));
+        Seen seen = EngagePages.read("engage", ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(),
+                ctx.position(), new Seen(0, since), (sofar, page) -> {
+                    List<ObjectNode> records = new ArrayList<>(page.size());
+                    Seen after = sofar.plus(page.size());
+                    for (ObjectNode profile : page) {
+                        ObjectNode r = shape(profile);
+                        // only an incremental run keeps a bookmark: no parse per profile otherwise
+                        if (incremental) after = after.seen(dateTime(r.get(LAST_SEEN)));
+                        records.add(r);
+                    }
+                    ctx.emitter().emitAll(records);
+                    return after;
+                });
+        ctx.committer().commit(incremental && seen.latest().isPresent()
+                ? Checkpoint.bookmark(seen.records(), LAST_SEEN, bookmark(seen.latest().get(), runStart))
+                : Checkpoint.of(seen.records()));
+    }
+
+    /** What engage's pages read so far hand back: the profiles written, and the latest {@code $last_seen} among them (or the bookmark read from). */
+    record Seen(long records, Optional<Instant> latest) {
+        Seen plus(long more) { return new Seen(records + more, latest); }
+
+        Seen seen(Optional<Instant> lastSeen) {
+            if (lastSeen.isEmpty() || (latest.isPresent() && !lastSeen.get().isAfter(latest.get()))) return this;
+            return new Seen(records, lastSeen);
         }
-        ctx.checkpoint();
     }
 
     /**

@@ -48,15 +48,13 @@ final class FunnelsStream implements TapStream {
     @Override
     public void sync(StreamContext ctx) {
         List<Funnel> funnels = ctx.client().funnels();
-        int f = 0;
-        for (Funnel funnel : funnels) {
-            f++;
+        for (int f = 0; f < funnels.size(); f++) {
+            Funnel funnel = funnels.get(f);
+            String which = "funnel " + (f + 1) + "/" + funnels.size();
             Map<String, Object> context = Map.of("funnel_id", funnel.funnelId());
             List<DateWindow> windows = Days.windows(ctx, bookmark(ctx, funnel));
-            int i = 0;
-            for (DateWindow w : windows) {
-                ctx.position().accept("funnel " + f + "/" + funnels.size() + ", window " + (++i) + "/" + windows.size());
-                for (FunnelDay d : ctx.client().funnel(funnel.funnelId(), w.from(), w.to())) {
+            WindowLoop.inOrder(windows, w -> ctx.client().funnel(funnel.funnelId(), w.from(), w.to()), (w, days) -> {
+                for (FunnelDay d : days) {
                     ObjectNode r = JsonNodeFactory.instance.objectNode();
                     r.put("funnel_id", funnel.funnelId());
                     r.put("name", funnel.name());
@@ -66,9 +64,8 @@ final class FunnelsStream implements TapStream {
                     r.set("analysis", d.analysis());
                     ctx.emitter().emit(r);
                 }
-                ctx.state().setPartitionBookmark(ctx.stream(), context, "date", w.to().toString());
-                ctx.checkpoint();
-            }
+                return Checkpoint.partition(days.size(), context, "date", w.to().toString());
+            }, i -> which + ", window " + (i + 1) + "/" + windows.size(), ctx.position(), ctx.committer());
         }
     }
 

@@ -24,8 +24,8 @@ public final class GovernanceStream implements TapStream {
         /** Asks Mixpanel for the items once, as discovery and {@code --test} do; the answer is not written. */
         void probe(MixpanelClient client);
 
-        /** Hands every item over, in the order Mixpanel lists them. */
-        void read(MixpanelClient client, Consumer<ObjectNode> item);
+        /** Hands every item over, in the order Mixpanel lists them; returns how many. */
+        long read(MixpanelClient client, Consumer<ObjectNode> item);
 
         /** Items of these routes, read one after the other. */
         static Listing routes(GovernanceRoute... routes) {
@@ -36,8 +36,14 @@ public final class GovernanceStream implements TapStream {
                 }
 
                 @Override
-                public void read(MixpanelClient client, Consumer<ObjectNode> item) {
-                    for (GovernanceRoute r : routes) client.governance(r).forEach(item);
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    long n = 0;
+                    for (GovernanceRoute r : routes) {
+                        List<ObjectNode> items = client.governance(r);
+                        items.forEach(item);
+                        n += items.size();
+                    }
+                    return n;
                 }
             };
         }
@@ -53,13 +59,16 @@ public final class GovernanceStream implements TapStream {
                 public void probe(MixpanelClient client) { both.probe(client); }
 
                 @Override
-                public void read(MixpanelClient client, Consumer<ObjectNode> item) {
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    long n = 0;
                     for (GovernanceRoute r : List.of(GovernanceRoute.LEXICON_EVENT_PROPERTIES, GovernanceRoute.LEXICON_USER_PROPERTIES)) {
                         for (ObjectNode p : client.governance(r)) {
                             p.put("resource_type", r == GovernanceRoute.LEXICON_USER_PROPERTIES ? "User" : "Event");
                             item.accept(p);
+                            n++;
                         }
                     }
+                    return n;
                 }
             };
         }
@@ -74,8 +83,10 @@ public final class GovernanceStream implements TapStream {
                 public void probe(MixpanelClient client) { client.schemaRegistry(); }
 
                 @Override
-                public void read(MixpanelClient client, Consumer<ObjectNode> item) {
-                    for (ObjectNode s : client.schemaRegistry()) item.accept(s.deepCopy());
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    List<ObjectNode> registry = client.schemaRegistry();
+                    for (ObjectNode s : registry) item.accept(s.deepCopy());
+                    return registry.size();
                 }
             };
         }
@@ -176,8 +187,8 @@ public final class GovernanceStream implements TapStream {
 
     @Override
     public void sync(StreamContext ctx) {
-        listing.read(ctx.client(), item -> ctx.emitter().emit((ObjectNode) UnicodeText.clean(item)));
-        ctx.checkpoint();
+        long written = listing.read(ctx.client(), item -> ctx.emitter().emit((ObjectNode) UnicodeText.clean(item)));
+        ctx.committer().commit(Checkpoint.of(written));
     }
 
     @Override

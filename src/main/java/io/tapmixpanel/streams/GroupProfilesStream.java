@@ -58,14 +58,16 @@ final class GroupProfilesStream implements TapStream {
         if (ids.isEmpty()) {
             Log.warning("stream %s is selected but data_group_ids names no group key: nothing to read", ctx.stream());
         }
+        long total = 0;
         int i = 0;
         for (long id : ids) {
             int n = ++i;
             EngageQuery q = new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0, OptionalInt.empty(),
                     OptionalLong.empty(), OptionalLong.of(id));
-            EngagePages.forEach("group key " + id, ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(),
-                    p -> ctx.position().accept("group key " + n + "/" + ids.size() + ", " + p),
-                    page -> {
+            total += EngagePages.read("group key " + id, ctx.client()::engage, q, ctx.pool(),
+                    ctx.config().http().maxConcurrentRequests(),
+                    p -> ctx.position().accept("group key " + n + "/" + ids.size() + ", " + p), 0L,
+                    (written, page) -> {
                         List<ObjectNode> records = new ArrayList<>(page.size());
                         for (ObjectNode profile : page) {
                             ObjectNode shaped = EngageStream.shape(profile);
@@ -78,9 +80,10 @@ final class GroupProfilesStream implements TapStream {
                             records.add(r);
                         }
                         ctx.emitter().emitAll(records);
+                        return written + records.size();
                     });
         }
-        ctx.checkpoint();
+        ctx.committer().commit(Checkpoint.of(total));
     }
 
     @Override

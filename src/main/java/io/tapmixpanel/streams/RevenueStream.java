@@ -40,10 +40,8 @@ final class RevenueStream implements TapStream {
     @Override
     public void sync(StreamContext ctx) {
         List<DateWindow> windows = Days.windows(ctx, ctx.state().bookmark(ctx.stream()));
-        int i = 0;
-        for (DateWindow w : windows) {
-            ctx.position().accept("window " + (++i) + "/" + windows.size() + " (" + w + ")");
-            for (RevenueDay d : ctx.client().revenue(w.from(), w.to())) {
+        WindowLoop.inOrder(windows, w -> ctx.client().revenue(w.from(), w.to()), (w, days) -> {
+            for (RevenueDay d : days) {
                 ObjectNode r = JsonNodeFactory.instance.objectNode();
                 r.put("date", d.date().toString());
                 r.put("datetime", Days.datetime(d.date(), ctx.zone()));
@@ -52,9 +50,8 @@ final class RevenueStream implements TapStream {
                 r.set("paid_count", d.paidCount());
                 ctx.emitter().emit(r);
             }
-            ctx.state().setBookmark(ctx.stream(), "date", w.to().toString());
-            ctx.checkpoint();
-        }
+            return Checkpoint.bookmark(days.size(), "date", w.to().toString());
+        }, i -> "window " + (i + 1) + "/" + windows.size() + " (" + windows.get(i) + ")", ctx.position(), ctx.committer());
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.tapmixpanel.streams.Days;
 import io.tapmixpanel.streams.RecordEmitter;
 import io.tapmixpanel.streams.StreamContext;
 import io.tapmixpanel.streams.Skip;
+import io.tapmixpanel.streams.StateCommitter;
 import io.tapmixpanel.streams.StreamRegistry;
 import io.tapmixpanel.streams.TapStream;
 
@@ -179,7 +180,7 @@ final class SyncRunner {
         // with batch_config, whose files' records carry no version (README "BATCH messages").
         if (!incremental && config.output().activateVersion() && config.batch().isEmpty()) emitter.tableVersion(tableVersion);
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
-                emitter, pool, progress::position);
+                emitter, pool, progress::position, new StateCommitter(state, name, emitter::checkpoint));
     }
 
     /**
