@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code streams}, {@code config}, then {@code mixpanel} and {@code singer} side by side, and {@code log} under
  * everything. A package may use only the layers below it. {@code singer} is a Singer library that knows nothing of
  * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
- * knows nothing of Singer. Streams are made in one place, {@code streams.StreamRegistry}. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
+ * knows nothing of Singer. Streams are made in one place, {@code streams.StreamRegistry}; the governance streams
+ * live in {@code streams.governance}, which only the registry uses. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is
  * an independent implementation of Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
  */
 class ArchitectureTest {
@@ -88,6 +89,17 @@ class ArchitectureTest {
                         "a constructor of a TapStream (other than the stream's own copies)",
                         call -> call.getTargetOwner().isAssignableTo("io.tapmixpanel.streams.TapStream")
                                 && !call.getOriginOwner().equals(call.getTargetOwner())))
+                .check(main);
+    }
+
+    /** The governance streams are reached through the registry only, like every other stream. */
+    @Test
+    void governanceStreamsAreReachedOnlyThroughTheRegistry() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().resideInAPackage("io.tapmixpanel.streams.governance..")
+                .should().onlyBeAccessed().byClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "the registry or the governance package",
+                        (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith("io.tapmixpanel.streams.governance")
+                                || c.getName().equals("io.tapmixpanel.streams.StreamRegistry")))
                 .check(main);
     }
 

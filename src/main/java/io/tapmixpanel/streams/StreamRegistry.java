@@ -1,11 +1,12 @@
 package io.tapmixpanel.streams;
 
 import io.tapmixpanel.mixpanel.GovernanceRoute;
+import io.tapmixpanel.streams.governance.GovernanceStream;
 
 import java.util.List;
 import java.util.Optional;
 
-import static io.tapmixpanel.streams.GovernanceStream.Listing.routes;
+import static io.tapmixpanel.streams.governance.GovernanceStream.Listing.routes;
 
 /**
  * Every stream the tap offers (README "Streams"), once each, in sync order: a run syncs the selected ones in this

@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.governance;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.log.Log;
@@ -6,6 +6,16 @@ import io.tapmixpanel.mixpanel.GovernanceRoute;
 import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.singer.ReplicationMethod;
+import io.tapmixpanel.streams.CallPlan;
+import io.tapmixpanel.streams.Checkpoint;
+import io.tapmixpanel.streams.Discovering;
+import io.tapmixpanel.streams.Offer;
+import io.tapmixpanel.streams.Probe;
+import io.tapmixpanel.streams.Skip;
+import io.tapmixpanel.streams.SkipRule;
+import io.tapmixpanel.streams.StreamContext;
+import io.tapmixpanel.streams.TapStream;
+import io.tapmixpanel.streams.UnicodeText;
 
 import java.util.List;
 import java.util.Optional;
