@@ -54,13 +54,26 @@ final class WindowLoop {
      */
     static <T> void inOrder(List<DateWindow> windows, Function<DateWindow, T> fetch, BiFunction<DateWindow, T, Checkpoint> write,
                             IntFunction<String> label, Consumer<String> position, StateCommitter committer) {
-        if (!windows.isEmpty()) position.accept(label.apply(0));
-        for (int i = 0; i < windows.size(); i++) {
-            DateWindow w = windows.get(i);
-            committer.commit(write.apply(w, fetch.apply(w)));
-            if (i + 1 < windows.size()) position.accept(label.apply(i + 1));
+        Reader<Answer<T>, Boolean> reader = new Reader<>() {
+            @Override
+            public Fetched<Answer<T>> fetch(DateWindow w) { return Fetched.whole(new Answer<>(w, fetch.apply(w))); }
+
+            @Override
+            public Step<Boolean> write(Boolean carried, Answer<T> a) { return new Step<>(carried, write.apply(a.window(), a.answer())); }
+
+            @Override
+            public void discard(Answer<T> a) { }
+        };
+        try {
+            loop(windows, Boolean.TRUE, reader, i -> reader.fetch(windows.get(i)), label, position, committer);
+        } catch (InterruptedException e) { // only a fetch ahead waits
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading windows", e);
         }
     }
+
+    /** Mixpanel's answer for one window. */
+    private record Answer<T>(DateWindow window, T answer) {}
 
     /**
      * Reads {@code windows} with up to {@code ahead} fetched at once on {@code pool} (a new window is fetched as soon
@@ -73,14 +86,27 @@ final class WindowLoop {
                           IntFunction<String> label, Consumer<String> position, StateCommitter committer)
             throws InterruptedException {
         OrderedPipeline<Fetched<P>> fetches = new OrderedPipeline<>(pool, ahead, ahead + 1);
-        C carried = start;
-        if (!windows.isEmpty()) position.accept(label.apply(0));
         try (OrderedPipeline.Results<Fetched<P>> results = fetches.start(windows.size(), i -> reader.fetch(windows.get(i)),
                 f -> f.pieces().forEach(reader::discard))) {
-            for (int i = 0; i < windows.size(); i++) {
-                carried = writeAll(results.next(), carried, reader, committer);
-                if (i + 1 < windows.size()) position.accept(label.apply(i + 1));
-            }
+            return loop(windows, start, reader, i -> results.next(), label, position, committer);
+        }
+    }
+
+    /** Window {@code i}'s fetch: made now, or taken from those made ahead. */
+    @FunctionalInterface
+    private interface Fetches<P> {
+        Fetched<P> take(int i) throws InterruptedException;
+    }
+
+    /** The loop itself: each window's pieces written and committed in order, the progress log told which window is read. */
+    private static <P, C> C loop(List<DateWindow> windows, C start, Reader<P, C> reader, Fetches<P> fetches,
+                                 IntFunction<String> label, Consumer<String> position, StateCommitter committer)
+            throws InterruptedException {
+        C carried = start;
+        if (!windows.isEmpty()) position.accept(label.apply(0));
+        for (int i = 0; i < windows.size(); i++) {
+            carried = writeAll(fetches.take(i), carried, reader, committer);
+            if (i + 1 < windows.size()) position.accept(label.apply(i + 1));
         }
         return carried;
     }
