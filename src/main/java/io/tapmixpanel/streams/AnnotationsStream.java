@@ -1,17 +1,16 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.singer.ReplicationMethod;
-import java.util.Optional;
 import io.tapmixpanel.mixpanel.Annotation;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * annotations: full table from start_date to the last day, every field Mixpanel gives. Keyed by {@code id}:
  * several annotations can share a date (singer-io keyed them by date and lost all but one).
  */
 final class AnnotationsStream implements TapStream {
-
     @Override
     public String id() { return "annotations"; }
 
@@ -29,6 +28,7 @@ final class AnnotationsStream implements TapStream {
     public List<SkipRule> skipRules() {
         return List.of(SkipRule.PAYMENT_REQUIRED, SkipRule.undocumented404("/api/2.0/annotations"));
     }
+
     @Override
     public CallPlan plan(StreamContext ctx) {
         // With a project id annotations come from the app API, which has no hourly budget.

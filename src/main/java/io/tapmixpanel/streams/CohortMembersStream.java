@@ -1,10 +1,10 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.Cohort;
 import io.tapmixpanel.mixpanel.EngageQuery;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,6 @@ import java.util.OptionalLong;
  * profile property is asked for.
  */
 final class CohortMembersStream implements TapStream {
-
     @Override
     public String id() { return "cohort_members"; }
 
@@ -46,6 +45,7 @@ final class CohortMembersStream implements TapStream {
     public Probe probe(Probe.Context c) {
         return Probe.of(CohortsStream.listProbe(c.client()), EngageStream.probeCall(c.client()));
     }
+
     @Override
     public CallPlan plan(StreamContext ctx) {
         // the cohort list (shared with the cohorts stream: the client keeps it), then page 0 of each cohort

@@ -1,15 +1,14 @@
 package io.tapmixpanel.streams;
 
+import io.tapmixpanel.mixpanel.Cohort;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.singer.ReplicationMethod;
-import java.util.Optional;
-import io.tapmixpanel.mixpanel.Cohort;
 
 import java.util.List;
+import java.util.Optional;
 
 /** cohorts: full table of cohorts/list. */
 final class CohortsStream implements TapStream {
-
     @Override
     public String id() { return "cohorts"; }
 

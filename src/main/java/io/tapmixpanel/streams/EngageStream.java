@@ -1,12 +1,12 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.mixpanel.MixpanelClient;
-import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tapmixpanel.mixpanel.EngageQuery;
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
  * to the schema together, so a page writes at most one new SCHEMA.
  */
 final class EngageStream implements TapStream {
-
     @Override
     public String id() { return "engage"; }
 

@@ -1,10 +1,10 @@
 package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.ExportCutShortException;
 import io.tapmixpanel.mixpanel.ExportQuery;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.nio.file.Path;
 import java.time.Instant;

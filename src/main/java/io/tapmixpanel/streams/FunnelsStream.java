@@ -1,10 +1,10 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.Funnel;
 import io.tapmixpanel.mixpanel.FunnelDay;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,6 @@ import java.util.Optional;
  * every funnel that has no partition yet.
  */
 final class FunnelsStream implements TapStream {
-
     @Override
     public String id() { return "funnels"; }
 

@@ -1,11 +1,11 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.config.TapConfig;
-import io.tapmixpanel.singer.ReplicationMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.EngageQuery;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.OptionalLong;
  * {@code data_group_id}, paged like engage; each record is shaped like an engage record plus {@code data_group_id}.
  */
 final class GroupProfilesStream implements TapStream {
-
     @Override
     public String id() { return "group_profiles"; }
 
@@ -46,6 +45,7 @@ final class GroupProfilesStream implements TapStream {
         return Probe.of("engage group " + group, () -> c.client().engage(new EngageQuery(Optional.empty(), List.of(),
                 Optional.empty(), 0, OptionalInt.of(1), OptionalLong.empty(), OptionalLong.of(group))));
     }
+
     @Override
     public CallPlan plan(StreamContext ctx) {
         int keys = ctx.config().dataGroupIds().size();

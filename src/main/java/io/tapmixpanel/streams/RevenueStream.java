@@ -1,16 +1,15 @@
 package io.tapmixpanel.streams;
 
-import io.tapmixpanel.singer.ReplicationMethod;
-import java.util.Optional;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.RevenueDay;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.util.List;
+import java.util.Optional;
 
 /** revenue: one record per day from engage/revenue, incremental on {@code date}, one bookmark per window. */
 final class RevenueStream implements TapStream {
-
     @Override
     public String id() { return "revenue"; }
 
@@ -31,6 +30,7 @@ final class RevenueStream implements TapStream {
     public List<SkipRule> skipRules() {
         return List.of(SkipRule.PAYMENT_REQUIRED, SkipRule.undocumented404("/api/2.0/engage/revenue"), SkipRule.TIMEOUT_ERROR);
     }
+
     @Override
     public CallPlan plan(StreamContext ctx) {
         int n = Days.windows(ctx, ctx.state().bookmark(ctx.stream())).size();
