@@ -21,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing of Mixpanel. {@code singer} is a Singer library that knows nothing of
  * Mixpanel (it uses no other package of the tap, not even {@code log}); {@code mixpanel} is a Mixpanel client that
  * knows nothing of Singer; inside it, the transport ({@code mixpanel.http}) and export reading
- * ({@code mixpanel.export}) know nothing of the endpoints, and the transport nothing of export. The sandbox
- * ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is an independent implementation of
- * Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
+ * ({@code mixpanel.export}) know nothing of the endpoints, and the transport nothing of export. Streams are made in
+ * one place, {@code streams.StreamRegistry}; the governance streams live in {@code streams.governance}, which only
+ * the registry uses. The sandbox ({@code src/sandbox/java}, compiled on its own into target/sandbox-classes) is an
+ * independent implementation of Mixpanel: it imports nothing of the tap, and the tap's main code nothing of it.
  */
 class ArchitectureTest {
     private static JavaClasses main;
@@ -114,6 +115,31 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.tapmixpanel.output..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.tapmixpanel.mixpanel..", "io.tapmixpanel.streams..",
                         "io.tapmixpanel.sync..", "io.tapmixpanel.discovery..", "io.tapmixpanel.cli..")
+                .check(main);
+    }
+
+    /**
+     * Each stream is defined once (docs/streams.md "Streams"): only the registry makes stream objects, so no other code can
+     * hold a second list of streams or pick a stream by a default branch.
+     */
+    @Test
+    void onlyTheRegistryMakesStreams() {
+        noClasses().that().doNotHaveFullyQualifiedName("io.tapmixpanel.streams.StreamRegistry")
+                .should().callConstructorWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "a constructor of a TapStream (other than the stream's own copies)",
+                        call -> call.getTargetOwner().isAssignableTo("io.tapmixpanel.streams.TapStream")
+                                && !call.getOriginOwner().equals(call.getTargetOwner())))
+                .check(main);
+    }
+
+    /** The governance streams are reached through the registry only, like every other stream. */
+    @Test
+    void governanceStreamsAreReachedOnlyThroughTheRegistry() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().resideInAPackage("io.tapmixpanel.streams.governance..")
+                .should().onlyBeAccessed().byClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "the registry or the governance package",
+                        (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith("io.tapmixpanel.streams.governance")
+                                || c.getName().equals("io.tapmixpanel.streams.StreamRegistry")))
                 .check(main);
     }
 

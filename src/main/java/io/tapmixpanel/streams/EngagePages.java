@@ -29,6 +29,15 @@ public final class EngagePages {
         EngagePage fetch(EngageQuery query);
     }
 
+    /**
+     * What a reader makes of the pages handed to it, in page order: from what it had after the pages before
+     * ({@code sofar}) and this page's profiles, what it has after them. It writes the page's records.
+     */
+    @FunctionalInterface
+    public interface PageReader<A> {
+        A page(A sofar, List<ObjectNode> profiles);
+    }
+
     private EngagePages() {}
 
     public static void forEach(Source source, EngageQuery first, ExecutorService pool, int concurrency,
@@ -39,7 +48,26 @@ public final class EngagePages {
     /** @param what names the listing in a failure ({@code engage}, {@code cohort 12}) */
     public static void forEach(String what, Source source, EngageQuery first, ExecutorService pool, int concurrency,
                                Consumer<String> position, Consumer<List<ObjectNode>> pageConsumer) {
-        Reading reading = new Reading(what, source, first, pool, concurrency, pageConsumer);
+        read(what, source, first, pool, concurrency, position, Boolean.TRUE, (sofar, page) -> {
+            pageConsumer.accept(page);
+            return sofar;
+        });
+    }
+
+    /**
+     * Reads the whole listing and hands back what {@code reader} made of all its pages, starting from {@code start}:
+     * a page set's read returns its result as a value (engage's latest {@code $last_seen}, a count of records).
+     *
+     * @param what names the listing in a failure ({@code engage}, {@code cohort 12})
+     */
+    public static <A> A read(String what, Source source, EngageQuery first, ExecutorService pool, int concurrency,
+                             Consumer<String> position, A start, PageReader<A> reader) {
+        Reading<A> reading = new Reading<>(what, source, first, pool, concurrency, start, reader);
+        readAll(reading, what, position);
+        return reading.result;
+    }
+
+    private static void readAll(Reading<?> reading, String what, Consumer<String> position) {
         Pass pass = reading.pass(position, "");
         if (pass.promised().isEmpty()) return;
         long promised = pass.promised().getAsLong();
@@ -67,14 +95,18 @@ public final class EngagePages {
      */
     private record Pass(OptionalLong promised, boolean cannotPage) {}
 
-    /** The state kept across the first session and a re-read: which profiles were handed over. */
-    private static final class Reading {
+    /**
+     * The state kept across the first session and a re-read: which profiles were handed over, and what the reader
+     * has made of them so far.
+     */
+    private static final class Reading<A> {
         private final String what;
         private final Source source;
         private final EngageQuery first;
         private final ExecutorService pool;
         private final int concurrency;
-        private final Consumer<List<ObjectNode>> pageConsumer;
+        private final PageReader<A> reader;
+        private A result;
         /**
          * 64-bit hashes of the distinct ids handed over, kept only while a total promises a count: 8 bytes a slot
          * at most half full, so about 16-32 bytes a profile (16-32 MB at 1,000,000 profiles) where a set of the id
@@ -84,14 +116,15 @@ public final class EngagePages {
         private LongSet seen;
         long delivered;
 
-        Reading(String what, Source source, EngageQuery first, ExecutorService pool, int concurrency,
-                Consumer<List<ObjectNode>> pageConsumer) {
+        Reading(String what, Source source, EngageQuery first, ExecutorService pool, int concurrency, A start,
+                PageReader<A> reader) {
             this.what = what;
             this.source = source;
             this.first = first;
             this.pool = pool;
             this.concurrency = concurrency;
-            this.pageConsumer = pageConsumer;
+            this.result = start;
+            this.reader = reader;
         }
 
         Pass pass(Consumer<String> position, String suffix) {
@@ -115,23 +148,23 @@ public final class EngagePages {
             if (promised.isPresent()) {
                 long t = promised.getAsLong();
                 int pages = (int) Math.min(Integer.MAX_VALUE, (t + page0.pageSize() - 1) / page0.pageSize());
-                int[] lastFull = {1};
-                try {
-                    // Task i reads page i + 1: page 0 is already read.
-                    new OrderedPipeline<EngagePage>(pool, concurrency, concurrency).run(Math.max(0, pages - 1),
-                            i -> source.fetch(first.page(i + 1, session)),
-                            (i, p) -> {
-                                position.accept("page " + (p.page() + 1) + "/" + pages + suffix);
-                                hand(p);
-                                if (p.isFull()) lastFull[0] = p.page() + 1;
-                            },
-                            p -> { });
+                int lastFull = 1;
+                int rest = Math.max(0, pages - 1);
+                // Task i reads page i + 1: page 0 is already read.
+                try (OrderedPipeline.Results<EngagePage> read = new OrderedPipeline<EngagePage>(pool, concurrency, concurrency)
+                        .start(rest, i -> source.fetch(first.page(i + 1, session)), p -> { })) {
+                    for (int i = 0; i < rest; i++) {
+                        EngagePage p = read.next();
+                        position.accept("page " + (p.page() + 1) + "/" + pages + suffix);
+                        hand(p);
+                        if (p.isFull()) lastFull = p.page() + 1;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while reading engage pages", e);
                 }
                 // The total may have grown while we read: keep going one page at a time past the planned end.
-                if (lastFull[0] == pages) sequential(session, pages, position, suffix);
+                if (lastFull == pages) sequential(session, pages, position, suffix);
                 return new Pass(promised, false);
             }
             sequential(session, 1, position, suffix);
@@ -156,7 +189,7 @@ public final class EngagePages {
             List<ObjectNode> results = page.results();
             if (seen == null) {
                 delivered += results.size();
-                pageConsumer.accept(results);
+                result = reader.page(result, results);
                 return;
             }
             List<ObjectNode> fresh = null;
@@ -170,7 +203,7 @@ public final class EngagePages {
             }
             List<ObjectNode> out = fresh == null ? results : fresh;
             delivered += out.size();
-            pageConsumer.accept(out);
+            result = reader.page(result, out);
         }
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tapmixpanel.mixpanel.EngageQuery;
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -28,7 +30,31 @@ import java.util.regex.Pattern;
  * datetimes without a zone; they are UTC and are written as RFC 3339 with {@code Z}. Each page's records are admitted
  * to the schema together, so a page writes at most one new SCHEMA.
  */
-final class EngageStream implements StreamSync {
+final class EngageStream implements TapStream {
+    @Override
+    public String id() { return "engage"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("distinct_id"); }
+
+    @Override
+    public List<String> validReplicationKeys() { return List.of(LAST_SEEN); }
+
+    /** The catalog chooses: FULL_TABLE or INCREMENTAL. */
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.empty(); }
+
+    @Override
+    public ObjectNode schema(Discovering d) { return EngageSchema.of(d.client()); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of(probeCall(c.client())); }
+
+    /** One profile of page 0 ({@code page_size=1}): shared by the streams that read through engage. */
+    static Probe.Call probeCall(MixpanelClient client) {
+        return new Probe.Call("engage", () -> client.engage(new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0,
+                OptionalInt.of(1), OptionalLong.empty())));
+    }
     static final String LAST_SEEN = "mp_reserved_last_seen";
     private static final Pattern ZONELESS = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
     private static final DateTimeFormatter WHERE_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -49,23 +75,32 @@ final class EngageStream implements StreamSync {
         }
         Optional<String> where = since.map(t -> "properties[\"$last_seen\"] >= \"" + WHERE_FORMAT.format(t) + "\"");
         EngageQuery q = new EngageQuery(where, List.of(), Optional.empty(), 0, OptionalInt.empty(), OptionalLong.empty());
-        Instant[] maxSeen = {since.orElse(null)};
-        EngagePages.forEach(ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(), ctx.position(), page -> {
-            List<ObjectNode> records = new ArrayList<>(page.size());
-            for (ObjectNode profile : page) {
-                ObjectNode r = shape(profile);
-                if (incremental) { // only an incremental run keeps a bookmark: no parse per profile otherwise
-                    Optional<Instant> seen = dateTime(r.get(LAST_SEEN));
-                    if (seen.isPresent() && (maxSeen[0] == null || seen.get().isAfter(maxSeen[0]))) maxSeen[0] = seen.get();
-                }
-                records.add(r);
-            }
-            ctx.emitter().emitAll(records);
-        });
-        if (incremental && maxSeen[0] != null) {
-            ctx.state().setBookmark(ctx.stream(), LAST_SEEN, bookmark(maxSeen[0], runStart));
+        Seen seen = EngagePages.read("engage", ctx.client()::engage, q, ctx.pool(), ctx.config().http().maxConcurrentRequests(),
+                ctx.position(), new Seen(0, since), (sofar, page) -> {
+                    List<ObjectNode> records = new ArrayList<>(page.size());
+                    Seen after = sofar.plus(page.size());
+                    for (ObjectNode profile : page) {
+                        ObjectNode r = shape(profile);
+                        // only an incremental run keeps a bookmark: no parse per profile otherwise
+                        if (incremental) after = after.seen(dateTime(r.get(LAST_SEEN)));
+                        records.add(r);
+                    }
+                    ctx.emitter().emitAll(records);
+                    return after;
+                });
+        ctx.committer().commit(incremental && seen.latest().isPresent()
+                ? Checkpoint.bookmark(seen.records(), LAST_SEEN, bookmark(seen.latest().get(), runStart))
+                : Checkpoint.of(seen.records()));
+    }
+
+    /** What engage's pages read so far hand back: the profiles written, and the latest {@code $last_seen} among them (or the bookmark read from). */
+    record Seen(long records, Optional<Instant> latest) {
+        Seen plus(long more) { return new Seen(records + more, latest); }
+
+        Seen seen(Optional<Instant> lastSeen) {
+            if (lastSeen.isEmpty() || (latest.isPresent() && !lastSeen.get().isAfter(latest.get()))) return this;
+            return new Seen(records, lastSeen);
         }
-        ctx.checkpoint();
     }
 
     /**

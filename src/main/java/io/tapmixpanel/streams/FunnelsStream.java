@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.mixpanel.Funnel;
 import io.tapmixpanel.mixpanel.FunnelDay;
+import io.tapmixpanel.singer.ReplicationMethod;
 
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,21 @@ import java.util.Optional;
  * partition with context {@code {"funnel_id": N}}). A singer-io state's single plain bookmark applies to
  * every funnel that has no partition yet.
  */
-final class FunnelsStream implements StreamSync {
+final class FunnelsStream implements TapStream {
+    @Override
+    public String id() { return "funnels"; }
+
+    @Override
+    public List<String> keyProperties() { return List.of("funnel_id", "date"); }
+
+    @Override
+    public List<String> validReplicationKeys() { return List.of("date"); }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.INCREMENTAL); }
+
+    @Override
+    public Probe probe(Probe.Context c) { return Probe.of("funnels/list", () -> c.client().funnels()); }
     @Override
     public CallPlan plan(StreamContext ctx) {
         List<Funnel> funnels = ctx.client().funnels();
@@ -32,15 +47,13 @@ final class FunnelsStream implements StreamSync {
     @Override
     public void sync(StreamContext ctx) {
         List<Funnel> funnels = ctx.client().funnels();
-        int f = 0;
-        for (Funnel funnel : funnels) {
-            f++;
+        for (int f = 0; f < funnels.size(); f++) {
+            Funnel funnel = funnels.get(f);
+            String which = "funnel " + (f + 1) + "/" + funnels.size();
             Map<String, Object> context = Map.of("funnel_id", funnel.funnelId());
             List<DateWindow> windows = Days.windows(ctx, bookmark(ctx, funnel));
-            int i = 0;
-            for (DateWindow w : windows) {
-                ctx.position().accept("funnel " + f + "/" + funnels.size() + ", window " + (++i) + "/" + windows.size());
-                for (FunnelDay d : ctx.client().funnel(funnel.funnelId(), w.from(), w.to())) {
+            WindowLoop.inOrder(windows, w -> ctx.client().funnel(funnel.funnelId(), w.from(), w.to()), (w, days) -> {
+                for (FunnelDay d : days) {
                     ObjectNode r = JsonNodeFactory.instance.objectNode();
                     r.put("funnel_id", funnel.funnelId());
                     r.put("name", funnel.name());
@@ -50,9 +63,8 @@ final class FunnelsStream implements StreamSync {
                     r.set("analysis", d.analysis());
                     ctx.emitter().emit(r);
                 }
-                ctx.state().setPartitionBookmark(ctx.stream(), context, "date", w.to().toString());
-                ctx.checkpoint();
-            }
+                return Checkpoint.partition(days.size(), context, "date", w.to().toString());
+            }, i -> which + ", window " + (i + 1) + "/" + windows.size(), ctx.position(), ctx.committer());
         }
     }
 

@@ -48,16 +48,51 @@ final class OrderedPipeline<T> {
      */
     void run(int count, IntFunction<? extends T> task, Sink<? super T> sink, Consumer<? super T> discard)
             throws InterruptedException {
+        try (Results<T> results = start(count, task, discard)) {
+            for (int i = 0; i < count; i++) sink.accept(i, results.next());
+        }
+    }
+
+    /**
+     * Runs tasks {@code 0..count-1}, whose results the caller takes in order with {@link Results#next}, so that what
+     * it carries from one result to the next stays a local variable of its loop. Closing it cancels the tasks not
+     * taken and hands the results that finished anyway to {@code discard}.
+     */
+    <R extends T> Results<T> start(int count, IntFunction<R> task, Consumer<? super T> discard) {
+        return new Results<>(this, count, task, discard);
+    }
+
+    /** The results of one {@link #start}, taken in task order on the thread that started it. */
+    static final class Results<T> implements AutoCloseable {
+        private final OrderedPipeline<T> limits;
+        private final int count;
+        private final IntFunction<? extends T> task;
+        private final Consumer<? super T> discard;
         // The completion service tells when any task ends (to start the next one early); the deque keeps the order.
-        ExecutorCompletionService<T> ended = new ExecutorCompletionService<>(pool);
-        ArrayDeque<Future<T>> started = new ArrayDeque<>();
-        int running = 0;
-        int next = 0;
-        int done = 0;
-        try {
-            while (done < count) {
+        private final ExecutorCompletionService<T> ended;
+        private final ArrayDeque<Future<T>> started = new ArrayDeque<>();
+        private int running;
+        private int next;
+        private int done;
+
+        private Results(OrderedPipeline<T> limits, int count, IntFunction<? extends T> task, Consumer<? super T> discard) {
+            this.limits = limits;
+            this.count = count;
+            this.task = task;
+            this.discard = discard;
+            this.ended = new ExecutorCompletionService<>(limits.pool);
+        }
+
+        /**
+         * The result of the next task in order, once it has finished. A task's failure is rethrown as what it was.
+         *
+         * @throws InterruptedException when the calling thread is interrupted while waiting
+         */
+        T next() throws InterruptedException {
+            if (done >= count) throw new java.util.NoSuchElementException("all " + count + " results were taken");
+            while (true) {
                 while (ended.poll() != null) running--;
-                while (next < count && running < maxRunning && next - done < maxUnconsumed) {
+                while (next < count && running < limits.maxRunning && next - done < limits.maxUnconsumed) {
                     int index = next++;
                     started.add(ended.submit(() -> task.apply(index)));
                     running++;
@@ -67,14 +102,20 @@ final class OrderedPipeline<T> {
                     running--;
                     continue;
                 }
-                T result = started.peek().get();
+                T result;
+                try {
+                    result = started.peek().get();
+                } catch (ExecutionException e) {
+                    throw unwrap(e);
+                }
                 started.poll();
-                sink.accept(done, result);
                 done++;
+                return result;
             }
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        } finally {
+        }
+
+        @Override
+        public void close() {
             for (Future<T> f : started) {
                 f.cancel(true);
                 try {
@@ -83,6 +124,7 @@ final class OrderedPipeline<T> {
                     // the failure being reported matters more than what a discarded result leaves behind
                 }
             }
+            started.clear();
         }
     }
 

@@ -13,13 +13,15 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * What a stream needs to sync: the config, the project's timezone, the clock that says what today is, the client,
- * its catalog entry, the shared state, where its records go, and a pool for concurrent requests.
+ * its catalog entry, the shared state, where its records go, a pool for concurrent requests, and the committer its
+ * reads hand their checkpoints to.
  *
- * @param position reports where the stream is ("window 3/12") to the progress log
+ * @param position  reports where the stream is ("window 3/12") to the progress log
+ * @param committer moves the stream's bookmarks and writes STATE (docs/state.md "State")
  */
 public record StreamContext(TapConfig config, ZoneId zone, Clock clock, MixpanelClient client,
                             CatalogEntry entry, State state, RecordEmitter emitter, ExecutorService pool,
-                            java.util.function.Consumer<String> position) {
+                            java.util.function.Consumer<String> position, StateCommitter committer) {
 
     public String stream() { return entry.tapStreamId(); }
 
@@ -38,11 +40,8 @@ public record StreamContext(TapConfig config, ZoneId zone, Clock clock, Mixpanel
     /** The zone of export's days (docs/streams.md "Streams"): UTC, or the project's when its times are local. */
     public ZoneId exportZone() { return Days.exportZone(config.export().timeInProjectTimezone(), zone); }
 
-    /** Whether the stream replicates INCREMENTAL (see {@link StreamId#replicationMethod}). */
+    /** Whether the stream replicates INCREMENTAL (see {@link TapStream#replicationMethod}). */
     public boolean incremental() {
-        return StreamId.of(stream()).orElseThrow().replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
+        return StreamRegistry.of(stream()).replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
     }
-
-    /** Writes the current state (after the records it covers). */
-    public void checkpoint() { emitter.checkpoint(state); }
 }

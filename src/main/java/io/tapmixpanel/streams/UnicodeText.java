@@ -17,11 +17,11 @@ import java.util.Map;
  * that encodes its strings strictly (Python's, a database's) fails on it. The export path does the same in its byte
  * scanner. What has no such surrogate is returned as it is, without a copy.
  */
-final class UnicodeText {
+public final class UnicodeText {
     private UnicodeText() {}
 
     /** {@code s} with every lone surrogate replaced by U+FFFD ({@code s} itself when there is none). */
-    static String clean(String s) {
+    public static String clean(String s) {
         int i = firstLone(s);
         if (i < 0) return s;
         char[] c = s.toCharArray();
@@ -39,7 +39,7 @@ final class UnicodeText {
      * A value with every text and object key cleaned: a text node is replaced, containers are cleaned in place
      * (keys keep their order; two keys that become one keep the later value, as duplicate keys do).
      */
-    static JsonNode clean(JsonNode v) {
+    public static JsonNode clean(JsonNode v) {
         if (v == null) return null;
         if (v.isTextual()) {
             String s = v.textValue();

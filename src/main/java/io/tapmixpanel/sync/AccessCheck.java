@@ -4,19 +4,17 @@ import io.tapmixpanel.config.TapConfig;
 import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.Credentials;
-import io.tapmixpanel.mixpanel.EngageQuery;
-import io.tapmixpanel.mixpanel.ExportQuery;
 import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
-import io.tapmixpanel.mixpanel.PaymentRequiredException;
 import io.tapmixpanel.mixpanel.ProjectInfo;
-import io.tapmixpanel.streams.GovernanceStream;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.SingerWriter;
-import io.tapmixpanel.streams.StreamId;
-import io.tapmixpanel.streams.StreamSync;
+import io.tapmixpanel.streams.Probe;
+import io.tapmixpanel.streams.Skip;
+import io.tapmixpanel.streams.StreamRegistry;
+import io.tapmixpanel.streams.TapStream;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -26,8 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
  * {@code --test} and {@code --test=schema} (README "Command line"): whether a sync of these streams could run, at the
@@ -36,10 +32,10 @@ import java.util.OptionalLong;
  * stream fails": a 402, an undocumented endpoint's 404, revenue's Timeout Error) is reachable, said as skipped; any
  * other failure is not. Refused credentials end the check at once, as they end a sync.
  *
- * <p>Each stream costs its cheapest real call, through the same client, budgets and retries as a sync: export one
- * event of one day ({@code limit=1}), engage one profile of page 0 ({@code page_size=1}), the funnel and cohort
- * lists, revenue and annotations of one day. cohort_members needs what cohorts and engage need, and asks each
- * only once per run. A service account also costs one {@code /api/app/me}, which names the project and its region
+ * <p>Each stream costs its cheapest real calls, its {@link Probe}, through the same client, budgets and retries as
+ * a sync: export one event of one day ({@code limit=1}), engage one profile of page 0 ({@code page_size=1}), the
+ * funnel and cohort lists, revenue and annotations of one day. cohort_members needs what cohorts and engage need,
+ * and asks each only once per run. A service account also costs one {@code /api/app/me}, which names the project and its region
  * and counts against no hourly budget.
  */
 final class AccessCheck {
@@ -67,11 +63,11 @@ final class AccessCheck {
      * {@code --test=schema} also writes the SCHEMA message of each stream to {@code out}, as the Meltano SDK does.
      */
     boolean run(Optional<Catalog> catalog, Tap.TestMode mode, SingerWriter out) {
-        List<StreamId> streams = new ArrayList<>();
-        for (StreamId id : StreamId.values()) {
-            boolean byDefault = id == StreamId.GROUP_PROFILES ? !config.dataGroupIds().isEmpty() : id.selectedByDefault();
-            if (catalog.isEmpty() ? byDefault : catalog.get().selected().stream().anyMatch(e -> e.tapStreamId().equals(id.id()))) {
-                streams.add(id);
+        List<TapStream> streams = new ArrayList<>();
+        for (TapStream stream : StreamRegistry.inSyncOrder()) {
+            if (catalog.isEmpty() ? stream.inScopeWithoutCatalog(config)
+                    : catalog.get().selected().stream().anyMatch(e -> e.tapStreamId().equals(stream.id()))) {
+                streams.add(stream);
             }
         }
         if (streams.isEmpty()) {
@@ -81,12 +77,12 @@ final class AccessCheck {
         return mode == Tap.TestMode.SCHEMA ? schemas(streams, out) : access(streams);
     }
 
-    private boolean access(List<StreamId> streams) {
+    private boolean access(List<TapStream> streams) {
         projectInfo();
         int ok = 0;
         int skipped = 0;
         List<String> failed = new ArrayList<>();
-        for (StreamId id : streams) {
+        for (TapStream id : streams) {
             Result r = check(id);
             switch (r.kind()) {
                 case OK -> {
@@ -136,54 +132,33 @@ final class AccessCheck {
         }
     }
 
-    private Result check(StreamId id) {
+    private Result check(TapStream stream) {
+        if (stream.needsServiceAccount() && !client.hasServiceAccount()) return new Result(Kind.SKIPPED, "a service account is needed");
         // Yesterday in UTC is no later than today in any timezone: never a to_date Mixpanel refuses.
         LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
-        return switch (id) {
-            case EXPORT -> call(id, "export", () -> client.exportSample(new ExportQuery(day, day,
-                    config.export().events(), config.export().where(), config.export().gzip())));
-            case ENGAGE -> engage(id);
-            case FUNNELS -> call(id, "funnels/list", client::funnels);
-            case REVENUE -> call(id, "revenue", () -> client.revenue(day, day));
-            case ANNOTATIONS -> call(id, "annotations", () -> client.annotations(day, day));
-            case COHORTS -> call(id, "cohorts/list", client::cohorts);
-            case COHORT_MEMBERS -> {
-                Result cohorts = call(id, "cohorts/list", client::cohorts);
-                yield cohorts.kind() != Kind.OK ? cohorts : engage(id);
-            }
-            case GROUP_PROFILES -> {
-                if (config.dataGroupIds().isEmpty()) yield new Result(Kind.SKIPPED, "data_group_ids names no group key");
-                long group = config.dataGroupIds().get(0);
-                yield call(id, "engage group " + group, () -> client.engage(new EngageQuery(Optional.empty(), List.of(),
-                        Optional.empty(), 0, OptionalInt.of(1), OptionalLong.empty(), OptionalLong.of(group))));
-            }
-            default -> {
-                // the governance streams (docs/streams.md "Governance streams"): their listing, asked once, as discovery does
-                if (!client.hasServiceAccount()) yield new Result(Kind.SKIPPED, "a service account is needed");
-                yield call(id, id.id(), () -> GovernanceStream.probe(client, id));
-            }
-        };
+        Probe probe = stream.probe(new Probe.Context(config, client, day));
+        if (probe.unavailable().isPresent()) return new Result(Kind.SKIPPED, probe.unavailable().get());
+        Result r = Result.OK;
+        for (Probe.Call c : probe.calls()) {
+            r = call(stream, c.key(), c.call());
+            if (r.kind() != Kind.OK) return r;
+        }
+        return r;
     }
 
-    private Result engage(StreamId id) {
-        return call(id, "engage", () -> client.engage(new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0,
-                OptionalInt.of(1), OptionalLong.empty())));
-    }
-
-    /** The result of {@code call}, made once per run under {@code key}; classified as a sync of {@code id} would. */
-    private Result call(StreamId id, String key, Runnable call) {
+    /** The result of {@code call}, made once per run under {@code key}; classified as a sync of {@code stream} would. */
+    private Result call(TapStream stream, String key, Runnable call) {
         Result known = calls.get(key);
         if (known != null) return known;
         Result r;
         try {
             call.run();
             r = Result.OK;
-        } catch (PaymentRequiredException e) {
-            r = new Result(Kind.SKIPPED, "plan (402): " + oneLine(e.getMessage()));
         } catch (MixpanelApiException e) {
-            if (e.credentialsRefused()) throw e;
-            r = SyncRunner.skipReason(id, e)
-                    .map(s -> new Result(Kind.SKIPPED, reason(s.outcome()) + ": " + oneLine(e.getMessage())))
+            Optional<Skip> skip = stream.skip(e);
+            if (skip.isEmpty() && e.credentialsRefused()) throw e;
+            r = skip.map(s -> new Result(Kind.SKIPPED, (s.kind() == Skip.Kind.PAYMENT_REQUIRED ? "plan (402)"
+                            : reason(SyncRunner.outcome(s.kind()))) + ": " + oneLine(e.getMessage())))
                     .orElseGet(() -> new Result(Kind.FAILED, oneLine(e.getMessage())));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) throw e;
@@ -206,11 +181,11 @@ final class AccessCheck {
      * Discovery only, as {@code --discover} runs it; a stream discovery leaves out (a 402 on its metadata endpoint) is
      * skipped, as a sync without a catalog would skip it. A failing discovery fails the test (its exception).
      */
-    private boolean schemas(List<StreamId> streams, SingerWriter out) {
+    private boolean schemas(List<TapStream> streams, SingerWriter out) {
         Catalog discovered = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties()).discover();
         int ok = 0;
         int skipped = 0;
-        for (StreamId id : streams) {
+        for (TapStream id : streams) {
             Optional<CatalogEntry> entry = discovered.entry(id.id());
             if (entry.isEmpty()) {
                 skipped++;
@@ -219,7 +194,7 @@ final class AccessCheck {
             }
             CatalogEntry e = entry.get();
             boolean incremental = id.replicationMethod(e) == ReplicationMethod.INCREMENTAL;
-            out.writeSchema(id.id(), e.schema(), e.keyProperties(), StreamSync.of(id).bookmarkProperties(incremental));
+            out.writeSchema(id.id(), e.schema(), e.keyProperties(), id.bookmarkProperties(incremental));
             ok++;
             Log.info("%s: ok (schema with %d properties)", id.id(), e.schema().path("properties").size());
         }

@@ -8,7 +8,8 @@ import io.tapmixpanel.singer.ReplicationMethod;
 import io.tapmixpanel.singer.State;
 import io.tapmixpanel.singer.StateException;
 import io.tapmixpanel.streams.Bookmarks;
-import io.tapmixpanel.streams.StreamId;
+import io.tapmixpanel.streams.StreamRegistry;
+import io.tapmixpanel.streams.TapStream;
 
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -50,8 +51,8 @@ record SyncInputs(Optional<Catalog> catalog, State state) {
             CatalogEntry entry = catalog.streams().get(i);
             String id = entry.tapStreamId();
             String at = "streams[" + i + "]";
-            StreamId stream = StreamId.of(id).orElseThrow(() -> new CatalogException(file, at + ".tap_stream_id: unknown stream '"
-                    + id + "' (known: " + Arrays.stream(StreamId.values()).map(StreamId::id).collect(Collectors.joining(", ")) + ")"));
+            TapStream stream = StreamRegistry.byId(id).orElseThrow(() -> new CatalogException(file, at + ".tap_stream_id: unknown stream '"
+                    + id + "' (known: " + StreamRegistry.inSyncOrder().stream().map(TapStream::id).collect(Collectors.joining(", ")) + ")"));
             // Every place that names a method or a key is checked, not only the one that counts today: each was
             // written to be honoured.
             entry.replicationMethodsNamed().forEach((path, method) -> checkMethod(stream, method, at + "." + path, file));
@@ -59,7 +60,7 @@ record SyncInputs(Optional<Catalog> catalog, State state) {
         }
     }
 
-    private static void checkMethod(StreamId stream, String method, String path, String file) {
+    private static void checkMethod(TapStream stream, String method, String path, String file) {
         Optional<ReplicationMethod> m = ReplicationMethod.parse(method);
         Optional<ReplicationMethod> only = stream.forcedReplicationMethod();
         if (m.isPresent() && (only.isEmpty() || only.equals(m))) return;
@@ -69,7 +70,7 @@ record SyncInputs(Optional<Catalog> catalog, State state) {
         throw new CatalogException(file, path + ": '" + abbreviate(method) + "' is not supported: " + can);
     }
 
-    private static void checkKey(StreamId stream, String key, String path, String file) {
+    private static void checkKey(TapStream stream, String key, String path, String file) {
         List<String> valid = stream.validReplicationKeys();
         if (valid.contains(key)) return;
         String which = valid.isEmpty() ? "it has none" : "valid: " + String.join(", ", valid);

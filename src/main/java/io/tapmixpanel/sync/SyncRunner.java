@@ -20,8 +20,10 @@ import io.tapmixpanel.streams.CallPlan;
 import io.tapmixpanel.streams.Days;
 import io.tapmixpanel.streams.RecordEmitter;
 import io.tapmixpanel.streams.StreamContext;
-import io.tapmixpanel.streams.StreamId;
-import io.tapmixpanel.streams.StreamSync;
+import io.tapmixpanel.streams.Skip;
+import io.tapmixpanel.streams.StateCommitter;
+import io.tapmixpanel.streams.StreamRegistry;
+import io.tapmixpanel.streams.TapStream;
 
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -30,7 +32,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,9 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a sync (docs/state.md "State") of the catalog and state {@link SyncInputs} read and checked: syncs each
  * selected stream in a fixed order (the interrupted one first, from {@code currently_syncing}), writing
- * STATE as streams progress. docs/reliability.md "When a stream fails": a 402, a 404 of an undocumented endpoint, a 403 or 404
- * of a governance route, governance streams without a service account, or revenue's
- * {@code Timeout Error} skips that stream with a warning; any other failure of a stream is one CRITICAL line and
+ * STATE as streams progress. docs/reliability.md "When a stream fails": a failure one of the stream's skip rules matches (a 402,
+ * a 404 of an undocumented endpoint, a 403 or 404 of a governance route, revenue's {@code Timeout Error}), or a
+ * stream that needs a service account without one, skips that stream with a warning; any other failure of a stream is one CRITICAL line and
  * the other streams still sync, and the run then ends with {@link StreamsFailedException}; refused credentials
  * and a closed target end the run at once.
  */
@@ -122,8 +123,7 @@ final class SyncRunner {
     /** Syncs one stream; false when it failed (and the run goes on without it). */
     private boolean syncStream(CatalogEntry entry, State state, Output out, ExecutorService pool, Progress progress) {
         String name = entry.tapStreamId();
-        StreamId id = StreamId.of(name).orElseThrow();
-        StreamSync stream = StreamSync.of(id);
+        TapStream stream = StreamRegistry.of(name);
         Log.info("syncing %s", name);
         metrics.startStream(name);
         progress.start(name);
@@ -132,7 +132,7 @@ final class SyncRunner {
         RecordEmitter emitter = ctx.emitter();
         StreamOutcome outcome = StreamOutcome.OK;
         try {
-            if (id.governance() && !client.hasServiceAccount()) {
+            if (stream.needsServiceAccount() && !client.hasServiceAccount()) {
                 outcome = StreamOutcome.SKIPPED_NO_SERVICE_ACCOUNT;
                 Log.warning("stream %s skipped: Mixpanel's governance routes need a service account "
                         + "(service_account_username, service_account_secret, project_id), not api_secret", name);
@@ -142,14 +142,13 @@ final class SyncRunner {
             out.state(state.toJson());
             stream.sync(ctx);
             emitter.completeTableVersion(); // only after a whole read: on any failure above, no closing message
-        } catch (PaymentRequiredException e) {
-            outcome = StreamOutcome.SKIPPED_PAYMENT_REQUIRED;
-            Log.warning("stream %s skipped: Mixpanel answered 402, your plan does not include this API (%s)", name, e.getMessage());
         } catch (MixpanelApiException e) {
-            Optional<Skip> skip = e.credentialsRefused() ? Optional.empty() : skipReason(id, e);
+            Optional<Skip> skip = stream.skip(e);
             if (skip.isPresent()) {
-                outcome = skip.get().outcome();
-                Log.warning("stream %s skipped: %s (%s)", name, skip.get().why(), oneLine(e.getMessage()));
+                outcome = outcome(skip.get().kind());
+                // a 402's message is quoted as Mixpanel wrote it (docs/reliability.md "When a stream fails")
+                Log.warning("stream %s skipped: %s (%s)", name, skip.get().why(),
+                        skip.get().kind() == Skip.Kind.PAYMENT_REQUIRED ? e.getMessage() : oneLine(e.getMessage()));
             } else {
                 outcome = StreamOutcome.FAILED;
                 if (e.credentialsRefused()) throw e;
@@ -176,16 +175,15 @@ final class SyncRunner {
 
     private StreamContext context(CatalogEntry entry, State state, Output out, ExecutorService pool, Progress progress) {
         String name = entry.tapStreamId();
-        StreamId id = StreamId.of(name).orElseThrow();
-        StreamSync stream = StreamSync.of(id);
-        boolean incremental = id.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
+        TapStream stream = StreamRegistry.of(name);
+        boolean incremental = stream.replicationMethod(entry) == ReplicationMethod.INCREMENTAL;
         RecordEmitter emitter = new RecordEmitter(name, out, new SchemaGuard(initialSchema(entry)), entry.keyProperties(),
                 stream.bookmarkProperties(incremental), entry.deselectedProperties(), progress::produced);
         // A property of how every FULL_TABLE stream is synced (docs/activate-version.md "ACTIVATE_VERSION"), never of one stream; not
         // with batch_config, whose files' records carry no version (docs/batch.md "BATCH messages").
         if (!incremental && config.output().activateVersion() && config.batch().isEmpty()) emitter.tableVersion(tableVersion);
         return new StreamContext(config, config.windows().projectTimezone().orElseThrow(), clock, client, entry, state,
-                emitter, pool, progress::position);
+                emitter, pool, progress::position, new StateCommitter(state, name, emitter::checkpoint));
     }
 
     /**
@@ -200,8 +198,7 @@ final class SyncRunner {
         List<String> queryDetail = new ArrayList<>();
         for (CatalogEntry entry : selected) {
             try {
-                CallPlan p = StreamSync.of(StreamId.of(entry.tapStreamId()).orElseThrow())
-                        .plan(context(entry, state, out, pool, progress));
+                CallPlan p = StreamRegistry.of(entry.tapStreamId()).plan(context(entry, state, out, pool, progress));
                 total = total.plus(p);
                 (p.export() > 0 ? exportDetail : queryDetail).addAll(p.detail());
             } catch (MixpanelApiException e) {
@@ -241,32 +238,15 @@ final class SyncRunner {
                 + " less than " + Durations.human(least) + " (" + Durations.human(even) + " at an even pace), waits are logged";
     }
 
-    /**
-     * Why a failure only means the stream is not available to this project (docs/reliability.md "When a stream fails"): a 403 or
-     * 404 on a governance route (a plan without the feature, an undocumented route missing), engage/revenue and the legacy annotations endpoint are in no Mixpanel spec and may answer 404, and revenue
-     * answers 400 {@code Timeout Error} on EU servers.
-     */
-    static Optional<Skip> skipReason(StreamId id, MixpanelApiException e) {
-        String path = e.path();
-        if (id.governance() && (e.status() == 403 || e.status() == 404)) {
-            return Optional.of(new Skip(e.status() == 403 ? StreamOutcome.SKIPPED_FORBIDDEN : StreamOutcome.SKIPPED_NOT_FOUND,
-                    Discovery.unavailable(e)));
-        }
-        boolean undocumented = (id == StreamId.REVENUE && path.endsWith("/api/2.0/engage/revenue"))
-                || (id == StreamId.ANNOTATIONS && path.endsWith("/api/2.0/annotations"));
-        if (undocumented && e.status() == 404) {
-            return Optional.of(new Skip(StreamOutcome.SKIPPED_NOT_FOUND,
-                    "Mixpanel answered 404 for " + path + ", an undocumented endpoint this project does not offer"));
-        }
-        if (id == StreamId.REVENUE && e.status() == 400 && e.apiMessage().toLowerCase(Locale.ROOT).contains("timeout error")) {
-            return Optional.of(new Skip(StreamOutcome.SKIPPED_TIMEOUT,
-                    "Mixpanel answered 400 Timeout Error for " + path + " (as it does on EU servers)"));
-        }
-        return Optional.empty();
+    /** How the run summary shows a stream skipped for this kind of failure. */
+    static StreamOutcome outcome(Skip.Kind kind) {
+        return switch (kind) {
+            case PAYMENT_REQUIRED -> StreamOutcome.SKIPPED_PAYMENT_REQUIRED;
+            case FORBIDDEN -> StreamOutcome.SKIPPED_FORBIDDEN;
+            case NOT_FOUND -> StreamOutcome.SKIPPED_NOT_FOUND;
+            case TIMEOUT -> StreamOutcome.SKIPPED_TIMEOUT;
+        };
     }
-
-    /** A stream skipped: how the summary shows it, and the warning's reason. */
-    record Skip(StreamOutcome outcome, String why) {}
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ").trim();
@@ -293,8 +273,8 @@ final class SyncRunner {
     /** The interrupted stream first (it resumes from its bookmark), then the usual order. */
     static List<CatalogEntry> ordered(List<CatalogEntry> selected, Optional<String> currentlySyncing) {
         List<CatalogEntry> out = new ArrayList<>();
-        for (StreamId id : StreamId.values()) {
-            selected.stream().filter(e -> e.tapStreamId().equals(id.id())).findFirst().ifPresent(out::add);
+        for (TapStream stream : StreamRegistry.inSyncOrder()) {
+            selected.stream().filter(e -> e.tapStreamId().equals(stream.id())).findFirst().ifPresent(out::add);
         }
         currentlySyncing.flatMap(cs -> out.stream().filter(e -> e.tapStreamId().equals(cs)).findFirst()).ifPresent(e -> {
             out.remove(e);

@@ -14,7 +14,8 @@ import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.CatalogEntry;
 import io.tapmixpanel.singer.Metadata;
-import io.tapmixpanel.streams.StreamId;
+import io.tapmixpanel.streams.StreamRegistry;
+import io.tapmixpanel.streams.TapStream;
 import org.junit.jupiter.api.Test;
 
 import java.util.Iterator;
@@ -162,7 +163,7 @@ class DiscoveryTest extends DiscoveryWireMockSupport {
         Map<String, String> forced = Map.of("export", "INCREMENTAL", "funnels", "INCREMENTAL", "revenue", "INCREMENTAL",
                 "annotations", "FULL_TABLE", "cohorts", "FULL_TABLE", "cohort_members", "FULL_TABLE");
         for (CatalogEntry e : c.streams()) {
-            StreamId id = StreamId.of(e.tapStreamId()).orElseThrow();
+            TapStream id = StreamRegistry.of(e.tapStreamId());
             assertEquals(e.tapStreamId(), e.stream());
             assertEquals(id.keyProperties(), e.keyProperties());
             ObjectNode s = e.metadata().get(Metadata.STREAM).orElseThrow();
@@ -170,7 +171,7 @@ class DiscoveryTest extends DiscoveryWireMockSupport {
             assertEquals("available", s.get("inclusion").asText(), e.tapStreamId());
             assertEquals(id.selectedByDefault(), s.get("selected-by-default").asBoolean(), e.tapStreamId());
             assertFalse(s.has("selected"), "discovery selects nothing: the user does");
-            assertEquals(Optional.ofNullable(forced.get(e.tapStreamId())).or(() -> id.governance() ? Optional.of("FULL_TABLE") : Optional.empty()),
+            assertEquals(Optional.ofNullable(forced.get(e.tapStreamId())).or(() -> id.needsServiceAccount() ? Optional.of("FULL_TABLE") : Optional.empty()),
                     Optional.ofNullable(s.get("forced-replication-method")).map(JsonNode::asText), e.tapStreamId());
             if (id.validReplicationKeys().isEmpty()) {
                 assertFalse(s.has("valid-replication-keys"), e.tapStreamId());
@@ -227,7 +228,7 @@ class DiscoveryTest extends DiscoveryWireMockSupport {
         List<String> ids = defaultStreams(c);
         assertEquals(List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members"), ids);
         CatalogEntry engage = c.streams().stream().filter(e -> e.tapStreamId().equals("engage")).findFirst().orElseThrow();
-        ObjectNode expected = (ObjectNode) Discovery.staticSchema(StreamId.ENGAGE).get("properties");
+        ObjectNode expected = (ObjectNode) Discovery.staticSchema(StreamRegistry.of("engage")).get("properties");
         expected.fieldNames().forEachRemaining(f -> assertTrue(engage.schema().get("properties").has(f), f));
         assertTrue(engage.schema().get("properties").has("mp_reserved_last_seen"));
         assertTrue(log().lines().anyMatch(l -> l.startsWith("WARNING") && l.contains("engage/properties") && l.contains("404")), log());

@@ -205,4 +205,42 @@ class OrderedPipelineTest {
         assertThrows(IllegalArgumentException.class, () -> new OrderedPipeline<Integer>(pool, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new OrderedPipeline<Integer>(pool, 2, 1));
     }
+
+    @Test
+    void resultsTakenOneByOneComeInTaskOrderSoTheCallerCarriesItsValueInALocal() throws Exception {
+        int sum = 0;
+        List<Integer> order = new ArrayList<>();
+        try (OrderedPipeline.Results<Integer> results = new OrderedPipeline<Integer>(pool, 3, 4).start(5, i -> {
+            try {
+                Thread.sleep(10L * (5 - i)); // the last task ends first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return i;
+        }, r -> { })) {
+            for (int i = 0; i < 5; i++) {
+                int r = results.next();
+                order.add(r);
+                sum += r;
+            }
+            assertThrows(java.util.NoSuchElementException.class, results::next);
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4), order);
+        assertEquals(10, sum);
+    }
+
+    @Test
+    void closingBeforeEveryResultIsTakenDiscardsTheFinishedOnes() throws Exception {
+        List<Integer> discarded = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch allDone = new CountDownLatch(3);
+        try (OrderedPipeline.Results<Integer> results = new OrderedPipeline<Integer>(pool, 3, 3).start(3, i -> {
+            allDone.countDown();
+            return i;
+        }, discarded::add)) {
+            assertEquals(0, results.next());
+            await(allDone);
+            Thread.sleep(50); // the futures of tasks 1 and 2 complete just after their bodies return
+        }
+        assertEquals(List.of(1, 2), discarded);
+    }
 }

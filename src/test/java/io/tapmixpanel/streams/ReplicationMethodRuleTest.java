@@ -23,20 +23,20 @@ class ReplicationMethodRuleTest {
 
     @Test
     void aStreamWithAFixedMethodIgnoresTheCatalog() throws Exception {
-        assertEquals(INCREMENTAL, StreamId.EXPORT.replicationMethod(entry("export", "FULL_TABLE")));
-        assertEquals(INCREMENTAL, StreamId.FUNNELS.replicationMethod(entry("funnels", null)));
-        assertEquals(INCREMENTAL, StreamId.REVENUE.replicationMethod(entry("revenue", "FULL_TABLE")));
-        assertEquals(FULL_TABLE, StreamId.ANNOTATIONS.replicationMethod(entry("annotations", "INCREMENTAL")));
-        assertEquals(FULL_TABLE, StreamId.COHORTS.replicationMethod(entry("cohorts", "INCREMENTAL")));
-        assertEquals(FULL_TABLE, StreamId.COHORT_MEMBERS.replicationMethod(entry("cohort_members", "INCREMENTAL")));
+        assertEquals(INCREMENTAL, StreamRegistry.of("export").replicationMethod(entry("export", "FULL_TABLE")));
+        assertEquals(INCREMENTAL, StreamRegistry.of("funnels").replicationMethod(entry("funnels", null)));
+        assertEquals(INCREMENTAL, StreamRegistry.of("revenue").replicationMethod(entry("revenue", "FULL_TABLE")));
+        assertEquals(FULL_TABLE, StreamRegistry.of("annotations").replicationMethod(entry("annotations", "INCREMENTAL")));
+        assertEquals(FULL_TABLE, StreamRegistry.of("cohorts").replicationMethod(entry("cohorts", "INCREMENTAL")));
+        assertEquals(FULL_TABLE, StreamRegistry.of("cohort_members").replicationMethod(entry("cohort_members", "INCREMENTAL")));
     }
 
     @Test
     void engageIsFullTableUnlessTheCatalogAsksForIncremental() throws Exception {
-        assertEquals(FULL_TABLE, StreamId.ENGAGE.replicationMethod(entry("engage", null)));
-        assertEquals(FULL_TABLE, StreamId.ENGAGE.replicationMethod(entry("engage", "FULL_TABLE")));
-        assertEquals(FULL_TABLE, StreamId.ENGAGE.replicationMethod(entry("engage", "LOG_BASED")));
-        assertEquals(INCREMENTAL, StreamId.ENGAGE.replicationMethod(entry("engage", "INCREMENTAL")));
-        assertEquals(INCREMENTAL, StreamId.ENGAGE.replicationMethod(entry("engage", "incremental")));
+        assertEquals(FULL_TABLE, StreamRegistry.of("engage").replicationMethod(entry("engage", null)));
+        assertEquals(FULL_TABLE, StreamRegistry.of("engage").replicationMethod(entry("engage", "FULL_TABLE")));
+        assertEquals(FULL_TABLE, StreamRegistry.of("engage").replicationMethod(entry("engage", "LOG_BASED")));
+        assertEquals(INCREMENTAL, StreamRegistry.of("engage").replicationMethod(entry("engage", "INCREMENTAL")));
+        assertEquals(INCREMENTAL, StreamRegistry.of("engage").replicationMethod(entry("engage", "incremental")));
     }
 }

@@ -1,0 +1,206 @@
+package io.tapmixpanel.streams.governance;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapmixpanel.log.Log;
+import io.tapmixpanel.mixpanel.GovernanceRoute;
+import io.tapmixpanel.mixpanel.MixpanelApiException;
+import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.singer.ReplicationMethod;
+import io.tapmixpanel.streams.CallPlan;
+import io.tapmixpanel.streams.Checkpoint;
+import io.tapmixpanel.streams.Discovering;
+import io.tapmixpanel.streams.Offer;
+import io.tapmixpanel.streams.Probe;
+import io.tapmixpanel.streams.Skip;
+import io.tapmixpanel.streams.SkipRule;
+import io.tapmixpanel.streams.StreamContext;
+import io.tapmixpanel.streams.TapStream;
+import io.tapmixpanel.streams.UnicodeText;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A governance stream (docs/streams.md "Governance streams"): one App API listing read whole (FULL_TABLE), every item written
+ * with every field as Mixpanel sent it, with a service account only, not selected by default. The registry makes one
+ * per stream, each with its {@link Listing}. Lone surrogates become U+FFFD, as in the other streams (docs/streams.md
+ * "Streams", names and text). A 403 (a plan or role without the feature) or 404 (an undocumented route missing)
+ * skips the stream, in discovery and in a sync.
+ */
+public final class GovernanceStream implements TapStream {
+    /** Where a governance stream's items come from. */
+    public interface Listing {
+        /** Asks Mixpanel for the items once, as discovery and {@code --test} do; the answer is not written. */
+        void probe(MixpanelClient client);
+
+        /** Hands every item over, in the order Mixpanel lists them; returns how many. */
+        long read(MixpanelClient client, Consumer<ObjectNode> item);
+
+        /** Items of these routes, read one after the other. */
+        static Listing routes(GovernanceRoute... routes) {
+            return new Listing() {
+                @Override
+                public void probe(MixpanelClient client) {
+                    for (GovernanceRoute r : routes) client.governance(r);
+                }
+
+                @Override
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    long n = 0;
+                    for (GovernanceRoute r : routes) {
+                        List<ObjectNode> items = client.governance(r);
+                        items.forEach(item);
+                        n += items.size();
+                    }
+                    return n;
+                }
+            };
+        }
+
+        /**
+         * lexicon_properties: event then user properties, each saying which in {@code resource_type}, as Mixpanel
+         * spells the resource type ({@code Event} or {@code User}).
+         */
+        static Listing lexiconProperties() {
+            Listing both = routes(GovernanceRoute.LEXICON_EVENT_PROPERTIES, GovernanceRoute.LEXICON_USER_PROPERTIES);
+            return new Listing() {
+                @Override
+                public void probe(MixpanelClient client) { both.probe(client); }
+
+                @Override
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    long n = 0;
+                    for (GovernanceRoute r : List.of(GovernanceRoute.LEXICON_EVENT_PROPERTIES, GovernanceRoute.LEXICON_USER_PROPERTIES)) {
+                        for (ObjectNode p : client.governance(r)) {
+                            p.put("resource_type", r == GovernanceRoute.LEXICON_USER_PROPERTIES ? "User" : "Event");
+                            item.accept(p);
+                            n++;
+                        }
+                    }
+                    return n;
+                }
+            };
+        }
+
+        /**
+         * schemas: the schema registry. The client keeps its answer for the run (shared with discovery, which asks it
+         * for export's types), so a sync does not spend another of its 5 calls a minute; items are written as copies.
+         */
+        static Listing schemaRegistry() {
+            return new Listing() {
+                @Override
+                public void probe(MixpanelClient client) { client.schemaRegistry(); }
+
+                @Override
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    List<ObjectNode> registry = client.schemaRegistry();
+                    for (ObjectNode s : registry) item.accept(s.deepCopy());
+                    return registry.size();
+                }
+            };
+        }
+    }
+
+    private final String id;
+    private final List<String> keyProperties;
+    private final Listing listing;
+    private final Optional<String> offeredWith;
+
+    public GovernanceStream(String id, List<String> keyProperties, Listing listing) {
+        this(id, keyProperties, listing, Optional.empty());
+    }
+
+    private GovernanceStream(String id, List<String> keyProperties, Listing listing, Optional<String> offeredWith) {
+        this.id = id;
+        this.keyProperties = List.copyOf(keyProperties);
+        this.listing = listing;
+        this.offeredWith = offeredWith;
+    }
+
+    /**
+     * Offered only when discovery listed {@code stream} before it. schema_enforcement's route answers 404 when no
+     * enforcement is configured (a stream of no rows), so its 404 cannot tell a project without the route: it is
+     * offered with the project's Lexicon (lexicon_events).
+     */
+    public GovernanceStream offeredWith(String stream) {
+        return new GovernanceStream(id, keyProperties, listing, Optional.of(stream));
+    }
+
+    @Override
+    public String id() { return id; }
+
+    @Override
+    public List<String> keyProperties() { return keyProperties; }
+
+    @Override
+    public Optional<ReplicationMethod> forcedReplicationMethod() { return Optional.of(ReplicationMethod.FULL_TABLE); }
+
+    @Override
+    public boolean selectedByDefault() { return false; }
+
+    @Override
+    public boolean needsServiceAccount() { return true; }
+
+    @Override
+    public List<String> bookmarkProperties(boolean incremental) { return List.of(); }
+
+    /**
+     * Whether the project offers it: its listing is asked once. A 402, 403 (a plan without the feature) or 404 (an
+     * undocumented route that is missing or moved) leaves it out with a warning; refused credentials fail discovery;
+     * any other failure keeps it listed, for the sync to report.
+     */
+    @Override
+    public Offer offer(Discovering d) {
+        if (offeredWith.isPresent() && !d.listed().contains(offeredWith.get())) {
+            return new Offer.LeftOut("the project does not offer its Lexicon (" + offeredWith.get() + " is not listed)");
+        }
+        try {
+            listing.probe(d.client());
+            return Offer.OFFERED;
+        } catch (MixpanelApiException e) {
+            if (e.credentialsRefused()) throw e;
+            if (e.status() == 402 || e.status() == 403 || e.status() == 404) return new Offer.LeftOut(unavailable(e));
+            Log.warning("stream %s listed although its route failed (the sync will report it if it still fails): %s",
+                    id, e.getMessage());
+            return Offer.OFFERED;
+        }
+    }
+
+    /** Its listing, asked once, as discovery does. */
+    @Override
+    public Probe probe(Probe.Context c) {
+        return Probe.of(id, () -> listing.probe(c.client()));
+    }
+
+    @Override
+    public List<SkipRule> skipRules() {
+        return List.of(SkipRule.PAYMENT_REQUIRED, e -> e.status() == 403 || e.status() == 404
+                ? Optional.of(new Skip(e.status() == 403 ? Skip.Kind.FORBIDDEN : Skip.Kind.NOT_FOUND, unavailable(e)))
+                : Optional.empty());
+    }
+
+    /** Why a governance route is not available, for the warning that skips its stream (discovery and sync). */
+    static String unavailable(MixpanelApiException e) {
+        String why = e.status() == 404
+                ? "the project does not offer this route (it is undocumented and may have moved)"
+                : "the project's plan or the account's role does not include this feature";
+        String said = e.apiMessage().isEmpty() ? "" : ": " + e.apiMessage();
+        return "Mixpanel answered " + e.status() + " for " + e.path() + ", " + why + said;
+    }
+
+    @Override
+    public CallPlan plan(StreamContext ctx) {
+        // The App API has no hourly budget; the schema registry's per-minute limit is kept by the client.
+        return CallPlan.NONE;
+    }
+
+    @Override
+    public void sync(StreamContext ctx) {
+        long written = listing.read(ctx.client(), item -> ctx.emitter().emit((ObjectNode) UnicodeText.clean(item)));
+        ctx.committer().commit(Checkpoint.of(written));
+    }
+
+    @Override
+    public String toString() { return id; }
+}
