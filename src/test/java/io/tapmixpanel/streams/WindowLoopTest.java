@@ -64,6 +64,7 @@ class WindowLoopTest {
     /** A reader whose window fetches end in reverse order (the last first) and that sums what it wrote. */
     private static final class Reverse implements WindowLoop.Reader<String, Integer> {
         final List<String> discarded = Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.CountDownLatch lastFetched = new java.util.concurrent.CountDownLatch(1);
         final int failAt;
 
         Reverse(int failAt) { this.failAt = failAt; }
@@ -73,9 +74,16 @@ class WindowLoopTest {
             int day = w.from().getDayOfMonth();
             try {
                 Thread.sleep(40L * (4 - day));
+                // The failing window ends only once the last one has been fetched (and a while after, for its
+                // future to complete): on a loaded machine the sleeps alone do not order them.
+                if (day == failAt) {
+                    lastFetched.await();
+                    Thread.sleep(100);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (day == 3) lastFetched.countDown();
             if (day == failAt) {
                 // the first half was read, the second failed: the half still counts
                 return new WindowLoop.Fetched<>(List.of(w.from() + "a"), Optional.of(new IllegalStateException("cut")));
