@@ -29,6 +29,11 @@ import java.util.OptionalLong;
  * a target has not been told about. Export windows write their own files on the renderers' threads
  * ({@link #openWindow}), which are announced in window order with {@link #announce}. Records carry no table
  * version: a BATCH file has no place for one.
+ *
+ * <p>One file at a time gets its final name, and its own BATCH message is on stdout (flushed) before the next one is
+ * renamed: a run killed at any point leaves at most one whole-named file that no message names (docs/batch.md
+ * "BATCH messages"). Renaming a window's files first and naming them all in one message, flushed only with the
+ * STATE after it, left as many as the window had when a kill landed in between.
  */
 public final class BatchFiles implements Output {
     /** Writes the files' lines; not flushing after each tree (the file is buffered). */
@@ -74,13 +79,10 @@ public final class BatchFiles implements Output {
 
     /**
      * Announces finished files written elsewhere (an export window's, {@link #openWindow}), still under their
-     * {@code .part} names: each renamed, then all named by one BATCH message.
+     * {@code .part} names, in order, each as {@link #publish} does.
      */
     public void announce(String stream, List<Path> parts) {
-        if (parts.isEmpty()) return;
-        List<String> manifest = new ArrayList<>(parts.size());
-        for (Path f : parts) manifest.add(BatchFile.publish(f));
-        out.writeBatch(stream, "jsonl", options.compression(), manifest);
+        for (Path part : parts) publish(stream, part);
     }
 
     @Override
@@ -125,7 +127,16 @@ public final class BatchFiles implements Output {
     private void finish(String stream) {
         LineFile f = open.remove(stream);
         if (f == null) return;
-        out.writeBatch(stream, "jsonl", options.compression(), List.of(BatchFile.publish(f.finish())));
+        publish(stream, f.finish());
+    }
+
+    /**
+     * Gives one finished file its final name and sends its own BATCH message to stdout at once (with whatever was
+     * written before it), so that no second file is renamed while this one's message still waits in the buffer.
+     */
+    private void publish(String stream, Path part) {
+        out.writeBatch(stream, "jsonl", options.compression(), List.of(BatchFile.publish(part)));
+        out.flush();
     }
 
     /** A stream's file being written a record tree at a time. */

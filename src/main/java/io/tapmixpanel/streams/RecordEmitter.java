@@ -183,8 +183,8 @@ public final class RecordEmitter {
 
     /**
      * Announces BATCH files written elsewhere (export renderers), complete and on disk under their {@code .part}
-     * names, holding {@code recordCount} records: renamed, then named by one BATCH message; as with spools, the
-     * latest SCHEMA covers every record in them.
+     * names, holding {@code recordCount} records: each renamed, then named by its own BATCH message, flushed; as
+     * with spools, the latest SCHEMA covers every record in them.
      */
     public void announceBatch(List<Path> files, long recordCount) {
         if (files.isEmpty()) return;

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,7 +118,7 @@ class BatchFilesTest {
     }
 
     @Test
-    void aWindowsFilesStayPartFilesUntilAnnouncedInOrderByOneBatchMessage() throws IOException {
+    void aWindowsFilesStayPartFilesUntilAnnouncedInOrderEachByItsOwnBatchMessage() throws IOException {
         BatchFiles out = output(false, 100);
         BatchFiles.Window w = out.openWindow("export");
         byte[] one = "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8);
@@ -131,10 +133,10 @@ class BatchFilesTest {
 
         out.announce("export", parts);
         List<JsonNode> m = messages();
-        assertEquals(List.of("BATCH"), types(m));
-        assertEquals(2, m.get(0).get("manifest").size());
+        assertEquals(List.of("BATCH", "BATCH"), types(m), "one message per file (docs/batch.md \"BATCH messages\")");
+        for (JsonNode batch : m) assertEquals(1, batch.get("manifest").size(), batch.toString());
         assertEquals("{\"n\":1}\n", read(m.get(0).get("manifest").get(0).asText()));
-        assertEquals("{\"n\":2}\n", read(m.get(0).get("manifest").get(1).asText()));
+        assertEquals("{\"n\":2}\n", read(m.get(1).get("manifest").get(0).asText()));
         assertTrue(filesInRoot().stream().noneMatch(f -> f.endsWith(".part")), filesInRoot().toString());
     }
 
@@ -156,6 +158,81 @@ class BatchFilesTest {
         assertEquals(List.of(), filesInRoot());
         out.announce("export", List.of());
         assertEquals(List.of(), messages(), "no BATCH message without files");
+    }
+
+    /**
+     * What a target has been told at any moment: the bytes stdout received so far. Each time more arrive, and when
+     * asked, counts the files in the folder with their final name that no BATCH message received names: what a
+     * SIGKILL at that moment would leave behind, whole-looking and unannounced.
+     */
+    private final class KilledAnyMoment extends OutputStream {
+        final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        int mostUnannounced;
+
+        @Override
+        public void write(int b) {
+            check();
+            received.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            check();
+            received.write(b, off, len);
+        }
+
+        /** Final-named files no message on stdout names now; also remembers the most seen at any write. */
+        List<String> unannounced() {
+            String told = received.toString(StandardCharsets.UTF_8);
+            try (Stream<Path> s = Files.list(root)) {
+                return s.filter(p -> !p.toString().endsWith(".part")).map(p -> p.toUri().toString())
+                        .filter(url -> !told.contains(url)).sorted().toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void check() {
+            mostUnannounced = Math.max(mostUnannounced, unannounced().size());
+        }
+    }
+
+    /**
+     * The BatchE2eTest kill: a window's files were all renamed, then named by one BATCH message that waited in the
+     * buffer for the STATE after it, so a kill meanwhile left every file of the window whole-named and unannounced.
+     */
+    @Test
+    void aWindowsFilesAreRenamedOneAtATimeEachOnStdoutBeforeTheNextSoAKillLeavesAtMostOneUnannounced() throws IOException {
+        KilledAnyMoment stdout = new KilledAnyMoment();
+        BatchFiles out = new BatchFiles(new SingerWriter(stdout), new BatchOptions(root, "pre-", true, 1));
+        BatchFiles.Window w = out.openWindow("export");
+        byte[] line = "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) w.next();
+            w.write(line, 0, line.length);
+        }
+        List<Path> parts = w.finish(false);
+        assertEquals(4, parts.size());
+
+        out.announce("export", parts); // no flush, no STATE after it: the kill lands here
+        assertEquals(List.of(), stdout.unannounced(), "renamed, their messages still in the buffer");
+        assertTrue(stdout.mostUnannounced <= 1, "at one moment " + stdout.mostUnannounced + " files were whole-named "
+                + "and unannounced");
+        assertEquals(4, stdout.received.toString(StandardCharsets.UTF_8).lines().count(), "one BATCH message a file");
+    }
+
+    /** The same for the other streams' files, cut every batch_size records with no STATE between them. */
+    @Test
+    void aFullFileIsOnStdoutBeforeTheNextFileIsRenamed() throws IOException {
+        KilledAnyMoment stdout = new KilledAnyMoment();
+        BatchFiles out = new BatchFiles(new SingerWriter(stdout), new BatchOptions(root, "pre-", false, 1));
+        for (int i = 0; i < 3; i++) {
+            out.record("engage", record(i), OptionalLong.empty());
+            assertEquals(List.of(), stdout.unannounced(), "after record " + i);
+        }
+        assertEquals(3, filesInRoot().size());
+        assertTrue(stdout.mostUnannounced <= 1, "at one moment " + stdout.mostUnannounced + " files were whole-named "
+                + "and unannounced");
     }
 
     @Test
