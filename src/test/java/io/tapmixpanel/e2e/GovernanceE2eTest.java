@@ -54,8 +54,9 @@ class GovernanceE2eTest {
             for (String stream : wanted) {
                 assertEquals(stats.get(stream).asInt(), m.records(stream).size(), stream);
             }
-            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> r.get("id").bigIntegerValue().compareTo(BigInteger.TWO.pow(53)) > 0),
-                    "a lookup table id past 2^53, exact");
+            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> new BigInteger(r.get("id").asText()).compareTo(BigInteger.TWO.pow(53)) > 0),
+                    "a lookup table id past 2^53, exact (its decimal text)");
+            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> r.get("id").asText().startsWith("-")), "a negative id, signed");
             for (ObjectNode r : m.records("group_profiles")) assertEquals(GROUP, r.get("data_group_id").asLong());
         }
     }

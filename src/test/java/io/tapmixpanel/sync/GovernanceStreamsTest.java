@@ -225,7 +225,8 @@ class GovernanceStreamsTest extends WireMockTestBase {
                 Map.entry("custom_events", "[\"customEventId\"]"), Map.entry("drop_filters", "[\"id\"]"),
                 Map.entry("lookup_tables", "[\"id\"]"), Map.entry("schema_enforcement", "[\"id\"]"),
                 Map.entry("data_volume_anomalies", "[\"anomalyClass\",\"id\"]"), Map.entry("deletion_requests", "[\"id\"]")), keys);
-        assertEquals("[\"null\",\"integer\"]", TapHarness.entry(catalog, "lookup_tables").at("/schema/properties/id/type").toString());
+        assertEquals("[\"null\",\"string\"]", TapHarness.entry(catalog, "lookup_tables").at("/schema/properties/id/type").toString(),
+                "a text key, which holds the route's 64-bit integers and the documented listing's UUIDs alike");
         for (String s : TapHarness.STREAMS) {
             assertTrue(TapHarness.streamMetadata(TapHarness.entry(catalog, s)).get("selected-by-default").asBoolean(), s);
         }
@@ -325,7 +326,7 @@ class GovernanceStreamsTest extends WireMockTestBase {
     }
 
     @Test
-    void lookupTableIdsPastTwoToTheFiftyThirdKeepEveryDigitAsJsonIntegers() throws Exception {
+    void lookupTableIdsPastTwoToTheFiftyThirdAreWrittenAsTheirDecimalTextWithEveryDigitAndSign() throws Exception {
         stubCoreDiscovery();
         stubRegistry();
         stubGovernance(PROJECT_SCOPE);
@@ -334,13 +335,34 @@ class GovernanceStreamsTest extends WireMockTestBase {
         assertEquals(0, run.code(), run.log());
         List<String> recordLines = run.stdout().lines().filter(l -> l.contains("\"type\":\"RECORD\"")).toList();
         assertEquals(2, recordLines.size());
-        assertTrue(recordLines.get(0).contains("\"id\":" + BIG_ID + ","), recordLines.get(0));
-        assertTrue(recordLines.get(1).contains("\"id\":" + MIN_ID + ","), recordLines.get(1));
-        // read back exactly (not through a double)
+        assertTrue(recordLines.get(0).contains("\"id\":\"" + BIG_ID + "\","), recordLines.get(0));
+        assertTrue(recordLines.get(1).contains("\"id\":\"" + MIN_ID + "\","), recordLines.get(1));
         JsonNode id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(recordLines.get(0)).at("/record/id");
-        assertTrue(id.isIntegralNumber(), id.toString());
-        assertEquals(new BigInteger(BIG_ID), id.bigIntegerValue());
-        assertEquals("[\"null\",\"integer\"]", run.messages().schema("lookup_tables").at("/schema/properties/id/type").toString());
+        assertTrue(id.isTextual(), id.toString());
+        assertEquals(new BigInteger(BIG_ID), new BigInteger(id.asText()), "every digit, not through a double");
+        assertEquals("[\"null\",\"string\"]", run.messages().schema("lookup_tables").at("/schema/properties/id/type").toString());
+        assertEquals(1, run.stdout().lines().filter(l -> l.contains("\"type\":\"SCHEMA\"") && l.contains("\"lookup_tables\"")).count(),
+                "no column widened at run time");
+    }
+
+    @Test
+    void lookupTableUuidIdsAsMixpanelsDocumentedListingGivesThemLoadUnderTheSameSchemaAsSent() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        ObjectNode catalog = discover(config);
+        stub(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/lookup-tables/")), 200, ok("""
+                [{"id":"55b4fb2b-e8de-466c-930f-8b36640b9b5e","name":"Countries","token":"t1","createdAt":"2026-01-01T00:00:00Z",
+                  "lastModifiedAt":"2026-01-02T00:00:00Z","hasMappedProperties":true}]"""));
+        Run run = sync(config, catalog, "lookup_tables");
+        assertEquals(0, run.code(), run.log());
+        List<ObjectNode> rows = run.messages().records("lookup_tables");
+        assertEquals(1, rows.size());
+        assertEquals("55b4fb2b-e8de-466c-930f-8b36640b9b5e", rows.get(0).get("id").asText());
+        assertEquals(TapHarness.entry(catalog, "lookup_tables").get("schema"), run.messages().schema("lookup_tables").get("schema"),
+                "the discovered schema holds a UUID key as it is");
+        assertEquals(1, run.stdout().lines().filter(l -> l.contains("\"type\":\"SCHEMA\"") && l.contains("\"lookup_tables\"")).count());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tapmixpanel.streams.governance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.GovernanceRoute;
@@ -36,6 +37,25 @@ public final class GovernanceStream implements TapStream {
 
         /** Hands every item over, in the order Mixpanel lists them; returns how many. */
         long read(MixpanelClient client, Consumer<ObjectNode> item);
+
+        /**
+         * This listing with {@code field} written as text: an integer becomes its decimal digits (every one, sign
+         * included), a string stays as sent. lookup_tables' {@code id} is a signed 64-bit integer on the App API
+         * route the tap reads and a UUID string on Mixpanel's documented lookup-table listing; declared a string,
+         * the key holds either without a column widened at run time (docs/streams.md "Governance streams").
+         */
+        default Listing withTextField(String field) {
+            Listing inner = this;
+            return new Listing() {
+                @Override
+                public void probe(MixpanelClient client) { inner.probe(client); }
+
+                @Override
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    return inner.read(client, i -> item.accept(textField(i, field)));
+                }
+            };
+        }
 
         /** Items of these routes, read one after the other. */
         static Listing routes(GovernanceRoute... routes) {
@@ -100,6 +120,13 @@ public final class GovernanceStream implements TapStream {
                 }
             };
         }
+    }
+
+    /** {@code item} with an integral {@code field} replaced by its decimal text (exact: Jackson keeps big ones whole). */
+    static ObjectNode textField(ObjectNode item, String field) {
+        JsonNode v = item.get(field);
+        if (v != null && v.isIntegralNumber()) item.put(field, v.bigIntegerValue().toString());
+        return item;
     }
 
     private final String id;
