@@ -274,6 +274,8 @@ class GovernanceTest {
             HttpResponse<byte[]> r = get(s, project("data-definitions/schema/"), SA);
             assertEquals(404, r.statusCode());
             assertEquals("error", json(r).get("status").asText());
+            assertTrue(json(r).get("error").asText().contains("enforcement"),
+                    "the 404 names the enforcement, which tells it from a missing route's: " + json(r));
             assertEquals(0, json(get(s, "/sandbox/stats", null)).get("schema_enforcement").asInt());
             assertEquals(200, get(s, project("data-definitions/events/"), SA).statusCode());
         }
