@@ -155,6 +155,9 @@ public final class GovernanceStream implements TapStream {
         }
     }
 
+    /** What Mixpanel's "none configured" 404 of the schema enforcement route says, and a missing route's does not. */
+    private static final Pattern NONE_CONFIGURED = Pattern.compile("enforcement|not configured", Pattern.CASE_INSENSITIVE);
+
     /**
      * Whether a failure of the schema enforcement route is Mixpanel's "none configured": a 404 whose error text names
      * the enforcement or says it is not configured, as Mixpanel's client documents that 404 ("No enforcement
@@ -163,8 +166,6 @@ public final class GovernanceStream implements TapStream {
     static boolean noneConfigured(MixpanelApiException e) {
         return e.status() == 404 && NONE_CONFIGURED.matcher(e.apiMessage()).find();
     }
-
-    private static final Pattern NONE_CONFIGURED = Pattern.compile("enforcement|not configured", Pattern.CASE_INSENSITIVE);
 
     /** {@code item} with an integral {@code field} replaced by its decimal text (exact: Jackson keeps big ones whole). */
     static ObjectNode textField(ObjectNode item, String field) {
