@@ -76,26 +76,24 @@ final class GovernanceEndpoints {
     /**
      * The items of one governance listing (docs/streams.md "Governance streams") as Mixpanel sent them, read under
      * {@link #governanceScope()}. Integers keep every digit (Jackson reads them as int, long or BigInteger, never
-     * as a double). Schema enforcement answers 404 when none is configured: no item. Any other HTTP error
-     * propagates, a 403 (plan without the feature) or 404 (route missing) for the caller to skip the stream.
+     * as a double). A one-object route answering no object ({@code results} missing, null or {@code {}}) has no
+     * item. Every HTTP error propagates: schema enforcement's 404 for "none configured" is told apart from a
+     * missing route by its stream (docs/streams.md "Governance streams"); a 403 (plan without the feature) or other
+     * 404 (route missing) is for the caller to skip the stream.
      */
     List<ObjectNode> governance(GovernanceRoute route) {
         String path = governanceScope() + "/" + route.path;
         ApiRequest req = ApiRequest.get(ApiFamily.APP, calls.settings.appRoot(), path).query(route.query)
                 .endpoint(route.path.substring(0, route.path.length() - 1))
                 .label(route.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).acceptGzip(true);
-        JsonNode results;
-        try {
-            results = calls.fetchObject(req).path("results");
-        } catch (MixpanelApiException e) {
-            if (route.shape == GovernanceRoute.Shape.ONE && e.status() == 404) return List.of();
-            throw e;
-        }
+        JsonNode results = calls.fetchObject(req).path("results");
         JsonNode items = switch (route.shape) {
             case LIST -> results;
             case ANOMALIES -> results.path("anomalies");
             case ONE -> {
-                if (results.isMissingNode() || results.isNull()) yield MixpanelJson.MAPPER.createArrayNode();
+                if (results.isMissingNode() || results.isNull() || (results.isObject() && results.isEmpty())) {
+                    yield MixpanelJson.MAPPER.createArrayNode();
+                }
                 if (!results.isObject()) throw ApiErrors.unexpected(req, "results is not an object");
                 yield MixpanelJson.MAPPER.createArrayNode().add(results);
             }

@@ -18,7 +18,10 @@ public enum GovernanceRoute {
     CUSTOM_PROPERTIES("custom_properties/", Map.of(), Shape.LIST),
     CUSTOM_EVENTS("data-definitions/events/", Map.of("custom_event", "true"), Shape.LIST),
     LOOKUP_TABLES("data-definitions/lookup-tables/", Map.of(), Shape.LIST),
-    /** One object, or 404 when the project has no enforcement configured. */
+    /**
+     * One object; a 404 naming the enforcement when the project has none configured (its stream tells that from a
+     * missing route).
+     */
     SCHEMA_ENFORCEMENT("data-definitions/schema/", Map.of(), Shape.ONE),
     /** {@code results.anomalies}. */
     DATA_VOLUME_ANOMALIES("data-definitions/data-volume-anomalies/", Map.of(), Shape.ANOMALIES),

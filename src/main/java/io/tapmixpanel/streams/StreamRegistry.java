@@ -29,9 +29,8 @@ public final class StreamRegistry {
             new GovernanceStream("custom_properties", List.of("customPropertyId"), routes(GovernanceRoute.CUSTOM_PROPERTIES)),
             new GovernanceStream("custom_events", List.of("customEventId"), routes(GovernanceRoute.CUSTOM_EVENTS)),
             new GovernanceStream("drop_filters", List.of("id"), routes(GovernanceRoute.DROP_FILTERS)),
-            new GovernanceStream("lookup_tables", List.of("id"), routes(GovernanceRoute.LOOKUP_TABLES)),
-            new GovernanceStream("schema_enforcement", List.of("id"), routes(GovernanceRoute.SCHEMA_ENFORCEMENT))
-                    .offeredWith("lexicon_events"),
+            new GovernanceStream("lookup_tables", List.of("id"), routes(GovernanceRoute.LOOKUP_TABLES).withTextField("id")),
+            new GovernanceStream("schema_enforcement", List.of("id"), GovernanceStream.Listing.schemaEnforcement()),
             new GovernanceStream("data_volume_anomalies", List.of("anomalyClass", "id"), routes(GovernanceRoute.DATA_VOLUME_ANOMALIES)),
             new GovernanceStream("deletion_requests", List.of("id"), routes(GovernanceRoute.DELETION_REQUESTS)));
 

@@ -329,11 +329,16 @@ final class Governance {
         return m;
     }
 
-    /** Ids past 2^53 and odd, so that a client that reads them as doubles loses the last digit. */
+    /**
+     * Ids as the App API's lookup-table route gives them (Mixpanel's client types them as signed 64-bit integers):
+     * odd, past 2^53 in magnitude, so that a client that reads them as doubles loses the last digit, and the second
+     * negative, as Mixpanel assigns some (e.g. -8644926364725811123).
+     */
     private void genLookupTables(SplittableRandom r) {
         String[] names = {"Products", "Video catalog", "Country names"};
         for (int k = 0; k < names.length; k++) {
-            long id = (1L << 53) + 1 + 2 * r.nextLong(1L << 60);
+            long magnitude = (1L << 53) + 1 + 2 * r.nextLong(1L << 60);
+            long id = k == 1 ? -magnitude : magnitude;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
             m.put("name", names[k]);

@@ -158,6 +158,8 @@ final class Project {
         String[] steps;
         int[][] counts;   // [day][step]
         int[][] avgTime;  // [day][step]
+        /** Non-zero when the last step is a custom event (Mixpanel's {@code custom_event_id}). */
+        long customEventId;
     }
 
     static final class Revenue {
@@ -427,6 +429,8 @@ final class Project {
             fu.id = 7509 + 13L * f;
             fu.name = FUNNEL_NAMES[f % FUNNEL_NAMES.length] + (f >= FUNNEL_NAMES.length ? " " + (f / FUNNEL_NAMES.length + 1) : "");
             fu.steps = FUNNEL_STEPS[f % FUNNEL_STEPS.length];
+            // every third funnel ends on a custom event (docs/sandbox.md "Endpoints")
+            if (f % 3 == 2) fu.customEventId = 4000 + f;
             fu.counts = new int[days][fu.steps.length];
             fu.avgTime = new int[days][fu.steps.length];
             for (int d = 0; d < days; d++) {

@@ -103,6 +103,17 @@ final class ReportsApi {
             }
             st.put("goal", f.steps[s]);
             st.put("event", f.steps[s]);
+            if (f.customEventId != 0) {
+                // A funnel ending on a custom event: Mixpanel marks each step, and the custom one carries its id,
+                // and such a funnel's steps come with their time-to-convert histograms.
+                boolean custom = s == counts.length - 1;
+                st.put("custom_event", custom);
+                if (custom) st.put("custom_event_id", f.customEventId);
+                if (s > 0) {
+                    st.put("time_buckets_from_start", timeBuckets(fromStart, counts[s]));
+                    st.put("time_buckets_from_prev", timeBuckets(avgTime[s], counts[s]));
+                }
+            }
             steps.add(st);
         }
         Map<String, Object> analysis = new LinkedHashMap<>();
@@ -114,6 +125,20 @@ final class ReportsApi {
         day.put("steps", steps);
         day.put("analysis", analysis);
         return day;
+    }
+
+    /**
+     * A step's time-to-convert histogram {@code {lower, higher, buckets[]}}: seconds from 0 to twice the average, in
+     * four buckets whose counts add up to the step's count.
+     */
+    private static Map<String, Object> timeBuckets(long avgSeconds, long count) {
+        long[] buckets = {count / 4, count / 2 - count / 4, count / 8, 0};
+        buckets[3] = count - buckets[0] - buckets[1] - buckets[2];
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lower", 0);
+        m.put("higher", 2 * avgSeconds);
+        m.put("buckets", List.of(buckets[0], buckets[1], buckets[2], buckets[3]));
+        return m;
     }
 
     private static double round4(double v) { return Math.round(v * 10_000) / 10_000.0; }

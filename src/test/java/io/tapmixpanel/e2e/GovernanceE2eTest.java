@@ -54,8 +54,9 @@ class GovernanceE2eTest {
             for (String stream : wanted) {
                 assertEquals(stats.get(stream).asInt(), m.records(stream).size(), stream);
             }
-            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> r.get("id").bigIntegerValue().compareTo(BigInteger.TWO.pow(53)) > 0),
-                    "a lookup table id past 2^53, exact");
+            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> new BigInteger(r.get("id").asText()).compareTo(BigInteger.TWO.pow(53)) > 0),
+                    "a lookup table id past 2^53, exact (its decimal text)");
+            assertTrue(m.records("lookup_tables").stream().anyMatch(r -> r.get("id").asText().startsWith("-")), "a negative id, signed");
             for (ObjectNode r : m.records("group_profiles")) assertEquals(GROUP, r.get("data_group_id").asLong());
         }
     }
@@ -74,6 +75,42 @@ class GovernanceE2eTest {
             // a catalog written when the plan had them: the sync skips each with a warning, exit 0
             TapHarness.Messages m = TapHarness.tap("--config", config.toString(), "--catalog", catalog.toString()).assertSingerValid();
             for (String g : GOVERNANCE) assertEquals(0, m.records(g).size(), g);
+        }
+    }
+
+    @Test
+    void schemaEnforcementNotConfiguredIsOkWithNoRecordWhileItsRouteMissingIsSkippedWithAWarning() throws Exception {
+        try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(200).days(2).noSchemaEnforcement(true).build())) {
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of()));
+            Path catalog = TapHarness.write(dir, "catalog.json", TapHarness.select(TapHarness.discover(config), "schema_enforcement"));
+            TapHarness.SyncRun run = TapHarness.sync(config, TapHarness.FAST, java.util.Optional.of(catalog), java.util.Optional.empty());
+            assertEquals(null, run.failure());
+            assertEquals(0, TapHarness.Messages.parse(run.stdout(), false).assertSingerValid().records("schema_enforcement").size());
+            assertTrue(run.log().stream().noneMatch(l -> l.startsWith("WARNING")), run.log().toString());
+            assertTrue(run.log().stream().anyMatch(l -> l.matches("INFO\\s+schema_enforcement\\s+0\\s.*\\sok")), run.log().toString());
+        }
+        // the route itself missing (read under the project's paths: no workspace list to find the global one)
+        try (Sandbox s = Sandbox.start(SandboxOptions.builder().port(0).events(200).days(2)
+                .missingEndpoint("/api/app/me").missingEndpoint("/api/app/projects/1234/workspaces/public")
+                .missingEndpoint("/api/app/projects/1234/data-definitions/schema").build())) {
+            Path config = TapHarness.write(dir, "config.json", TapHarness.config(s, Map.of()));
+            List<String> offered = streams(TapHarness.discover(config));
+            assertFalse(offered.contains("schema_enforcement"), "discovery leaves out a missing route: " + offered);
+            assertTrue(offered.contains("lexicon_tags"), offered.toString());
+            // a catalog written when the route answered: schema_enforcement selected beside lexicon_tags
+            Path both;
+            try (Sandbox full = Sandbox.start(SandboxOptions.builder().port(0).events(200).days(2).build())) {
+                Path fullConfig = TapHarness.write(dir, "full-config.json", TapHarness.config(full, Map.of()));
+                both = TapHarness.write(dir, "both.json", TapHarness.select(TapHarness.discover(fullConfig), "schema_enforcement", "lexicon_tags"));
+            }
+            TapHarness.SyncRun run = TapHarness.sync(config, TapHarness.FAST, java.util.Optional.of(both), java.util.Optional.empty());
+            assertEquals(null, run.failure());
+            TapHarness.Messages m = TapHarness.Messages.parse(run.stdout(), false).assertSingerValid();
+            assertEquals(0, m.records("schema_enforcement").size());
+            assertTrue(m.records("lexicon_tags").size() > 0);
+            assertTrue(run.log().stream().anyMatch(l -> l.startsWith("WARNING stream schema_enforcement skipped: Mixpanel answered 404")),
+                    run.log().toString());
+            assertTrue(run.log().stream().anyMatch(l -> l.matches("INFO\\s+schema_enforcement\\s.*skipped \\(404\\)")), run.log().toString());
         }
     }
 }

@@ -204,7 +204,7 @@ class GovernanceTest {
     }
 
     @Test
-    void lookupTableIdsPast2To53AreExactJsonIntegersInTheRawBody() throws Exception {
+    void lookupTableIdsAreSigned64BitIntegersPast2To53WrittenExactlyInTheRawBody() throws Exception {
         String raw = text(get(sb, project("data-definitions/lookup-tables/"), SA));
         Matcher m = Pattern.compile("\"id\":(-?\\d+)[,}]").matcher(raw);
         List<BigInteger> ids = new ArrayList<>();
@@ -213,7 +213,9 @@ class GovernanceTest {
         Governance g = new Governance(new Project(small().dataGroupId(GROUP_A).dataGroupId(GROUP_B).groupProfiles(23).build()));
         for (int i = 0; i < ids.size(); i++) {
             BigInteger id = ids.get(i);
-            assertTrue(id.compareTo(BigInteger.ONE.shiftLeft(53)) > 0, id.toString());
+            assertTrue(id.abs().compareTo(BigInteger.ONE.shiftLeft(53)) > 0, id.toString());
+            assertEquals(i == 1, id.signum() < 0, "the second id is negative, as Mixpanel assigns some: " + id);
+            assertTrue(id.bitLength() < 64, "a signed 64-bit integer: " + id);
             assertEquals(BigInteger.valueOf((Long) g.lookupTables.get(i).get("id")), id, "the generated id, every digit");
             assertNotEquals(id, new java.math.BigDecimal(id.doubleValue()).toBigInteger(), "a double would round " + id);
         }
@@ -272,6 +274,8 @@ class GovernanceTest {
             HttpResponse<byte[]> r = get(s, project("data-definitions/schema/"), SA);
             assertEquals(404, r.statusCode());
             assertEquals("error", json(r).get("status").asText());
+            assertTrue(json(r).get("error").asText().contains("enforcement"),
+                    "the 404 names the enforcement, which tells it from a missing route's: " + json(r));
             assertEquals(0, json(get(s, "/sandbox/stats", null)).get("schema_enforcement").asInt());
             assertEquals(200, get(s, project("data-definitions/events/"), SA).statusCode());
         }

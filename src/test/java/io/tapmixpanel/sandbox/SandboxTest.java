@@ -402,6 +402,34 @@ class SandboxTest {
     }
 
     @Test
+    void theThirdFunnelEndsOnACustomEventWithItsIdAndEveryLaterStepHasTimeBuckets() throws Exception {
+        JsonNode list = json(get(sb, "/api/2.0/funnels/list", SECRET));
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode day = json(get(sb, "/api/2.0/funnels?funnel_id=" + list.get(i).get("funnel_id").asLong()
+                    + "&unit=day&from_date=2024-01-25&to_date=2024-01-25", SECRET)).at("/data/2024-01-25");
+            JsonNode steps = day.get("steps");
+            for (int k = 0; k < steps.size(); k++) {
+                JsonNode st = steps.get(k);
+                boolean last = k == steps.size() - 1;
+                if (i != 2) {
+                    assertFalse(st.has("custom_event") || st.has("time_buckets_from_start"), st.toString());
+                    continue;
+                }
+                assertEquals(last, st.get("custom_event").asBoolean(), st.toString());
+                assertEquals(last, st.has("custom_event_id"), st.toString());
+                if (last) assertTrue(st.get("custom_event_id").isIntegralNumber(), st.toString());
+                assertEquals(k > 0, st.has("time_buckets_from_start") && st.has("time_buckets_from_prev"), st.toString());
+                if (k > 0) {
+                    long sum = 0;
+                    for (JsonNode b : st.at("/time_buckets_from_prev/buckets")) sum += b.asLong();
+                    assertEquals(st.get("count").asLong(), sum, "the buckets hold the step's count");
+                    assertTrue(st.at("/time_buckets_from_start/higher").asLong() >= st.at("/time_buckets_from_start/lower").asLong());
+                }
+            }
+        }
+    }
+
+    @Test
     void funnelsRevenueAnnotationsCohorts() throws Exception {
         for (String prefix : List.of("/api/2.0/", "/api/query/")) {
             JsonNode list = json(get(sb, prefix + "funnels/list", SECRET));

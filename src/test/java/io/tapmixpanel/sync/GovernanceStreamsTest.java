@@ -48,6 +48,8 @@ class GovernanceStreamsTest extends WireMockTestBase {
     /** 2^53 + 1, which a double cannot hold, and the smallest signed 64-bit integer. */
     static final String BIG_ID = "9007199254740993";
     static final String MIN_ID = "-9223372036854775808";
+    /** Schema enforcement's answer when the project has none configured: a 404 naming the enforcement. */
+    static final String NONE_CONFIGURED = "{\"status\":\"error\",\"error\":\"No schema enforcement is configured for this project\"}";
 
     @TempDir
     Path dir;
@@ -97,7 +99,7 @@ class GovernanceStreamsTest extends WireMockTestBase {
                   "lastModifiedAt":"2026-01-02T00:00:00Z","hasMappedProperties":true},
                  {"id":%s,"name":"Plans","token":"t2","createdAt":"2026-01-01T00:00:00Z",
                   "lastModifiedAt":"2026-01-02T00:00:00Z","hasMappedProperties":false}]""".formatted(BIG_ID, MIN_ID)));
-        stub(get(urlPathEqualTo(scope + "/data-definitions/schema/")), 404, "{\"status\":\"error\",\"error\":\"not found\"}");
+        stub(get(urlPathEqualTo(scope + "/data-definitions/schema/")), 404, NONE_CONFIGURED);
         stub(get(urlPathEqualTo(scope + "/data-definitions/data-volume-anomalies/")), 200, ok("""
                 {"anomalies":[{"id":9,"timestamp":"2026-04-01T00:00:00Z","actualCount":1000,"predictedUpper":500,
                   "predictedLower":100,"percentVariance":"100%","status":"open","eventName":"Signup","anomalyClass":"Event"},
@@ -225,7 +227,8 @@ class GovernanceStreamsTest extends WireMockTestBase {
                 Map.entry("custom_events", "[\"customEventId\"]"), Map.entry("drop_filters", "[\"id\"]"),
                 Map.entry("lookup_tables", "[\"id\"]"), Map.entry("schema_enforcement", "[\"id\"]"),
                 Map.entry("data_volume_anomalies", "[\"anomalyClass\",\"id\"]"), Map.entry("deletion_requests", "[\"id\"]")), keys);
-        assertEquals("[\"null\",\"integer\"]", TapHarness.entry(catalog, "lookup_tables").at("/schema/properties/id/type").toString());
+        assertEquals("[\"null\",\"string\"]", TapHarness.entry(catalog, "lookup_tables").at("/schema/properties/id/type").toString(),
+                "a text key, which holds the route's 64-bit integers and the documented listing's UUIDs alike");
         for (String s : TapHarness.STREAMS) {
             assertTrue(TapHarness.streamMetadata(TapHarness.entry(catalog, s)).get("selected-by-default").asBoolean(), s);
         }
@@ -325,7 +328,7 @@ class GovernanceStreamsTest extends WireMockTestBase {
     }
 
     @Test
-    void lookupTableIdsPastTwoToTheFiftyThirdKeepEveryDigitAsJsonIntegers() throws Exception {
+    void lookupTableIdsPastTwoToTheFiftyThirdAreWrittenAsTheirDecimalTextWithEveryDigitAndSign() throws Exception {
         stubCoreDiscovery();
         stubRegistry();
         stubGovernance(PROJECT_SCOPE);
@@ -334,13 +337,34 @@ class GovernanceStreamsTest extends WireMockTestBase {
         assertEquals(0, run.code(), run.log());
         List<String> recordLines = run.stdout().lines().filter(l -> l.contains("\"type\":\"RECORD\"")).toList();
         assertEquals(2, recordLines.size());
-        assertTrue(recordLines.get(0).contains("\"id\":" + BIG_ID + ","), recordLines.get(0));
-        assertTrue(recordLines.get(1).contains("\"id\":" + MIN_ID + ","), recordLines.get(1));
-        // read back exactly (not through a double)
+        assertTrue(recordLines.get(0).contains("\"id\":\"" + BIG_ID + "\","), recordLines.get(0));
+        assertTrue(recordLines.get(1).contains("\"id\":\"" + MIN_ID + "\","), recordLines.get(1));
         JsonNode id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(recordLines.get(0)).at("/record/id");
-        assertTrue(id.isIntegralNumber(), id.toString());
-        assertEquals(new BigInteger(BIG_ID), id.bigIntegerValue());
-        assertEquals("[\"null\",\"integer\"]", run.messages().schema("lookup_tables").at("/schema/properties/id/type").toString());
+        assertTrue(id.isTextual(), id.toString());
+        assertEquals(new BigInteger(BIG_ID), new BigInteger(id.asText()), "every digit, not through a double");
+        assertEquals("[\"null\",\"string\"]", run.messages().schema("lookup_tables").at("/schema/properties/id/type").toString());
+        assertEquals(1, run.stdout().lines().filter(l -> l.contains("\"type\":\"SCHEMA\"") && l.contains("\"lookup_tables\"")).count(),
+                "no column widened at run time");
+    }
+
+    @Test
+    void lookupTableUuidIdsAsMixpanelsDocumentedListingGivesThemLoadUnderTheSameSchemaAsSent() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        ObjectNode catalog = discover(config);
+        stub(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/lookup-tables/")), 200, ok("""
+                [{"id":"55b4fb2b-e8de-466c-930f-8b36640b9b5e","name":"Countries","token":"t1","createdAt":"2026-01-01T00:00:00Z",
+                  "lastModifiedAt":"2026-01-02T00:00:00Z","hasMappedProperties":true}]"""));
+        Run run = sync(config, catalog, "lookup_tables");
+        assertEquals(0, run.code(), run.log());
+        List<ObjectNode> rows = run.messages().records("lookup_tables");
+        assertEquals(1, rows.size());
+        assertEquals("55b4fb2b-e8de-466c-930f-8b36640b9b5e", rows.get(0).get("id").asText());
+        assertEquals(TapHarness.entry(catalog, "lookup_tables").get("schema"), run.messages().schema("lookup_tables").get("schema"),
+                "the discovered schema holds a UUID key as it is");
+        assertEquals(1, run.stdout().lines().filter(l -> l.contains("\"type\":\"SCHEMA\"") && l.contains("\"lookup_tables\"")).count());
     }
 
     @Test
@@ -374,6 +398,77 @@ class GovernanceStreamsTest extends WireMockTestBase {
         assertTrue(summaryLine(run.log(), "lexicon_tags").endsWith("skipped (404)"), summaryLine(run.log(), "lexicon_tags"));
         assertEquals(1, run.messages().records("drop_filters").size());
         assertTrue(lines(run.log(), "CRITICAL").isEmpty(), run.log());
+    }
+
+    @Test
+    void aSchemaEnforcement404ThatNamesNoEnforcementIsAMissingRouteSkippedWithAWarningNotNoneConfigured() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        ObjectNode catalog = discover(config);
+        stub(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/schema/")), 404, "{\"status\":\"error\",\"error\":\"not found\"}");
+        Run run = sync(config, catalog, "schema_enforcement", "drop_filters");
+        assertEquals(0, run.code(), run.log());
+        assertEquals(1, lines(run.log(), "WARNING stream schema_enforcement skipped: Mixpanel answered 404").size(), run.log());
+        assertTrue(summaryLine(run.log(), "schema_enforcement").endsWith("skipped (404)"), summaryLine(run.log(), "schema_enforcement"));
+        assertTrue(run.messages().records("schema_enforcement").isEmpty());
+        assertEquals(1, run.messages().records("drop_filters").size());
+    }
+
+    @Test
+    void aSchemaEnforcementRouteAnsweringAPageInsteadOfMixpanelsErrorIsAMissingRouteToo() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        ObjectNode catalog = discover(config);
+        wm.stubFor(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/schema/")).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "text/html").withBody("<html><body><h1>Not Found</h1></body></html>")));
+        Run run = sync(config, catalog, "schema_enforcement");
+        assertEquals(0, run.code(), run.log());
+        assertTrue(summaryLine(run.log(), "schema_enforcement").endsWith("skipped (404)"), summaryLine(run.log(), "schema_enforcement"));
+    }
+
+    @Test
+    void schemaEnforcementNotConfiguredIsAStreamWithNoRecordAndNoWarning() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        Run run = sync(config, discover(config), "schema_enforcement");
+        assertEquals(0, run.code(), run.log());
+        assertTrue(run.messages().records("schema_enforcement").isEmpty());
+        assertTrue(summaryLine(run.log(), "schema_enforcement").endsWith("ok"), summaryLine(run.log(), "schema_enforcement"));
+        assertTrue(lines(run.log(), "WARNING").isEmpty(), run.log());
+        assertEquals(1, lines(run.log(), "INFO schema_enforcement: the project has no schema enforcement configured").size(), run.log());
+    }
+
+    @Test
+    void schemaEnforcementAnsweringAnEmptyObjectIsNoneConfiguredToo() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        Path config = config(Map.of());
+        ObjectNode catalog = discover(config);
+        stub(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/schema/")), 200, ok("{}"));
+        Run run = sync(config, catalog, "schema_enforcement");
+        assertEquals(0, run.code(), run.log());
+        assertTrue(run.messages().records("schema_enforcement").isEmpty());
+        assertTrue(summaryLine(run.log(), "schema_enforcement").endsWith("ok"), summaryLine(run.log(), "schema_enforcement"));
+    }
+
+    @Test
+    void discoveryOffersSchemaEnforcementWhenNoneIsConfiguredAndLeavesItOutWhenItsRouteIsMissing() {
+        stubCoreDiscovery();
+        stubRegistry();
+        stubGovernance(PROJECT_SCOPE);
+        assertTrue(ids(discover(config(Map.of()))).contains("schema_enforcement"), log());
+        assertTrue(lines(log(), "WARNING").isEmpty(), log());
+        stub(get(urlPathEqualTo(PROJECT_SCOPE + "/data-definitions/schema/")), 404, "{\"status\":\"error\",\"error\":\"not found\"}");
+        assertFalse(ids(discover(config(Map.of()))).contains("schema_enforcement"));
+        assertTrue(lines(log(), "WARNING").stream().anyMatch(l -> l.startsWith("WARNING stream schema_enforcement left out of the catalog: Mixpanel answered 404")),
+                log());
     }
 
     @Test

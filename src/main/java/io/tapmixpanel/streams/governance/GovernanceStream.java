@@ -1,5 +1,6 @@
 package io.tapmixpanel.streams.governance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.GovernanceRoute;
@@ -20,6 +21,7 @@ import io.tapmixpanel.streams.UnicodeText;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * A governance stream (docs/streams.md "Governance streams"): one App API listing read whole (FULL_TABLE), every item written
@@ -36,6 +38,25 @@ public final class GovernanceStream implements TapStream {
 
         /** Hands every item over, in the order Mixpanel lists them; returns how many. */
         long read(MixpanelClient client, Consumer<ObjectNode> item);
+
+        /**
+         * This listing with {@code field} written as text: an integer becomes its decimal digits (every one, sign
+         * included), a string stays as sent. lookup_tables' {@code id} is a signed 64-bit integer on the App API
+         * route the tap reads and a UUID string on Mixpanel's documented lookup-table listing; declared a string,
+         * the key holds either without a column widened at run time (docs/streams.md "Governance streams").
+         */
+        default Listing withTextField(String field) {
+            Listing inner = this;
+            return new Listing() {
+                @Override
+                public void probe(MixpanelClient client) { inner.probe(client); }
+
+                @Override
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    return inner.read(client, i -> item.accept(textField(i, field)));
+                }
+            };
+        }
 
         /** Items of these routes, read one after the other. */
         static Listing routes(GovernanceRoute... routes) {
@@ -84,6 +105,38 @@ public final class GovernanceStream implements TapStream {
         }
 
         /**
+         * schema_enforcement: the project's enforcement config, one item or none. Mixpanel answers "none configured"
+         * with a 404 whose error names the enforcement ({@link #noneConfigured}): no item, the stream is ok. Any
+         * other 404 (the undocumented route missing or moved) propagates, to skip the stream with a warning, so a
+         * moved route is never read as "no enforcement" (docs/streams.md "Governance streams").
+         */
+        static Listing schemaEnforcement() {
+            Listing route = routes(GovernanceRoute.SCHEMA_ENFORCEMENT);
+            return new Listing() {
+                @Override
+                public void probe(MixpanelClient client) {
+                    try {
+                        route.probe(client);
+                    } catch (MixpanelApiException e) {
+                        if (!noneConfigured(e)) throw e;
+                    }
+                }
+
+                @Override
+                public long read(MixpanelClient client, Consumer<ObjectNode> item) {
+                    try {
+                        return route.read(client, item);
+                    } catch (MixpanelApiException e) {
+                        if (!noneConfigured(e)) throw e;
+                        Log.info("schema_enforcement: the project has no schema enforcement configured (Mixpanel answered 404: %s)",
+                                e.apiMessage());
+                        return 0;
+                    }
+                }
+            };
+        }
+
+        /**
          * schemas: the schema registry. The client keeps its answer for the run (shared with discovery, which asks it
          * for export's types), so a sync does not spend another of its 5 calls a minute; items are written as copies.
          */
@@ -102,29 +155,33 @@ public final class GovernanceStream implements TapStream {
         }
     }
 
+    /** What Mixpanel's "none configured" 404 of the schema enforcement route says, and a missing route's does not. */
+    private static final Pattern NONE_CONFIGURED = Pattern.compile("enforcement|not configured", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether a failure of the schema enforcement route is Mixpanel's "none configured": a 404 whose error text names
+     * the enforcement or says it is not configured, as Mixpanel's client documents that 404 ("No enforcement
+     * configured"). A missing route's 404 names no enforcement (a generic "not found", or a page).
+     */
+    static boolean noneConfigured(MixpanelApiException e) {
+        return e.status() == 404 && NONE_CONFIGURED.matcher(e.apiMessage()).find();
+    }
+
+    /** {@code item} with an integral {@code field} replaced by its decimal text (exact: Jackson keeps big ones whole). */
+    static ObjectNode textField(ObjectNode item, String field) {
+        JsonNode v = item.get(field);
+        if (v != null && v.isIntegralNumber()) item.put(field, v.bigIntegerValue().toString());
+        return item;
+    }
+
     private final String id;
     private final List<String> keyProperties;
     private final Listing listing;
-    private final Optional<String> offeredWith;
 
     public GovernanceStream(String id, List<String> keyProperties, Listing listing) {
-        this(id, keyProperties, listing, Optional.empty());
-    }
-
-    private GovernanceStream(String id, List<String> keyProperties, Listing listing, Optional<String> offeredWith) {
         this.id = id;
         this.keyProperties = List.copyOf(keyProperties);
         this.listing = listing;
-        this.offeredWith = offeredWith;
-    }
-
-    /**
-     * Offered only when discovery listed {@code stream} before it. schema_enforcement's route answers 404 when no
-     * enforcement is configured (a stream of no rows), so its 404 cannot tell a project without the route: it is
-     * offered with the project's Lexicon (lexicon_events).
-     */
-    public GovernanceStream offeredWith(String stream) {
-        return new GovernanceStream(id, keyProperties, listing, Optional.of(stream));
     }
 
     @Override
@@ -152,9 +209,6 @@ public final class GovernanceStream implements TapStream {
      */
     @Override
     public Offer offer(Discovering d) {
-        if (offeredWith.isPresent() && !d.listed().contains(offeredWith.get())) {
-            return new Offer.LeftOut("the project does not offer its Lexicon (" + offeredWith.get() + " is not listed)");
-        }
         try {
             listing.probe(d.client());
             return Offer.OFFERED;
