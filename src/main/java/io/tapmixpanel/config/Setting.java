@@ -19,8 +19,8 @@ public enum Setting {
     SERVICE_ACCOUNT_SECRET("service_account_secret", "Service Account Secret", Type.SECRET, null,
             "Service account secret."),
     PROJECT_ID("project_id", "Project ID", Type.INTEGER, null,
-            "Mixpanel project id. Required with a service account; optional with api_secret, where it enables "
-                    + "app-API features (Lexicon property types, annotations v2, project timezone lookup)."),
+            "Mixpanel project id. Required with a service account; not needed with api_secret, which the app-API "
+                    + "features (Lexicon property types, annotations v2, project timezone lookup) do not accept."),
     WORKSPACE_ID("workspace_id", "Workspace ID", Type.INTEGER, null,
             "Data Views workspace id (the project's global data view), for service accounts on projects with Data "
                     + "Views: sent as workspace_id with every query-API call (not export), and the workspace the "

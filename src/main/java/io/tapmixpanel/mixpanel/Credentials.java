@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  */
 public sealed interface Credentials permits Credentials.ServiceAccount, Credentials.ProjectSecret {
 
-    /** The project id, when known: always for a service account, optionally for a project secret. */
+    /** The project id, when known: always for a service account, optionally for a project secret (where only error messages name it). */
     OptionalLong knownProjectId();
 
     /** The value of the {@code Authorization} header. Never log it. */
@@ -40,7 +40,8 @@ public sealed interface Credentials permits Credentials.ServiceAccount, Credenti
 
     /**
      * HTTP Basic with the secret as user name and an empty password ({@code base64(secret:)}). A project id is
-     * optional: it only enables the app API (Lexicon schemas, annotations v2, /me).
+     * optional and only named in error messages: the app API (Lexicon schemas, annotations v2, /me) accepts
+     * service accounts only, so a project secret is never sent there. Mixpanel retires project secrets on 2027-03-03.
      */
     record ProjectSecret(String secret, OptionalLong projectId) implements Credentials {
         public ProjectSecret {

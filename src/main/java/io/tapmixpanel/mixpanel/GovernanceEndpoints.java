@@ -29,9 +29,12 @@ final class GovernanceEndpoints {
         this.projectInfo = projectInfo;
     }
 
-    /** Lexicon schemas of the project ({@code /api/app/projects/{id}/schemas}); empty when no project id is known. */
+    /**
+     * Lexicon schemas of the project ({@code /api/app/projects/{id}/schemas}); empty without a service account, the
+     * only credential the route accepts (a project secret is not even sent: it would get 401).
+     */
     List<LexiconSchema> lexiconSchemas() {
-        if (calls.credentials().knownProjectId().isEmpty()) return List.of();
+        if (!(calls.credentials() instanceof Credentials.ServiceAccount)) return List.of();
         List<ObjectNode> raw = schemaRegistry();
         List<LexiconSchema> schemas = new ArrayList<>(raw.size());
         for (ObjectNode r : raw) {

@@ -96,18 +96,18 @@ public final class MixpanelClient implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ app API
 
     /**
-     * The configured project as {@code /api/app/me} describes it; empty when no project id is known or the
-     * account does not list it. HTTP errors propagate (a project secret may well get 401 here).
+     * The configured project as {@code /api/app/me} describes it; empty without a service account (the app API
+     * accepts no project secret: no call is made) or when the account does not list it. HTTP errors propagate.
      */
     public Optional<ProjectInfo> me() { return project.me(); }
 
     /**
-     * Annotations of the inclusive date range: from the app API v2 when a project id is known (it has user and
+     * Annotations of the inclusive date range: from the app API v2 with a service account (it has user and
      * tags), else from the legacy {@code /api/2.0/annotations}. Every field is kept.
      */
     public List<Annotation> annotations(LocalDate from, LocalDate to) { return project.annotations(from, to); }
 
-    /** Lexicon schemas of the project ({@code /api/app/projects/{id}/schemas}); empty when no project id is known. */
+    /** Lexicon schemas of the project ({@code /api/app/projects/{id}/schemas}); empty without a service account (no call). */
     public List<LexiconSchema> lexiconSchemas() { return governance.lexiconSchemas(); }
 
     /**

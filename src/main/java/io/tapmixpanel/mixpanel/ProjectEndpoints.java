@@ -2,7 +2,6 @@ package io.tapmixpanel.mixpanel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.http.ApiErrors;
 import io.tapmixpanel.mixpanel.http.ApiFamily;
 import io.tapmixpanel.mixpanel.http.ApiRequest;
@@ -17,7 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the app API says of the project ({@code /api/app/me}: name, timezone, workspaces) and its annotations
- * (app API v2, or the legacy query endpoint when only a project secret is at hand).
+ * (app API v2, or the legacy query endpoint when only a project secret is at hand). The app API accepts service
+ * accounts only (Mixpanel's specs: {@code security: ServiceAccount}), so a project secret is never sent there
+ * (docs/migrating.md "Project secrets retire on 2027-03-03").
  */
 final class ProjectEndpoints {
     private final ApiCalls calls;
@@ -37,12 +38,12 @@ final class ProjectEndpoints {
     }
 
     /**
-     * The configured project as {@code /api/app/me} describes it; empty when no project id is known or the
-     * account does not list it. HTTP errors propagate (a project secret may well get 401 here).
+     * The configured project as {@code /api/app/me} describes it; empty without a service account (no call) or
+     * when the account does not list the project. HTTP errors propagate.
      */
     Optional<ProjectInfo> me() {
-        OptionalLong project = calls.settings.credentials().knownProjectId();
-        if (project.isEmpty()) return Optional.empty();
+        if (!(calls.settings.credentials() instanceof Credentials.ServiceAccount sa)) return Optional.empty();
+        OptionalLong project = OptionalLong.of(sa.projectId());
         JsonNode p = meResults().path("projects").path(Long.toString(project.getAsLong()));
         if (!p.isObject()) return Optional.empty();
         return Optional.of(new ProjectInfo(project.getAsLong(), p.path("name").asText(""),
@@ -50,22 +51,14 @@ final class ProjectEndpoints {
     }
 
     /**
-     * Annotations of the inclusive date range: from the app API v2 when a project id is known (it has user and
-     * tags), else from the legacy {@code /api/2.0/annotations}. Every field is kept.
+     * Annotations of the inclusive date range: from the app API v2 with a service account (it has user and
+     * tags), else from the legacy {@code /api/2.0/annotations}, the one a project secret may read. Every field is kept.
      */
     List<Annotation> annotations(LocalDate from, LocalDate to) {
-        OptionalLong project = calls.settings.credentials().knownProjectId();
-        if (project.isPresent() && calls.settings.credentials() instanceof Credentials.ProjectSecret) {
-            // A project secret may not be accepted by the app API: then the legacy endpoint still answers.
-            try {
-                return annotations(from, to, project);
-            } catch (MixpanelApiException e) {
-                if (e.status() != 401 && e.status() != 403) throw e;
-                Log.info("annotations v2 refused the project secret (HTTP %d): using the legacy endpoint", e.status());
-                return annotations(from, to, OptionalLong.empty());
-            }
+        if (calls.settings.credentials() instanceof Credentials.ServiceAccount sa) {
+            return annotations(from, to, OptionalLong.of(sa.projectId()));
         }
-        return annotations(from, to, project);
+        return annotations(from, to, OptionalLong.empty());
     }
 
     private List<Annotation> annotations(LocalDate from, LocalDate to, OptionalLong project) {

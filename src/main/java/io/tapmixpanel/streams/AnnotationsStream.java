@@ -31,8 +31,8 @@ final class AnnotationsStream implements TapStream {
 
     @Override
     public CallPlan plan(StreamContext ctx) {
-        // With a project id annotations come from the app API, which has no hourly budget.
-        return ctx.client().hasProjectId() ? CallPlan.NONE : CallPlan.query(1, "annotations 1");
+        // With a service account annotations come from the app API, which has no hourly budget.
+        return ctx.client().hasServiceAccount() ? CallPlan.NONE : CallPlan.query(1, "annotations 1");
     }
 
     @Override

@@ -8,19 +8,24 @@ import io.tapmixpanel.discovery.Discovery;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.CallBudgets;
 import io.tapmixpanel.mixpanel.ClientSettings;
+import io.tapmixpanel.mixpanel.Credentials;
 import io.tapmixpanel.mixpanel.MixpanelClient;
 import io.tapmixpanel.mixpanel.ProjectInfo;
 import io.tapmixpanel.mixpanel.RetryPolicy;
 import io.tapmixpanel.singer.Catalog;
 import io.tapmixpanel.singer.SingerWriter;
+import io.tapmixpanel.streams.StreamRegistry;
+import io.tapmixpanel.streams.TapStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The things the tap does, discovery and sync (and {@code --test}, a check of both), from a validated config to Singer
@@ -29,6 +34,9 @@ import java.util.Optional;
 public final class Tap {
     /** What {@code --test} checks (README "Command line"): access per stream, or discovery only. */
     public enum TestMode { ALL, SCHEMA }
+
+    /** The day Mixpanel stops accepting project secrets (Mixpanel's authentication docs). */
+    static final LocalDate SECRETS_RETIRE = LocalDate.of(2027, 3, 3);
 
     private final TapConfig config;
     private final RetryPolicy retryPolicy;
@@ -55,7 +63,23 @@ public final class Tap {
                 auth.workspaceId());
     }
 
+    /**
+     * One WARNING per run configured with a project secret (docs/migrating.md "Project secrets retire on
+     * 2027-03-03"): Mixpanel stops accepting them on that day, and the way out is three config keys.
+     */
+    private void warnOfSecretRetirement() {
+        if (!(config.authAndHosts().credentials() instanceof Credentials.ProjectSecret)) return;
+        String governance = StreamRegistry.inSyncOrder().stream().filter(TapStream::needsServiceAccount)
+                .map(TapStream::id).collect(Collectors.joining(", "));
+        Log.warning("api_secret: Mixpanel retires project secrets on %s; from then on this config is refused. Use a "
+                + "service account instead: replace api_secret with service_account_username, service_account_secret "
+                + "and project_id (docs/migrating.md \"Project secrets retire on 2027-03-03\"). Until then the features "
+                + "that need one stay off: Lexicon property types, annotations v2, the project timezone lookup and the "
+                + "governance streams (%s)", SECRETS_RETIRE, governance);
+    }
+
     public void discover(OutputStream out) {
+        warnOfSecretRetirement();
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
             Catalog catalog = new Discovery(client, config.selectPropertiesByDefault(), config.export().rawProperties(),
@@ -77,6 +101,7 @@ public final class Tap {
      */
     public void sync(Optional<Path> catalogFile, Optional<Path> stateFile, OutputStream out) {
         SyncInputs inputs = SyncInputs.read(catalogFile, stateFile);
+        warnOfSecretRetirement();
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
             new SyncRunner(resolveTimezone(client), client, metrics, clock).run(inputs.catalog(), inputs.state(), new SingerWriter(out));
@@ -89,22 +114,30 @@ public final class Tap {
      */
     public boolean test(Optional<Path> catalogFile, TestMode mode, OutputStream out) {
         Optional<Catalog> catalog = SyncInputs.read(catalogFile, Optional.empty()).catalog();
+        warnOfSecretRetirement();
         RunMetrics metrics = new RunMetrics();
         try (MixpanelClient client = new MixpanelClient(clientSettings(), metrics)) {
             return new AccessCheck(config, client, clock).run(catalog, mode, new SingerWriter(out));
         }
     }
 
-    /** project_timezone as configured, else the project's own from /api/app/me, else UTC with a warning. */
+    /**
+     * project_timezone as configured, else the project's own from /api/app/me (a service account's: the app API
+     * refuses project secrets), else UTC with a warning.
+     */
     TapConfig resolveTimezone(MixpanelClient client) {
         if (config.windows().projectTimezone().isPresent()) return config;
         Optional<ProjectInfo> me = Optional.empty();
-        if (client.hasProjectId()) {
-            try {
-                me = client.me();
-            } catch (RuntimeException e) {
-                Log.debug("/api/app/me failed: %s", e.getMessage());
-            }
+        if (!client.hasServiceAccount()) {
+            Log.warning("project_timezone not set: using UTC (only a service account can read the project's timezone "
+                    + "from /api/app/me). Set project_timezone to the project's timezone (Project Settings) or export "
+                    + "days will be UTC days");
+            return config.withProjectTimezone(ZoneId.of("UTC"));
+        }
+        try {
+            me = client.me();
+        } catch (RuntimeException e) {
+            Log.debug("/api/app/me failed: %s", e.getMessage());
         }
         if (me.isPresent() && !me.get().timezone().isEmpty()) {
             try {

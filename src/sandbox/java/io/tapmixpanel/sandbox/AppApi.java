@@ -104,7 +104,7 @@ final class AppApi {
         p.put("name", "Sandbox Project");
         p.put("timezone", opt.timezone.getId());
         p.put("domain", "mixpanel.com");
-        p.put("organization_id", 100);
+        p.put("organization_id", opt.organizationId);
         p.put("cluster_name", "primary");
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("id", 7);

@@ -12,18 +12,18 @@ final class Quota {
     private final long windowNanos;
     private final ArrayDeque<Long> export = new ArrayDeque<>();
     private final ArrayDeque<Long> query = new ArrayDeque<>();
-    private final ArrayDeque<Long> schemas = new ArrayDeque<>();
-    private static final long MINUTE_NANOS = 60_000_000_000L;
+    private final Organization organization;
 
-    Quota(SandboxOptions opt) {
+    Quota(SandboxOptions opt, Organization organization) {
         this.opt = opt;
+        this.organization = organization;
         this.windowNanos = opt.quotaWindowS * 1_000_000_000L;
     }
 
     /**
      * Counts one call of the request's family, or throws its 429. Engage pages that carry a {@code session_id}
      * are free, as Mixpanel does not count them; the app API has no hourly budget here, but its schema registry
-     * allows {@code --schema-limit-per-minute} calls per rolling minute.
+     * allows {@code --schema-limit-per-minute} calls per rolling minute to the project's whole {@link Organization}.
      */
     void charge(Request q) {
         ArrayDeque<Long> calls;
@@ -59,19 +59,11 @@ final class Quota {
 
     private void chargeSchemas(Request q) {
         long now = System.nanoTime();
-        long waitNanos;
-        int inWindow;
-        synchronized (schemas) {
-            while (!schemas.isEmpty() && now - schemas.peekFirst() >= MINUTE_NANOS) schemas.pollFirst();
-            if (schemas.size() < opt.schemaLimitPerMinute) {
-                schemas.addLast(now);
-                return;
-            }
-            inWindow = schemas.size() + 1;
-            waitNanos = schemas.peekFirst() + MINUTE_NANOS - now;
-        }
+        long waitNanos = organization.chargeSchemaCall(opt.schemaLimitPerMinute, now);
+        if (waitNanos == 0) return;
+        int inWindow = organization.schemaCallsInMinute(now) + 1;
         if (!opt.noRetryAfter) q.ex.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)));
-        throw new ApiError(429, "Rate limit exceeded for project " + opt.projectId + ": " + inWindow + "/" + opt.schemaLimitPerMinute
+        throw new ApiError(429, "Rate limit exceeded for organization " + organization.id() + ": " + inWindow + "/" + opt.schemaLimitPerMinute
             + " requests to the schemas API in the last minute. Please retry later.");
     }
 }

@@ -54,7 +54,7 @@ public final class Sandbox implements AutoCloseable {
         Governance gov = new Governance(project);
         this.faults = new Faults(opt);
         this.auth = new Auth(opt, gov);
-        this.quota = new Quota(opt);
+        this.quota = new Quota(opt, opt.organization != null ? opt.organization : new Organization(opt.organizationId));
         this.export = new ExportApi(opt, project, faults, clock);
         this.app = new AppApi(opt, project, gov);
         this.stats = new Stats(project, clock, app);

@@ -33,6 +33,7 @@ public final class SandboxOptions {
     public static final int DEFAULT_GROUP_PROFILES = 40;
     /** Mixpanel's documented limit of the Lexicon schema registry. */
     public static final int DEFAULT_SCHEMA_LIMIT_PER_MINUTE = 5;
+    public static final long DEFAULT_ORGANIZATION_ID = 100;
 
     public static final String USAGE = String.join("\n",
         "usage: mixpanel-sandbox [--port N] [--seed N] [--events N] [--days N] [--end-date yyyy-mm-dd]",
@@ -46,6 +47,7 @@ public final class SandboxOptions {
         "                        [--revenue-timeout] [--terminate-windows-longer-than DAYS]",
         "                        [--now INSTANT] [--late-fraction F] [--late-max-days D]",
         "                        [--no-governance] [--no-schema-enforcement] [--schema-limit-per-minute N]",
+        "                        [--organization-id N]",
         "                        [--data-group-id ID]... [--group-profiles N]",
         "",
         "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
@@ -85,6 +87,7 @@ public final class SandboxOptions {
         "                                    deletion request routes",
         "  --no-schema-enforcement           no schema enforcement configured: data-definitions/schema/ is 404",
         "  --schema-limit-per-minute N       schema registry calls per rolling minute, then 429 (default 5, 0 = no limit)",
+        "  --organization-id N               the project's organization, whose budget the schema limit is (default 100)",
         "  --data-group-id ID                a group key's id (signed 64-bit): engage with data_group_id=ID serves",
         "                                    its group profiles (repeatable)",
         "  --group-profiles N                group profiles per group key (default 40)",
@@ -132,6 +135,10 @@ public final class SandboxOptions {
     public final boolean noSchemaEnforcement;
     /** 0 = no limit. */
     public final int schemaLimitPerMinute;
+    /** The id of the organization the project belongs to. */
+    public final long organizationId;
+    /** The organization shared with other sandboxes; null = an organization of this sandbox's own. */
+    public final Organization organization;
     /** The group keys' ids, in the order given, without repeats. */
     public final List<Long> dataGroupIds;
     public final int groupProfiles;
@@ -151,7 +158,7 @@ public final class SandboxOptions {
         now = b.now; lateFraction = b.lateFraction; lateMaxDays = b.lateMaxDays;
         noGovernance = b.noGovernance; noSchemaEnforcement = b.noSchemaEnforcement;
         schemaLimitPerMinute = b.schemaLimitPerMinute; dataGroupIds = List.copyOf(b.dataGroupIds);
-        groupProfiles = b.groupProfiles;
+        groupProfiles = b.groupProfiles; organizationId = b.organizationId; organization = b.organization;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -179,6 +186,7 @@ public final class SandboxOptions {
         b.now = now; b.lateFraction = lateFraction; b.lateMaxDays = lateMaxDays;
         b.noGovernance = noGovernance; b.noSchemaEnforcement = noSchemaEnforcement;
         b.schemaLimitPerMinute = schemaLimitPerMinute; b.dataGroupIds.addAll(dataGroupIds); b.groupProfiles = groupProfiles;
+        b.organizationId = organizationId; b.organization = organization;
         return b;
     }
 
@@ -270,6 +278,7 @@ public final class SandboxOptions {
                 case "--late-fraction": b.lateFraction(fractionArg(a, v)); break;
                 case "--late-max-days": b.lateMaxDays(intArg(a, v, 1, MAX_LATE_MAX_DAYS)); break;
                 case "--schema-limit-per-minute": b.schemaLimitPerMinute(intArg(a, v, 0, Integer.MAX_VALUE)); break;
+                case "--organization-id": b.organizationId(longArg(a, v)); break;
                 case "--data-group-id": b.dataGroupId(longArg(a, v)); break;
                 case "--group-profiles": b.groupProfiles(intArg(a, v, 0, 1_000_000)); break;
                 default: throw new UsageException("unknown option: " + a);
@@ -344,6 +353,8 @@ public final class SandboxOptions {
         private boolean noGovernance;
         private boolean noSchemaEnforcement;
         private int schemaLimitPerMinute = DEFAULT_SCHEMA_LIMIT_PER_MINUTE;
+        private long organizationId = DEFAULT_ORGANIZATION_ID;
+        private Organization organization;
         private final List<Long> dataGroupIds = new ArrayList<>();
         private int groupProfiles = DEFAULT_GROUP_PROFILES;
 
@@ -395,6 +406,10 @@ public final class SandboxOptions {
         public Builder noSchemaEnforcement(boolean v) { noSchemaEnforcement = v; return this; }
         /** Schema registry calls per rolling minute; 0 = no limit. */
         public Builder schemaLimitPerMinute(int v) { schemaLimitPerMinute = v; return this; }
+        /** The id of the project's organization, an organization of this sandbox's own. */
+        public Builder organizationId(long v) { organizationId = v; organization = null; return this; }
+        /** The project belongs to {@code o}, shared with the other sandboxes given it (one schema registry budget). */
+        public Builder organization(Organization o) { organization = o; organizationId = o.id(); return this; }
         /** Adds one group key's id (call again for more; a repeat is ignored). */
         public Builder dataGroupId(long id) { if (!dataGroupIds.contains(id)) dataGroupIds.add(id); return this; }
         /** Group profiles per group key. */
@@ -417,6 +432,7 @@ public final class SandboxOptions {
             if (!(lateFraction >= 0 && lateFraction <= 1)) throw new UsageException("late fraction must be between 0 and 1: " + lateFraction);
             if (lateMaxDays < 1 || lateMaxDays > MAX_LATE_MAX_DAYS)
                 throw new UsageException("late max days must be between 1 and " + MAX_LATE_MAX_DAYS + ": " + lateMaxDays);
+            if (organizationId <= 0) throw new UsageException("organization id must be positive");
             if (schemaLimitPerMinute < 0 || groupProfiles < 0) throw new UsageException("schema limit and group profiles must be >= 0");
             return new SandboxOptions(this);
         }

@@ -94,6 +94,26 @@ class MixpanelClientFaultsTest extends WireMockSupport {
     }
 
     @Test
+    void aRetryAfterBeyondTheTotalWaitBudgetSaysTheWaitAskedTheCapAndWhenToRerun() {
+        wm.stubFor(get(urlPathEqualTo(FUNNELS)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")
+                .withBody("{\"error\":\"Too many requests\"}")));
+        java.time.Instant before = java.time.Instant.now();
+        MixpanelApiException e = assertThrows(MixpanelApiException.class, () -> client(SERVICE_ACCOUNT).funnels());
+        String m = e.getMessage();
+        assertTrue(m.startsWith("funnel list: HTTP 429 rate limited (Too many requests) from GET /api/2.0/funnels/list?"), m);
+        // FAST_RETRIES waits at most 10 s for one request.
+        assertTrue(m.contains(": Mixpanel asks to wait 60 min (Retry-After) before retrying, longer than the 10 s the tap "
+                + "waits for one request at most; rerun the tap after "), m);
+        assertTrue(m.endsWith(" (in 60 min)"), m);
+        assertTrue(!m.contains("still failing after"), m);
+        java.time.Instant rerun = java.time.Instant.parse(m.substring(m.indexOf("rerun the tap after ") + 20, m.indexOf(" (in ")));
+        assertTrue(!rerun.isBefore(before.plusSeconds(3600)) && rerun.isBefore(before.plusSeconds(3660)), rerun.toString());
+        assertEquals(429, e.status());
+        assertEquals("Too many requests", e.apiMessage());
+        assertEquals(1, requests(FUNNELS));
+    }
+
+    @Test
     void connectionResetIsRetried() {
         answerInTurn(() -> get(urlPathEqualTo(FUNNELS)),
                 aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), okJson(OK_FUNNELS));

@@ -11,6 +11,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -270,10 +273,21 @@ class MixpanelClientRequestsTest extends WireMockSupport {
     }
 
     @Test
-    void annotationsUseTheV2ApiWithAProjectSecretAndProjectId() {
-        wm.stubFor(get(urlPathEqualTo("/api/app/projects/77/annotations")).willReturn(okJson("{\"status\":\"ok\",\"results\":[]}")));
+    void aProjectSecretWithAProjectIdStillReadsTheLegacyAnnotationsAndNeverTheServiceAccountOnlyAppApi() {
+        // Mixpanel's annotations spec declares security: ServiceAccount only: a project secret gets 401 there.
+        wm.stubFor(get(urlPathEqualTo("/api/2.0/annotations")).willReturn(okJson("{\"annotations\":[]}")));
         assertTrue(client(new Credentials.ProjectSecret(API_SECRET, OptionalLong.of(77))).annotations(FROM, TO).isEmpty());
-        wm.verify(getRequestedFor(urlPathEqualTo("/api/app/projects/77/annotations")).withHeader("Authorization", equalTo(SECRET_AUTH)));
+        wm.verify(getRequestedFor(urlPathEqualTo("/api/2.0/annotations")).withQueryParam("project_id", absent())
+                .withHeader("Authorization", equalTo(SECRET_AUTH)));
+        wm.verify(0, getRequestedFor(urlPathMatching("/api/app/.*")));
+    }
+
+    @Test
+    void aProjectSecretWithAProjectIdAsksNeitherAppMeNorTheLexiconSchemas() {
+        MixpanelClient c = client(new Credentials.ProjectSecret(API_SECRET, OptionalLong.of(77)));
+        assertTrue(c.me().isEmpty());
+        assertTrue(c.lexiconSchemas().isEmpty());
+        wm.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test

@@ -292,7 +292,7 @@ class GovernanceTest {
             assertEquals(429, r.statusCode());
             JsonNode e = json(r);
             assertEquals("error", e.get("status").asText());
-            assertEquals("Rate limit exceeded for project 1234: 6/5 requests to the schemas API in the last minute. Please retry later.",
+            assertEquals("Rate limit exceeded for organization 100: 6/5 requests to the schemas API in the last minute. Please retry later.",
                 e.get("error").asText());
             int retryAfter = Integer.parseInt(r.headers().firstValue("Retry-After").orElseThrow());
             assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
@@ -303,6 +303,38 @@ class GovernanceTest {
         try (Sandbox s = Sandbox.start(small().events(100).schemaLimitPerMinute(0).build())) {
             for (int i = 0; i < 7; i++) assertEquals(200, get(s, "/api/app/projects/1234/schemas", SA).statusCode());
         }
+    }
+
+    @Test
+    void projectsOfOneOrganizationShareTheSchemaRegistrysFiveCallsAMinute() throws Exception {
+        Organization org = new Organization(777);
+        try (Sandbox a = Sandbox.start(small().events(100).organization(org).build());
+             Sandbox b = Sandbox.start(small().events(100).projectId(5678).organization(org).build());
+             Sandbox other = Sandbox.start(small().events(100).projectId(9012).organizationId(778).build())) {
+            for (int i = 0; i < 3; i++) assertEquals(200, get(a, "/api/app/projects/1234/schemas", SA).statusCode());
+            for (int i = 0; i < 2; i++) assertEquals(200, get(b, "/api/app/projects/5678/schemas", SA).statusCode());
+            HttpResponse<byte[]> r = get(b, "/api/app/projects/5678/schemas", SA);
+            assertEquals(429, r.statusCode(), "the sixth call of the organization's minute, though project 5678's third");
+            assertEquals("Rate limit exceeded for organization 777: 6/5 requests to the schemas API in the last minute. Please retry later.",
+                json(r).get("error").asText());
+            assertEquals(429, get(a, "/api/app/projects/1234/schemas", SA).statusCode());
+            // another organization has its own budget
+            for (int i = 0; i < 5; i++) assertEquals(200, get(other, "/api/app/projects/9012/schemas", SA).statusCode());
+            assertEquals(777, json(get(a, "/api/app/me", SA)).at("/results/projects/1234/organization_id").asLong());
+            assertEquals(778, json(get(other, "/api/app/me", SA)).at("/results/projects/9012/organization_id").asLong());
+        }
+    }
+
+    @Test
+    void sandboxesGivenNoOrganizationEachHaveTheirOwn() throws Exception {
+        SandboxOptions o = small().events(100).build();
+        try (Sandbox a = Sandbox.start(o); Sandbox b = Sandbox.start(o.toBuilder().build())) {
+            for (int i = 0; i < 5; i++) assertEquals(200, get(a, "/api/app/projects/1234/schemas", SA).statusCode());
+            for (int i = 0; i < 5; i++) assertEquals(200, get(b, "/api/app/projects/1234/schemas", SA).statusCode());
+        }
+        assertEquals(100, SandboxOptions.parse().organizationId);
+        assertEquals(42, SandboxOptions.parse("--organization-id", "42").organizationId);
+        assertThrows(SandboxOptions.UsageException.class, () -> SandboxOptions.parse("--organization-id", "0"));
     }
 
     @Test

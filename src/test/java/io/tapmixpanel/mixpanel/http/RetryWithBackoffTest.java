@@ -97,6 +97,21 @@ class RetryWithBackoffTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTheTapWaitsEndsWithTheWaitAskedTheCapAndWhenToRerun() {
+        RetryPolicy bounded = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(15));
+        ScriptedAttempts script = new ScriptedAttempts(failure("HTTP 429 rate limited", Optional.of(Duration.ofHours(2))));
+        MixpanelApiException e = assertThrows(MixpanelApiException.class, () -> script.run(ApiFamily.QUERY, retry(bounded)));
+        assertTrue(e.getMessage().startsWith("funnel list: HTTP 429 rate limited from GET "), e.getMessage());
+        assertTrue(e.getMessage().contains(": Mixpanel asks to wait 2 h (Retry-After) before retrying, longer than the "
+                + "15 min the tap waits for one request at most; rerun the tap after "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (in 2 h)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("still failing"), e.getMessage());
+        assertEquals(503, e.status(), "the failure's own status and request are kept");
+        assertEquals(List.of(1), script.attempts);
+        assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
     void aFinalErrorIsNeverRetried() {
         MixpanelApiException fatal = new MixpanelApiException("HTTP 400", 400, "", "GET /x");
         ScriptedAttempts script = new ScriptedAttempts(fatal);
