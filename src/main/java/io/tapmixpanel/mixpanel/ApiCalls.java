@@ -55,6 +55,14 @@ final class ApiCalls {
         return ApiRequest.get(ApiFamily.QUERY, settings.apiRoot(), path).query(queryApiParams());
     }
 
+    /**
+     * A POST of the query API, {@code project_id} (and {@code workspace_id}) in the query string as for {@link #queryApi}
+     * and engage; its other parameters, if any, go in the form body.
+     */
+    ApiRequest queryApiPost(String path) {
+        return ApiRequest.post(ApiFamily.QUERY, settings.apiRoot(), path).query(queryApiParams());
+    }
+
     /** The JSON answer of {@code req}, whatever its shape. */
     JsonNode fetchJson(ApiRequest req) {
         return transport.fetchJson(req);

@@ -42,6 +42,7 @@ final class EngageEndpoints {
         q.pageSize().ifPresent(n -> form.put("page_size", Integer.toString(n)));
         q.filterByCohort().ifPresent(id -> form.put("filter_by_cohort", "{\"id\":" + id + "}"));
         q.dataGroupId().ifPresent(id -> form.put("data_group_id", Long.toString(id)));
+        q.includeAllUsers().ifPresent(all -> form.put("include_all_users", Boolean.toString(all)));
         String label = "engage page " + q.page()
                 + (q.filterByCohort().isPresent() ? " of cohort " + q.filterByCohort().getAsLong() : "")
                 + (q.dataGroupId().isPresent() ? " of group key " + q.dataGroupId().getAsLong() : "");

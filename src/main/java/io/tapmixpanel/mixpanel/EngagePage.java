@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * One page of profiles: {@code results} are the raw profile objects ({@code $distinct_id}, {@code $properties}).
- * {@code total} is only on page 0. A page shorter than {@code pageSize} (or empty) is the last one.
+ * {@code total} is only on page 0. A page shorter than {@code pageSize} (or empty) is the last one, except a short
+ * page 0 without a total (see {@code streams/EngagePages}).
  *
  * <p>A page read from Mixpanel keeps its body as bytes and parses its profiles only when {@link #results()} is
  * called (docs/performance.md "Memory"): pages fetched ahead wait in several times less memory than their parsed

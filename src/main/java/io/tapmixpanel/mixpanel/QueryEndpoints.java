@@ -91,7 +91,8 @@ final class QueryEndpoints {
     }
 
     private List<Cohort> fetchCohorts() {
-        ApiRequest req = calls.queryApi("/api/2.0/cohorts/list").endpoint("cohorts/list").label("cohort list");
+        // POST, as Mixpanel's spec and its own client send it (the older GET is still answered, but is not the API).
+        ApiRequest req = calls.queryApiPost("/api/2.0/cohorts/list").endpoint("cohorts/list").label("cohort list");
         JsonNode n = calls.fetchJson(req);
         if (!n.isArray()) throw ApiErrors.unexpected(req, "not a JSON array");
         List<Cohort> out = new ArrayList<>(n.size());

@@ -15,6 +15,12 @@ import java.util.OptionalLong;
  * cohort_members: for each cohort of cohorts/list (read here, so the stream works when selected alone), its
  * members from engage with {@code filter_by_cohort}, paginated. Only {@code $distinct_id} is needed, so no
  * profile property is asked for.
+ *
+ * <p>Decision (README "Streams"): a record is a cohort membership, whether or not the member has a user profile, so
+ * {@code include_all_users=true} is sent explicitly. It is the API's default, what singer-io's tap-mixpanel has always
+ * loaded, and what the cohort's {@code count} counts; Mixpanel's own client sends false because it lists profiles,
+ * not members. Dropping the members without a profile would make the table disagree with {@code cohorts.count} and
+ * lose members of event-based cohorts (anonymous devices) without a trace; a join to engage tells them apart.
  */
 final class CohortMembersStream implements TapStream {
     @Override
@@ -36,6 +42,9 @@ final class CohortMembersStream implements TapStream {
     public Offer offer(Discovering d) {
         return d.refusedForPlan().contains("engage") ? new Offer.LeftOut(ENGAGE_REFUSED) : Offer.OFFERED;
     }
+
+    /** Members without a user profile are members too (see the class comment). */
+    static final boolean INCLUDE_ALL_USERS = true;
 
     static final String ENGAGE_REFUSED =
             "it reads members through the engage API, which answered 402 (your plan does not include it)";
@@ -65,7 +74,7 @@ final class CohortMembersStream implements TapStream {
             long id = c.id().getAsLong();
             int n = i;
             EngageQuery q = new EngageQuery(Optional.empty(), List.of("$distinct_id"), Optional.empty(), 0,
-                    OptionalInt.empty(), OptionalLong.of(id));
+                    OptionalInt.empty(), OptionalLong.of(id)).includingAllUsers(INCLUDE_ALL_USERS);
             records += EngagePages.read("cohort " + id, ctx.client()::engage, q, ctx.pool(),
                     ctx.config().http().maxConcurrentRequests(),
                     p -> ctx.position().accept("cohort " + n + "/" + cohorts.size() + ", " + p), 0L,

@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  * Reads every page of one engage query (profiles, or one cohort's members): page 0 gives the session id and
  * the total; the remaining pages are fetched concurrently (the client keeps within Mixpanel's 5-concurrent
  * query limit) and handed over in page order. Without a total, pages are read one by one until a short page.
+ * A page 0 shorter than its page size ends the listing only when it is empty or carries a total: Mixpanel's page 0
+ * may come short with a {@code session_id} and no total while more pages follow, so such a listing is read on, as
+ * Mixpanel's own client reads it, until an empty page (docs/streams.md "Streams", engage).
  *
  * <p>The total on page 0 is a promise (docs/streams.md "Streams", engage): when fewer distinct profiles arrived (a
  * session that expired into empty pages, an empty or short page in the middle), the listing is read once more
@@ -136,7 +139,13 @@ public final class EngagePages {
                     ? total : OptionalLong.empty();
             if (promised.isPresent() && seen == null) seen = new LongSet();
             hand(page0);
-            if (!full) return new Pass(promised, false);
+            if (!full) {
+                // Short, but no total says it was all: only an empty page ends such a listing.
+                if (page0.size() > 0 && promised.isEmpty() && page0.sessionId().isPresent()) {
+                    untilEmpty(page0.sessionId().get(), position, suffix);
+                }
+                return new Pass(promised, false);
+            }
             if (page0.sessionId().isEmpty()) {
                 if (promised.isEmpty()) {
                     throw new IllegalStateException(what + ": page 0 is full (" + page0.size() + " profiles) but "
@@ -177,6 +186,16 @@ public final class EngagePages {
                 position.accept("page " + (n + 1) + suffix);
                 hand(p);
                 if (!p.isFull()) return;
+            }
+        }
+
+        /** Pages 1, 2, ... one at a time until an empty one: a short page is no end once page 0 was short. */
+        private void untilEmpty(String session, Consumer<String> position, String suffix) {
+            for (int n = 1; ; n++) {
+                EngagePage p = source.fetch(first.page(n, session));
+                position.accept("page " + (n + 1) + suffix);
+                hand(p);
+                if (p.size() == 0) return;
             }
         }
 

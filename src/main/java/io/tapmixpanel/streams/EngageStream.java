@@ -50,11 +50,22 @@ final class EngageStream implements TapStream {
     @Override
     public Probe probe(Probe.Context c) { return Probe.of(probeCall(c.client())); }
 
-    /** One profile of page 0 ({@code page_size=1}): shared by the streams that read through engage. */
+    /**
+     * Page 0 of the profiles, shared by the streams that read through engage. {@code page_size} is no request
+     * parameter in Mixpanel's spec, so the probe does not rely on it: page 0 is a whole page (up to 1,000 profiles),
+     * and asking only for {@code $distinct_id} keeps it to about 100 bytes a profile (README "Command line", --test).
+     */
     static Probe.Call probeCall(MixpanelClient client) {
-        return new Probe.Call("engage", () -> client.engage(new EngageQuery(Optional.empty(), List.of(), Optional.empty(), 0,
-                OptionalInt.of(1), OptionalLong.empty())));
+        return new Probe.Call("engage", () -> client.engage(probeQuery(OptionalLong.empty())));
     }
+
+    /** Page 0 of the profiles ({@code dataGroupId}: of a group key), with no property but the distinct id. */
+    static EngageQuery probeQuery(OptionalLong dataGroupId) {
+        return new EngageQuery(Optional.empty(), PROBE_PROPERTIES, Optional.empty(), 0, OptionalInt.empty(),
+                OptionalLong.empty(), dataGroupId);
+    }
+
+    private static final List<String> PROBE_PROPERTIES = List.of("$distinct_id");
     static final String LAST_SEEN = "mp_reserved_last_seen";
     private static final Pattern ZONELESS = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
     private static final DateTimeFormatter WHERE_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);

@@ -37,13 +37,12 @@ final class GroupProfilesStream implements TapStream {
     @Override
     public boolean inScopeWithoutCatalog(TapConfig config) { return !config.dataGroupIds().isEmpty(); }
 
-    /** One profile of the first group key's page 0. */
+    /** Page 0 of the first group key's profiles, as engage's probe. */
     @Override
     public Probe probe(Probe.Context c) {
         if (c.config().dataGroupIds().isEmpty()) return Probe.unavailable("data_group_ids names no group key");
         long group = c.config().dataGroupIds().get(0);
-        return Probe.of("engage group " + group, () -> c.client().engage(new EngageQuery(Optional.empty(), List.of(),
-                Optional.empty(), 0, OptionalInt.of(1), OptionalLong.empty(), OptionalLong.of(group))));
+        return Probe.of("engage group " + group, () -> c.client().engage(EngageStream.probeQuery(OptionalLong.of(group))));
     }
 
     @Override

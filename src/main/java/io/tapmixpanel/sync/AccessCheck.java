@@ -33,7 +33,8 @@ import java.util.Optional;
  * other failure is not. Refused credentials end the check at once, as they end a sync.
  *
  * <p>Each stream costs its cheapest real calls, its {@link Probe}, through the same client, budgets and retries as
- * a sync: export one event of one day ({@code limit=1}), engage one profile of page 0 ({@code page_size=1}), the
+ * a sync: export one event of one day ({@code limit=1}), engage page 0 with distinct ids only (no {@code page_size}:
+ * no request parameter in Mixpanel's spec; README "Command line"), the
  * funnel and cohort lists, revenue and annotations of one day. cohort_members needs what cohorts and engage need,
  * and asks each only once per run. A service account also costs one {@code /api/app/me}, which names the project and its region
  * and counts against no hourly budget.

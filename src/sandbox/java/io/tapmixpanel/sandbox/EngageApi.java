@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The profile endpoints of the query API (docs/sandbox.md "Endpoints"): {@code engage} (filters, paging with a
- * deterministic session id, {@code total} on page 0 only; {@code data_group_id} for the group profiles of a group key)
+ * deterministic session id, {@code total} on page 0 only; {@code data_group_id} for the group profiles of a group key;
+ * with {@code filter_by_cohort}, the cohort's members without a profile too unless {@code include_all_users=false})
  * and {@code engage/properties}.
  */
 final class EngageApi {
@@ -66,13 +67,21 @@ final class EngageApi {
             // the sandbox's cohorts are cohorts of users
             if (group != null) throw new ApiError(400, "cohort " + id + " is not a cohort of data group " + group);
         }
+        // The API's default is true: a cohort's members without a user profile are listed too.
+        boolean allUsers = true;
+        String iau = q.p("include_all_users");
+        if (iau != null && !iau.isBlank()) {
+            if (iau.trim().equalsIgnoreCase("true")) allUsers = true;
+            else if (iau.trim().equalsIgnoreCase("false")) allUsers = false;
+            else throw new ApiError(400, "include_all_users must be true or false: " + iau);
+        }
         Set<String> ids = null;
         if (q.p("distinct_id") != null && !q.p("distinct_id").isEmpty()) ids = Set.of(q.p("distinct_id"));
         if (q.p("distinct_ids") != null && !q.p("distinct_ids").isEmpty()) ids = q.stringSet("distinct_ids");
         Set<String> output = q.stringSet("output_properties");
         int page = q.intParam("page", 0, 0, Integer.MAX_VALUE);
         int pageSize = q.intParam("page_size", 1000, 1, 100_000);
-        String sid = sessionId(where, cohort, ids, group);
+        String sid = sessionId(where, cohort, ids, group, allUsers);
         String given = q.p("session_id");
         if (page > 0 && (given == null || given.isEmpty())) throw new ApiError(400, "session_id is required when page > 0");
         if (given != null && !given.isEmpty() && !given.equals(sid))
@@ -90,10 +99,17 @@ final class EngageApi {
                 if (!seenMatches(p.lastSeen, seen)) continue;
                 matched.add(p);
             }
+            // no $last_seen without a profile: a where on it leaves them out
+            if (cohort != null && allUsers && seen.isEmpty()) {
+                for (Project.Profile p : cohort.withoutProfile) if (ids == null || ids.contains(p.distinctId)) matched.add(p);
+            }
         }
         List<Object> results = new ArrayList<>();
-        long from = (long) page * pageSize;
-        for (long i = from; i < Math.min(matched.size(), from + pageSize); i++) {
+        // --engage-first-page-without-total N: page 0 holds N profiles at most, and the pages after it follow on
+        int first = opt.engageFirstPageWithoutTotal > 0 ? Math.min(opt.engageFirstPageWithoutTotal, pageSize) : pageSize;
+        long from = page == 0 ? 0 : first + (long) (page - 1) * pageSize;
+        long upTo = from + (page == 0 ? first : pageSize);
+        for (long i = from; i < Math.min(matched.size(), upTo); i++) {
             Project.Profile p = matched.get((int) i);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("$distinct_id", p.distinctId);
@@ -108,7 +124,7 @@ final class EngageApi {
         m.put("page_size", pageSize);
         m.put("session_id", sid);
         m.put("status", "ok");
-        if (page == 0) m.put("total", matched.size());
+        if (page == 0 && opt.engageFirstPageWithoutTotal == 0) m.put("total", matched.size());
         m.put("results", results);
         Responses.json(q, m);
     }
@@ -130,9 +146,10 @@ final class EngageApi {
     }
 
     /** Deterministic: the same filters on the same project always get the same session id. */
-    private String sessionId(String where, Project.Cohort cohort, Set<String> ids, Long group) {
+    private String sessionId(String where, Project.Cohort cohort, Set<String> ids, Long group, boolean allUsers) {
         String key = opt.seed + "|" + (where == null ? "" : where.trim()) + "|" + (cohort == null ? "" : cohort.id)
-            + "|" + (ids == null ? "" : new TreeSet<>(ids)) + (group == null ? "" : "|group " + group);
+            + "|" + (ids == null ? "" : new TreeSet<>(ids)) + (group == null ? "" : "|group " + group)
+            + (cohort == null || allUsers ? "" : "|profiles only");
         long h = Project.mix(opt.seed, key.hashCode());
         StringBuilder sb = new StringBuilder().append(1_700_000_000L + Math.floorMod(h, 100_000_000L)).append('-');
         long x = h >>> 20;

@@ -187,6 +187,14 @@ final class Project {
         String created;
         List<Integer> members;
         java.util.BitSet memberSet;
+        /**
+         * Members without a user profile (anonymous devices that did the cohort's events): engage lists them, after
+         * the members with a profile, as {@code $distinct_id} with empty {@code $properties}, unless
+         * {@code include_all_users=false}. The cohort's {@code count} counts them.
+         */
+        List<Profile> withoutProfile;
+
+        int count() { return members.size() + withoutProfile.size(); }
     }
 
     Project(SandboxOptions opt) {
@@ -499,13 +507,42 @@ final class Project {
                 if (r.nextDouble() < p) { c.members.add(i); c.memberSet.set(i); }
             }
             if (c.members.isEmpty() && !profiles.isEmpty()) { int i = r.nextInt(profiles.size()); c.members.add(i); c.memberSet.set(i); }
+            c.withoutProfile = anonymousMembers(c);
             cohorts.add(c);
         }
     }
 
+    /**
+     * About 3% of the members with a profile (at least one), from a stream of their own so that the draws of
+     * everything else stay what they were.
+     */
+    private List<Profile> anonymousMembers(Cohort c) {
+        SplittableRandom r = rng(7_000 + c.id);
+        int n = Math.max(1, c.members.size() * 3 / 100);
+        List<Profile> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            Profile p = new Profile();
+            ByteBuf b = new ByteBuf(48);
+            b.ascii("$device:").uuid(r.nextLong(), r.nextLong());
+            p.distinctId = new String(b.toArray(), java.nio.charset.StandardCharsets.US_ASCII);
+            p.distinctIdJson = ByteBuf.utf8("\"" + p.distinctId + "\"");
+            p.props = new LinkedHashMap<>();
+            out.add(p);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every cohort's members, with a profile or not (what engage lists with the API's default include_all_users). */
     long cohortMembers() {
         long s = 0;
-        for (Cohort c : cohorts) s += c.members.size();
+        for (Cohort c : cohorts) s += c.count();
+        return s;
+    }
+
+    /** Every cohort's members without a user profile. */
+    long cohortMembersWithoutProfile() {
+        long s = 0;
+        for (Cohort c : cohorts) s += c.withoutProfile.size();
         return s;
     }
 }

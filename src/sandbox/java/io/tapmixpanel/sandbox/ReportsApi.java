@@ -192,7 +192,7 @@ final class ReportsApi {
         List<Object> out = new ArrayList<>();
         for (Project.Cohort c : project.cohorts) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("count", c.members.size());
+            m.put("count", c.count());
             m.put("is_visible", 1);
             m.put("description", c.description);
             m.put("created", c.created);

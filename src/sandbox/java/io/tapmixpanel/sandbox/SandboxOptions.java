@@ -49,6 +49,7 @@ public final class SandboxOptions {
         "                        [--no-governance] [--no-schema-enforcement] [--schema-limit-per-minute N]",
         "                        [--organization-id N]",
         "                        [--data-group-id ID]... [--group-profiles N]",
+        "                        [--engage-first-page-without-total N]",
         "",
         "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
         "  --port N                          port, 0 = any free port (default 8765)",
@@ -78,6 +79,8 @@ public final class SandboxOptions {
         "  --fail-endpoint PATH              500 for every request to this path (repeatable)",
         "  --revenue-timeout                 engage/revenue answers 400 'Timeout Error' (as EU servers do)",
         "  --terminate-windows-longer-than DAYS  exports spanning more than DAYS days end 'terminated early'",
+        "  --engage-first-page-without-total N  engage's page 0 holds at most N profiles and no total (later",
+        "                                    pages follow on), as Mixpanel's page 0 sometimes comes",
         "  --now INSTANT                     simulated now, e.g. 2026-11-30T12:00:00Z: export serves only events",
         "                                    processed by then; POST /sandbox/clock?now=... moves it (default: real clock)",
         "  --late-fraction F                 share of events processed hours to days after their time (default 0)",
@@ -126,6 +129,8 @@ public final class SandboxOptions {
     public final boolean revenueTimeout;
     /** 0 = off. */
     public final int terminateWindowsLongerThan;
+    /** 0 = off: page 0 carries the total and is a whole page. */
+    public final int engageFirstPageWithoutTotal;
     /** The simulated clock at start; null = the real clock. */
     public final Instant now;
     /** Share of late events, in [0, 1]. */
@@ -155,6 +160,7 @@ public final class SandboxOptions {
         noRetryAfter = b.noRetryAfter; missingEndpoints = List.copyOf(b.missingEndpoints);
         failEndpoints = List.copyOf(b.failEndpoints); revenueTimeout = b.revenueTimeout;
         terminateWindowsLongerThan = b.terminateWindowsLongerThan;
+        engageFirstPageWithoutTotal = b.engageFirstPageWithoutTotal;
         now = b.now; lateFraction = b.lateFraction; lateMaxDays = b.lateMaxDays;
         noGovernance = b.noGovernance; noSchemaEnforcement = b.noSchemaEnforcement;
         schemaLimitPerMinute = b.schemaLimitPerMinute; dataGroupIds = List.copyOf(b.dataGroupIds);
@@ -183,6 +189,7 @@ public final class SandboxOptions {
         b.hourlyLimitExport = hourlyLimitExport; b.hourlyLimitQuery = hourlyLimitQuery; b.quotaWindowS = quotaWindowS;
         b.noRetryAfter = noRetryAfter; b.missingEndpoints.addAll(missingEndpoints); b.failEndpoints.addAll(failEndpoints);
         b.revenueTimeout = revenueTimeout; b.terminateWindowsLongerThan = terminateWindowsLongerThan;
+        b.engageFirstPageWithoutTotal = engageFirstPageWithoutTotal;
         b.now = now; b.lateFraction = lateFraction; b.lateMaxDays = lateMaxDays;
         b.noGovernance = noGovernance; b.noSchemaEnforcement = noSchemaEnforcement;
         b.schemaLimitPerMinute = schemaLimitPerMinute; b.dataGroupIds.addAll(dataGroupIds); b.groupProfiles = groupProfiles;
@@ -271,6 +278,7 @@ public final class SandboxOptions {
                 case "--missing-endpoint": b.missingEndpoint(pathArg(a, v)); break;
                 case "--fail-endpoint": b.failEndpoint(pathArg(a, v)); break;
                 case "--terminate-windows-longer-than": b.terminateWindowsLongerThan(intArg(a, v, 1, 36_500)); break;
+                case "--engage-first-page-without-total": b.engageFirstPageWithoutTotal(intArg(a, v, 1, 100_000)); break;
                 case "--now":
                     try { b.now(SandboxClock.parse(v)); }
                     catch (IllegalArgumentException e) { throw new UsageException("--now: " + e.getMessage()); }
@@ -347,6 +355,7 @@ public final class SandboxOptions {
         private final List<String> failEndpoints = new ArrayList<>();
         private boolean revenueTimeout;
         private int terminateWindowsLongerThan;
+        private int engageFirstPageWithoutTotal;
         private Instant now;
         private double lateFraction;
         private int lateMaxDays = DEFAULT_LATE_MAX_DAYS;
@@ -392,6 +401,7 @@ public final class SandboxOptions {
         public Builder revenueTimeout(boolean v) { revenueTimeout = v; return this; }
         /** Exports spanning more than this many days end terminated early; 0 = off. */
         public Builder terminateWindowsLongerThan(int v) { terminateWindowsLongerThan = v; return this; }
+        public Builder engageFirstPageWithoutTotal(int v) { engageFirstPageWithoutTotal = v; return this; }
         /** Starts on a simulated clock standing at this instant; null = the real clock. */
         public Builder now(Instant v) { now = v; return this; }
         public Builder now(String v) { now = Instant.parse(v); return this; }
@@ -424,6 +434,7 @@ public final class SandboxOptions {
                 throw new UsageException("fault settings must be >= 0");
             if (hourlyLimitExport < 0 || hourlyLimitQuery < 0 || terminateWindowsLongerThan < 0)
                 throw new UsageException("hourly limits and terminate-windows-longer-than must be >= 0");
+            if (engageFirstPageWithoutTotal < 0) throw new UsageException("engage-first-page-without-total must be >= 0");
             if (quotaWindowS < 1) throw new UsageException("quota window must be >= 1 second");
             if (now != null) {
                 try { SandboxClock.check(now); }

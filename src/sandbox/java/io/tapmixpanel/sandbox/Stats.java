@@ -38,6 +38,7 @@ final class Stats {
         m.put("annotations", project.annotations.size());
         m.put("cohorts", project.cohorts.size());
         m.put("cohort_members", project.cohortMembers());
+        m.put("cohort_members_without_profile", project.cohortMembersWithoutProfile());
         m.put("now", state == SandboxClock.REAL ? null : Instant.ofEpochMilli(state).toString());
         long late = 0, visible = 0, visibleLate = 0;
         Map<String, Object> visiblePerDay = new LinkedHashMap<>();

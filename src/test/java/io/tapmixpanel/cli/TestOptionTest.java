@@ -17,6 +17,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,7 +75,7 @@ class TestOptionTest extends WireMockTestBase {
         assertTrue(log.contains("INFO export: ok\n") && log.contains("INFO annotations: ok\n"), log);
         assertTrue(log.contains("INFO test: 7 streams reachable (4 ok, 3 skipped)"), log);
         // cohort_members asks nothing cohorts did not ask already
-        wm.verify(1, getRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list")));
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list")));
         wm.verify(6, anyRequestedFor(anyUrl())); // one per stream but cohort_members
     }
 
@@ -117,5 +119,16 @@ class TestOptionTest extends WireMockTestBase {
         assertTrue(log().contains("CRITICAL give --test or --discover, not both"), log());
         wm.verify(0, anyRequestedFor(anyUrl()));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theCohortListIsPostedAndTheEngageProbeAsksNoPageSizeOnlyDistinctIds() {
+        assertEquals(0, test("--test"), log());
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list")));
+        // page_size is no request parameter in Mixpanel's spec: the probe reads page 0, distinct ids only
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/api/2.0/engage")).withFormParam("page", equalTo("0"))
+                .withFormParam("output_properties", equalTo("[\"$distinct_id\"]")));
+        wm.verify(0, anyRequestedFor(urlPathEqualTo("/api/2.0/engage")).withFormParam("page_size", matching(".*")));
     }
 }

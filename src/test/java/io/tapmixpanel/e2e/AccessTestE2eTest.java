@@ -77,7 +77,9 @@ class AccessTestE2eTest {
             List<JsonNode> served = TapHarness.served(s);
             assertEquals("1", served.get(1).get("params").get("limit").asText(), "export asks for one event");
             assertEquals(served.get(1).get("params").get("from_date"), served.get(1).get("params").get("to_date"), "of one day");
-            assertEquals("1", served.get(2).get("params").get("page_size").asText(), "engage asks for one profile");
+            // page_size is no request parameter in Mixpanel's spec (README "Command line"): page 0, distinct ids only
+            assertFalse(served.get(2).get("params").has("page_size"), "engage does not rely on page_size");
+            assertEquals("[\"$distinct_id\"]", served.get(2).get("params").get("output_properties").asText());
         }
     }
 

@@ -150,7 +150,7 @@ class MixpanelClientBudgetTest extends WireMockSupport {
     void workspaceIdGoesWithEveryServiceAccountQueryCallButNotExportNorTheAppApi() {
         wm.stubFor(get(urlPathEqualTo(FUNNELS)).willReturn(okJson("[]")));
         wm.stubFor(get(urlPathEqualTo("/api/2.0/funnels")).willReturn(okJson("{\"data\":{}}")));
-        wm.stubFor(get(urlPathEqualTo("/api/2.0/cohorts/list")).willReturn(okJson("[]")));
+        wm.stubFor(post(urlPathEqualTo("/api/2.0/cohorts/list")).willReturn(okJson("[]")));
         wm.stubFor(get(urlPathEqualTo("/api/2.0/events/properties/top")).willReturn(okJson("{}")));
         wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/revenue")).willReturn(okJson("{\"results\":{}}")));
         wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/properties")).willReturn(okJson("{\"results\":{}}")));
@@ -169,11 +169,13 @@ class MixpanelClientBudgetTest extends WireMockSupport {
         client.export(new ExportQuery(day, day, List.of(), Optional.empty(), false), new RecordingConsumer());
         client.annotations(day, day);
 
-        for (String path : List.of(FUNNELS, "/api/2.0/funnels", "/api/2.0/cohorts/list", "/api/2.0/events/properties/top",
+        for (String path : List.of(FUNNELS, "/api/2.0/funnels", "/api/2.0/events/properties/top",
                 "/api/2.0/engage/revenue", "/api/2.0/engage/properties")) {
             wm.verify(1, getRequestedFor(urlPathEqualTo(path)).withQueryParam("project_id", equalTo(Long.toString(PROJECT)))
                     .withQueryParam("workspace_id", equalTo("3141")));
         }
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list")).withQueryParam("project_id", equalTo(Long.toString(PROJECT)))
+                .withQueryParam("workspace_id", equalTo("3141")));
         wm.verify(1, postRequestedFor(urlPathEqualTo("/api/2.0/engage")).withQueryParam("workspace_id", equalTo("3141")));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/api/2.0/export")).withQueryParam("workspace_id", absent()));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/api/app/projects/" + PROJECT + "/annotations"))

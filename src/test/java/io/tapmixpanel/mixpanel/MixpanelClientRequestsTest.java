@@ -124,6 +124,27 @@ class MixpanelClientRequestsTest extends WireMockSupport {
     }
 
     @Test
+    void engageSendsIncludeAllUsersExactlyWhenTheQueryGivesIt() {
+        wm.stubFor(post(urlPathEqualTo("/api/2.0/engage")).willReturn(okJson(
+                "{\"page\":0,\"page_size\":1000,\"session_id\":\"S-1\",\"status\":\"ok\",\"results\":[]}")));
+        EngageQuery members = new EngageQuery(Optional.empty(), List.of("$distinct_id"), Optional.empty(), 0,
+                OptionalInt.empty(), OptionalLong.of(1000));
+        client(PROJECT_SECRET).engage(members.includingAllUsers(true));
+        client(PROJECT_SECRET).engage(members.includingAllUsers(true).page(1, "S-1"));
+        client(PROJECT_SECRET).engage(members.includingAllUsers(false));
+        client(PROJECT_SECRET).engage(members);
+
+        wm.verify(exactly(2), postRequestedFor(urlPathEqualTo("/api/2.0/engage"))
+                .withFormParam("include_all_users", equalTo("true")));
+        wm.verify(exactly(1), postRequestedFor(urlPathEqualTo("/api/2.0/engage"))
+                .withFormParam("page", equalTo("1")).withFormParam("include_all_users", equalTo("true")));
+        wm.verify(exactly(1), postRequestedFor(urlPathEqualTo("/api/2.0/engage"))
+                .withFormParam("include_all_users", equalTo("false")));
+        wm.verify(exactly(1), postRequestedFor(urlPathEqualTo("/api/2.0/engage"))
+                .withFormParam("include_all_users", absent()));
+    }
+
+    @Test
     void engagePropertiesMapsNamesToReportedTypes() {
         wm.stubFor(get(urlPathEqualTo("/api/2.0/engage/properties")).willReturn(okJson("""
                 {"status":"ok","results":{"$browser":{"count":124,"type":"string"},"$is_active":{"count":412,"type":"boolean"},
@@ -291,11 +312,11 @@ class MixpanelClientRequestsTest extends WireMockSupport {
     }
 
     @Test
-    void cohortsKeepEveryField() {
-        wm.stubFor(get(urlPathEqualTo("/api/2.0/cohorts/list")).willReturn(okJson("""
+    void cohortsArePostedAsTheSpecSaysAndKeepEveryField() {
+        wm.stubFor(post(urlPathEqualTo("/api/2.0/cohorts/list")).willReturn(okJson("""
                 [{"count":150,"is_visible":1,"description":"d","created":"2019-03-19 23:49:51","project_id":1,"id":1000,"name":"Cohort One"}]""")));
         List<Cohort> cohorts = client(SERVICE_ACCOUNT).cohorts();
-        wm.verify(getRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list"))
+        wm.verify(exactly(1), postRequestedFor(urlPathEqualTo("/api/2.0/cohorts/list"))
                 .withQueryParam("project_id", equalTo(Long.toString(PROJECT))).withHeader("Authorization", equalTo(SA_AUTH)));
         assertEquals(1, cohorts.size());
         assertEquals(OptionalLong.of(1000), cohorts.get(0).id());

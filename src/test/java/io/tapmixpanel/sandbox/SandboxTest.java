@@ -353,6 +353,75 @@ class SandboxTest {
     }
 
     @Test
+    void cohortListAnswersPostAsTheSpecSaysAndGetAsOlderClientsSend() throws Exception {
+        HttpResponse<byte[]> viaPost = postForm(sb, "/api/2.0/cohorts/list", SECRET, "");
+        assertEquals(200, viaPost.statusCode());
+        assertEquals(json(get(sb, "/api/2.0/cohorts/list", SECRET)), json(viaPost));
+        assertEquals(json(viaPost), json(postForm(sb, "/api/query/cohorts/list", SA, "project_id=1234")));
+        assertEquals(4, json(viaPost).size());
+    }
+
+    @Test
+    void aCohortListsItsMembersWithoutAProfileUnlessIncludeAllUsersIsFalse() throws Exception {
+        JsonNode st = json(get(sb, "/sandbox/stats", null));
+        assertTrue(st.get("cohort_members_without_profile").asInt() >= 4, "at least one per cohort: " + st);
+        long withoutProfile = 0;
+        for (JsonNode c : json(get(sb, "/api/2.0/cohorts/list", SECRET))) {
+            String cohort = "filter_by_cohort=" + enc("{\"id\":" + c.get("id").asLong() + "}");
+            List<JsonNode> all = allProfiles(cohort);
+            assertEquals(all, allProfiles(cohort + "&include_all_users=true"), "true is the API's default");
+            List<JsonNode> profiled = allProfiles(cohort + "&include_all_users=false");
+            assertEquals(c.get("count").asInt(), all.size(), "count counts every member");
+            assertTrue(profiled.size() < all.size(), "cohort " + c.get("id") + " has members without a profile");
+            for (JsonNode p : all) {
+                boolean bare = p.get("$properties").isEmpty();
+                assertEquals(bare, !profiled.contains(p), p.toString());
+                if (bare) {
+                    assertTrue(p.get("$distinct_id").asText().startsWith("$device:"), p.toString());
+                    withoutProfile++;
+                }
+            }
+            // another listing, another session
+            String sidAll = json(get(sb, "/api/2.0/engage?" + cohort, SECRET)).get("session_id").asText();
+            String sidProfiled = json(get(sb, "/api/2.0/engage?" + cohort + "&include_all_users=false", SECRET)).get("session_id").asText();
+            assertFalse(sidAll.equals(sidProfiled), sidAll);
+        }
+        assertEquals(st.get("cohort_members_without_profile").asLong(), withoutProfile);
+        assertEquals(400, get(sb, "/api/2.0/engage?include_all_users=maybe", SECRET).statusCode());
+        // they have no $last_seen: a where on it leaves them out
+        String cohort = "filter_by_cohort=" + enc("{\"id\":1000}");
+        String where = "&where=" + enc("properties[\"$last_seen\"] >= \"2000-01-01T00:00:00\"");
+        assertEquals(allProfiles(cohort + "&include_all_users=false"), allProfiles(cohort + where));
+    }
+
+    @Test
+    void engageFirstPageWithoutTotalServesAShortPage0WithoutTotalAndTheRestAfterIt() throws Exception {
+        try (Sandbox s = Sandbox.start(small().events(10).engageFirstPageWithoutTotal(7).build())) {
+            JsonNode first = json(get(s, "/api/2.0/engage?page_size=25", SECRET));
+            assertFalse(first.has("total"), first.toString());
+            assertEquals(7, first.get("results").size());
+            assertEquals(25, first.get("page_size").asInt());
+            String sid = first.get("session_id").asText();
+            List<String> ids = new ArrayList<>();
+            first.get("results").forEach(p -> ids.add(p.get("$distinct_id").asText()));
+            for (int page = 1; ; page++) {
+                JsonNode cur = json(get(s, "/api/2.0/engage?page_size=25&session_id=" + sid + "&page=" + page, SECRET));
+                assertFalse(cur.has("total"));
+                if (cur.get("results").isEmpty()) break;
+                assertTrue(cur.get("results").size() == 25 || ids.size() + cur.get("results").size() == 120, cur.toString());
+                cur.get("results").forEach(p -> ids.add(p.get("$distinct_id").asText()));
+            }
+            List<String> whole = new ArrayList<>();
+            try (Sandbox plain = Sandbox.start(small().events(10).build())) {
+                json(get(plain, "/api/2.0/engage?page_size=1000", SECRET)).get("results")
+                        .forEach(p -> whole.add(p.get("$distinct_id").asText()));
+            }
+            assertEquals(whole, ids, "the same profiles, in the same order, none twice");
+        }
+        assertEquals(3, SandboxOptions.parse("--engage-first-page-without-total", "3").engageFirstPageWithoutTotal);
+    }
+
+    @Test
     void propertiesAndNames() throws Exception {
         JsonNode props = json(get(sb, "/api/2.0/engage/properties?limit=2000", SECRET));
         assertEquals("ok", props.get("status").asText());

@@ -404,4 +404,79 @@ class EngagePagesTest {
         assertFalse(EngagePages.hash(JsonNodeFactory.instance.textNode("1")) == EngagePages.hash(JsonNodeFactory.instance.numberNode(1)),
                 "a number id and its text differ");
     }
+
+    // ---- a short page 0 without a total (Mixpanel's client reads on until an empty page) ----
+
+    /**
+     * A listing whose pages hold {@code sizes[n]} profiles each ({@code p0 ..} continuing across pages; pages past
+     * the array are empty), every page of {@link #PAGE} size, a total on page 0 when {@code total >= 0}.
+     */
+    private static final class Uneven implements EngagePages.Source {
+        final int[] sizes;
+        final long total;
+        final boolean withSessionId;
+        final List<Integer> pages = Collections.synchronizedList(new ArrayList<>());
+
+        Uneven(long total, boolean withSessionId, int... sizes) {
+            this.sizes = sizes;
+            this.total = total;
+            this.withSessionId = withSessionId;
+        }
+
+        @Override
+        public EngagePage fetch(EngageQuery q) {
+            pages.add(q.page());
+            if (q.page() > 0) assertEquals(Optional.of(SESSION), q.sessionId(), "page " + q.page() + " session");
+            int from = 0;
+            for (int n = 0; n < Math.min(q.page(), sizes.length); n++) from += sizes[n];
+            int size = q.page() < sizes.length ? sizes[q.page()] : 0;
+            List<ObjectNode> results = new ArrayList<>();
+            for (int i = from; i < from + size; i++) results.add(JsonNodeFactory.instance.objectNode().put("$distinct_id", "p" + i));
+            return new EngagePage(q.page(), PAGE, withSessionId ? Optional.of(SESSION) : Optional.empty(),
+                    q.page() == 0 && total >= 0 ? OptionalLong.of(total) : OptionalLong.empty(), results);
+        }
+    }
+
+    @Test
+    void aShortPage0WithASessionIdButNoTotalIsFollowedPageByPageUntilAnEmptyPage() {
+        Uneven source = new Uneven(-1, true, 400, 1000, 300, 0);
+        List<String> positions = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        EngagePages.forEach(source, FIRST, pool, 3, positions::add,
+                page -> page.forEach(p -> ids.add(p.get("$distinct_id").asText())));
+        assertIds(1700, ids);
+        assertEquals(List.of(0, 1, 2, 3), source.pages, "a short page after a short page 0 is no end either");
+        assertEquals(List.of("page 2", "page 3", "page 4"), positions);
+    }
+
+    @Test
+    void aShortPage0WithoutATotalEndsAtTheFirstEmptyPage() {
+        Uneven source = new Uneven(-1, true, 400);
+        assertIds(400, readAll(source));
+        assertEquals(List.of(0, 1), source.pages);
+    }
+
+    @Test
+    void anEmptyPage0IsTheOnlyRequestEvenWithoutATotal() {
+        Uneven source = new Uneven(-1, true);
+        assertIds(0, readAll(source));
+        assertEquals(List.of(0), source.pages);
+    }
+
+    @Test
+    void aShortPage0WithoutASessionIdCannotBeFollowedAndIsTheOnlyRequest() {
+        Uneven source = new Uneven(-1, false, 400);
+        assertIds(400, readAll(source));
+        assertEquals(List.of(0), source.pages);
+    }
+
+    @Test
+    void aShortPage0WithATotalThatIsNotAllIsStillReadAgainThenFails() {
+        // With a total, the promise rules: the listing is read again in a fresh session, then fails with both numbers.
+        Uneven source = new Uneven(1700, true, 400, 1000);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> readAll(source));
+        assertTrue(e.getMessage().startsWith("engage: Mixpanel promised 1700 profiles (total on page 0) but 400 arrived"),
+                e.getMessage());
+        assertEquals(2, source.pages.stream().filter(p -> p == 0).count(), "page 0 of a fresh session");
+    }
 }

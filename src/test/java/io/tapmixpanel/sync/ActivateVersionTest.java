@@ -178,7 +178,7 @@ class ActivateVersionTest extends WireMockTestBase {
 
     @Test
     void aStreamSkippedAtItsFirstCallSendsNoActivateVersionAtAll() {
-        wm.stubFor(get(urlPathEqualTo("/api/2.0/cohorts/list")).atPriority(1).willReturn(aResponse().withStatus(402)
+        wm.stubFor(post(urlPathEqualTo("/api/2.0/cohorts/list")).atPriority(1).willReturn(aResponse().withStatus(402)
                 .withHeader("Content-Type", "application/json").withBody("{\"error\":\"Your plan does not include this feature\"}")));
         TapHarness.SyncRun run = run(Map.of(), TapHarness.select(catalog, "cohorts"));
         assertNull(run.failure(), String.join("\n", run.log()));
@@ -187,7 +187,7 @@ class ActivateVersionTest extends WireMockTestBase {
 
     @Test
     void aFullTableStreamThatReadsNoRowSendsTheClosingActivateVersionAlone() {
-        wm.stubFor(get(urlPathEqualTo("/api/2.0/cohorts/list")).atPriority(1).willReturn(aResponse().withStatus(200)
+        wm.stubFor(post(urlPathEqualTo("/api/2.0/cohorts/list")).atPriority(1).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("[]")));
         TapHarness.Messages out = messages(run(Map.of(), TapHarness.select(catalog, "cohorts")));
         assertTrue(out.recordMessages("cohorts").isEmpty());

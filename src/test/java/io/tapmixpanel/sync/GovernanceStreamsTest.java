@@ -565,7 +565,7 @@ class GovernanceStreamsTest extends WireMockTestBase {
         stub(get(urlPathEqualTo("/api/2.0/funnels/list")), 200, "[]");
         stub(get(urlPathEqualTo("/api/2.0/engage/revenue")), 200, "{\"status\":\"ok\",\"results\":{}}");
         stub(get(urlPathEqualTo(PROJECT_SCOPE + "/annotations")), 200, ok("[]"));
-        stub(get(urlPathEqualTo("/api/2.0/cohorts/list")), 200, "[]");
+        stub(post(urlPathEqualTo("/api/2.0/cohorts/list")), 200, "[]");
         stubMe("{}");
         Run run = cli("--config", config(Map.of()).toString());
         assertEquals(0, run.code(), run.log());
