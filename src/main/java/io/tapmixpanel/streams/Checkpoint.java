@@ -31,7 +31,7 @@ public record Checkpoint(long records, Optional<Bookmark> bookmark, Watermark wa
         /** It goes (export_watermark off). */
         record Clear() implements Watermark {}
 
-        /** It is replaced by {@code json}, {@link ExportWatermark}'s STATE form. */
+        /** It is replaced by {@code json}, {@link io.tapmixpanel.streams.export.ExportWatermark}'s STATE form. */
         record Set(ObjectNode json) implements Watermark {}
     }
 

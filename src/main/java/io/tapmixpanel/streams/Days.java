@@ -40,7 +40,7 @@ public final class Days {
      * timezone. Earlier versions read export bookmarks in project-timezone days; taking the earlier reading
      * leaves no gap whichever days wrote it (re-read days only cause duplicates, docs/state.md "State").
      */
-    static Optional<LocalDate> resumeDay(Optional<String> bookmark, ZoneId windowZone, ZoneId projectZone) {
+    public static Optional<LocalDate> resumeDay(Optional<String> bookmark, ZoneId windowZone, ZoneId projectZone) {
         return bookmark.flatMap(DateBound::parse).map(b -> {
             LocalDate a = b.localDate(windowZone);
             LocalDate p = b.localDate(projectZone);

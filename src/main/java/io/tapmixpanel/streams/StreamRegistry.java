@@ -1,6 +1,7 @@
 package io.tapmixpanel.streams;
 
 import io.tapmixpanel.mixpanel.GovernanceRoute;
+import io.tapmixpanel.streams.export.ExportStream;
 import io.tapmixpanel.streams.governance.GovernanceStream;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import static io.tapmixpanel.streams.governance.GovernanceStream.Listing.routes;
  */
 public final class StreamRegistry {
     private static final List<TapStream> STREAMS = List.of(
-            new ExportStream(),
+            new ExportStream(d -> ExportSchema.of(d.client(), d.rawProperties())),
             new EngageStream(),
             new FunnelsStream(),
             new RevenueStream(),

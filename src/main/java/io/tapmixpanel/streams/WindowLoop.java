@@ -14,9 +14,9 @@ import java.util.function.IntFunction;
  * {@link Checkpoint} its write hands back committed before the next window is written, so STATE is never ahead of
  * the records on stdout. A window whose fetch fails commits nothing; the windows before it stay committed.
  */
-final class WindowLoop {
+public final class WindowLoop {
     /** How one stream reads its windows. {@code P} is a fetched piece of a window, {@code C} what the stream carries from one piece to the next. */
-    interface Reader<P, C> {
+    public interface Reader<P, C> {
         /** Fetches one window (on a pool thread when fetched ahead). */
         Fetched<P> fetch(DateWindow window);
 
@@ -31,8 +31,8 @@ final class WindowLoop {
      * What fetching one window gave: its pieces in day order (export fetches a window cut short again and again as
      * two halves), and the failure that stopped it after them, if any: the pieces before it are still written.
      */
-    record Fetched<P>(List<P> pieces, Optional<RuntimeException> failure) {
-        Fetched {
+    public record Fetched<P>(List<P> pieces, Optional<RuntimeException> failure) {
+        public Fetched {
             pieces = List.copyOf(pieces);
         }
 
@@ -42,7 +42,7 @@ final class WindowLoop {
     }
 
     /** What writing a piece gives: what the stream carries to the next piece, and the checkpoint to commit. */
-    record Step<C>(C carried, Checkpoint checkpoint) {}
+    public record Step<C>(C carried, Checkpoint checkpoint) {}
 
     private WindowLoop() {}
 
@@ -82,8 +82,8 @@ final class WindowLoop {
      * @return what the stream carries after the last piece written
      * @throws InterruptedException when the calling thread is interrupted while waiting (the rest is discarded)
      */
-    static <P, C> C ahead(ExecutorService pool, int ahead, List<DateWindow> windows, C start, Reader<P, C> reader,
-                          IntFunction<String> label, Consumer<String> position, StateCommitter committer)
+    public static <P, C> C ahead(ExecutorService pool, int ahead, List<DateWindow> windows, C start, Reader<P, C> reader,
+                                 IntFunction<String> label, Consumer<String> position, StateCommitter committer)
             throws InterruptedException {
         OrderedPipeline<Fetched<P>> fetches = new OrderedPipeline<>(pool, ahead, ahead + 1);
         try (OrderedPipeline.Results<Fetched<P>> results = fetches.start(windows.size(), i -> reader.fetch(windows.get(i)),

@@ -2,6 +2,7 @@ package io.tapmixpanel.streams;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.singer.State;
+import io.tapmixpanel.streams.export.ExportWatermark;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

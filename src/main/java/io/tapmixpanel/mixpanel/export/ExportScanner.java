@@ -1,10 +1,10 @@
 package io.tapmixpanel.mixpanel.export;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.tapmixpanel.mixpanel.http.MixpanelJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+
+import static io.tapmixpanel.mixpanel.export.ExportSyntaxException.describe;
 
 /**
  * The byte-level reader of a raw-export body (docs/performance.md "Performance"): one pass over the decompressed bytes, read in large
@@ -13,31 +13,18 @@ import java.nio.charset.StandardCharsets;
  * an event lies, without decoding any string. Each event is validated whole before it is handed on, so a consumer
  * never sees invalid JSON. An event that runs past the end of the buffered bytes is scanned again once the rest of
  * its line (a newline) or the end of the body is in, so each line is scanned about once. Errors are
- * {@link ExportSyntaxException}s with the line; {@code endOfInput} when the body ends inside a record.
+ * {@link ExportSyntaxException}s with the line; {@code endOfInput} when the body ends inside a record. The buffered
+ * bytes and the reading up to a line boundary are {@link ExportBuffer}'s, the UTF-8 and surrogate rules
+ * {@link ExportText}'s; the JSON grammar is here.
  */
-public final class ExportScanner {
-    static final int CHUNK = 256 * 1024;
+public final class ExportScanner extends ExportBuffer {
     static final int MAX_DEPTH = 1000;
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PROPERTIES = "properties".getBytes(StandardCharsets.US_ASCII);
 
-    /** Thrown (preallocated, no stack) when scanning reaches the end of the buffered bytes. */
-    private static final class NeedMore extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        NeedMore() { super(null, null, false, false); }
-    }
-
-    private static final NeedMore NEED_MORE = new NeedMore();
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    private final InputStream in;
-    private byte[] buf = new byte[CHUNK];
-    private int pos;
-    private int limit;
-    private boolean eof;
-    private long line = 1;
-    private long rescans;
     private final ExportEvent event = new ExportEvent();
     private byte[] stack = new byte[32];
     /** Flags of the last string or container scanned. */
@@ -46,7 +33,7 @@ public final class ExportScanner {
     private int lastType;
 
     public ExportScanner(InputStream in) {
-        this.in = in;
+        super(in);
     }
 
     /** The next event, or null at the end of the body. */
@@ -87,95 +74,6 @@ public final class ExportScanner {
         }
     }
 
-    /**
-     * Called when the event at {@code pos} ran past the buffered bytes: keeps it (moved to the front of the buffer)
-     * and reads until a newline byte arrives after the bytes already scanned, or the body ends. A body has one
-     * event per line and a raw newline cannot be inside a string (control bytes are refused), a number or a
-     * literal: once a newline is in, the event before it is whole or malformed, and one more scan decides.
-     * Scanning again after every read instead restarted a long line from its start hundreds of times (O(length² /
-     * read size): a 100 MB line took over 20 s). The search resumes where it stopped, so each byte is searched
-     * once. Without a newline, the event is also scanned again each time its buffered bytes have doubled: events
-     * may follow one another on one line, and a body without newlines must neither be held whole nor cost more
-     * than about twice its scanning. A complete line still goes out as soon as it has arrived; an event spread
-     * over several lines is scanned again at most once per read, as before.
-     */
-    private void readToNewLine() throws IOException {
-        int scanned = limit - pos; // a newline among these is inside the event
-        int searched = scanned;
-        while (readMore(pos)) {
-            byte[] b = buf;
-            for (int i = pos + searched, lim = limit; i < lim; i++) {
-                if (b[i] == '\n') return;
-            }
-            searched = limit - pos;
-            if (searched - scanned >= scanned) return;
-        }
-    }
-
-    /**
-     * Keeps the bytes from {@code keepFrom} on (moving them to the front, growing the buffer if they fill it) and
-     * reads more. Returns false at the end of the body. {@code pos} is moved along with the kept bytes. The buffer
-     * grows by doubling only while one event fills it, so it stays within a few times the longest event (or
-     * {@link #CHUNK}); once the kept bytes are small again, a grown buffer is given back for one of {@link #CHUNK}.
-     */
-    private boolean readMore(int keepFrom) throws IOException {
-        if (eof) return false;
-        int kept = limit - keepFrom;
-        if (buf.length > CHUNK && kept <= CHUNK / 2) {
-            byte[] small = new byte[CHUNK];
-            System.arraycopy(buf, keepFrom, small, 0, kept);
-            buf = small;
-            pos -= keepFrom;
-            limit = kept;
-        } else if (keepFrom > 0) {
-            System.arraycopy(buf, keepFrom, buf, 0, kept);
-            pos -= keepFrom;
-            limit = kept;
-        }
-        if (limit == buf.length) buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-        // one read: whatever arrived is scanned (and its events delivered) before waiting for more
-        int n;
-        do {
-            n = in.read(buf, limit, buf.length - limit);
-        } while (n == 0);
-        if (n < 0) {
-            eof = true;
-            return false;
-        }
-        limit += n;
-        return true;
-    }
-
-    /** How many times an event was scanned again after running past the buffered bytes (for tests). */
-    long rescans() {
-        return rescans;
-    }
-
-    /** The buffer's size (for tests). */
-    int capacity() {
-        return buf.length;
-    }
-
-    private byte at(int p) {
-        if (p >= limit) throw NEED_MORE;
-        return buf[p];
-    }
-
-    private int ws(int p) {
-        while (true) {
-            if (p >= limit) throw NEED_MORE;
-            byte b = buf[p];
-            if (b == ' ' || b == '\t' || b == '\r') {
-                p++;
-            } else if (b == '\n') {
-                line++;
-                p++;
-            } else {
-                return p;
-            }
-        }
-    }
-
     private ExportSyntaxException unexpected(byte b, String expected) {
         return new ExportSyntaxException("Unexpected character (" + describe(b) + ") at line " + line + ": expected "
                 + expected, line, false);
@@ -184,11 +82,6 @@ public final class ExportScanner {
     private ExportSyntaxException notAnEvent(String why) {
         long at = event.line;
         return new ExportSyntaxException("line " + at + " is not an event (" + why + ")", at, false);
-    }
-
-    private static String describe(byte b) {
-        int c = b & 0xFF;
-        return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02X", c);
     }
 
     /**
@@ -243,7 +136,7 @@ public final class ExportScanner {
     /** 1 for "event", 2 for "properties", else 0. */
     private int topLevel(int ns, int ne, boolean escaped) throws IOException {
         if (escaped) {
-            String name = decodeString(buf, ns - 1, ne + 1);
+            String name = ExportText.decodeString(buf, ns - 1, ne + 1);
             return name.equals("event") ? 1 : name.equals("properties") ? 2 : 0;
         }
         if (java.util.Arrays.equals(buf, ns, ne, EVENT, 0, EVENT.length)) return 1;
@@ -423,7 +316,7 @@ public final class ExportScanner {
             byte c = b[p];
             if (c >= 0x20) {
                 if (c == '"') {
-                    if (high >= 0) loneSurrogate(b, high);
+                    if (high >= 0) ExportText.loneSurrogate(b, high);
                     lastFlags = fl;
                     return p + 1;
                 }
@@ -456,9 +349,9 @@ public final class ExportScanner {
                             if (v >= 0x20 || !upper || v == 8 || v == 9 || v == 10 || v == 12 || v == 13) fl |= ExportEvent.NOT_COMPACT;
                             if (v >= 0xD800 && v <= 0xDFFF || high >= 0) {
                                 boolean paired = high >= 0 && high + 6 == p && v >= 0xDC00 && v <= 0xDFFF;
-                                if (high >= 0 && !paired) loneSurrogate(b, high);
+                                if (high >= 0 && !paired) ExportText.loneSurrogate(b, high);
                                 high = v >= 0xD800 && v <= 0xDBFF ? p : -1;
-                                if (v >= 0xDC00 && v <= 0xDFFF && !paired) loneSurrogate(b, p);
+                                if (v >= 0xDC00 && v <= 0xDFFF && !paired) ExportText.loneSurrogate(b, p);
                             }
                             p += 6;
                         }
@@ -469,51 +362,12 @@ public final class ExportScanner {
                     p++;
                 }
             } else if (c < 0) {
-                p = utf8(p);
+                p = ExportText.utf8(b, p, lim, line);
             } else {
                 throw new ExportSyntaxException("Illegal unquoted character (control byte 0x"
                         + Integer.toHexString(c) + ") in a string at line " + line, line, false);
             }
         }
-    }
-
-    /** Rewrites the {@code \\uXXXX} escape whose backslash is at {@code at} as {@code \\ufffd}. */
-    private static void loneSurrogate(byte[] b, int at) {
-        b[at + 2] = 'f';
-        b[at + 3] = 'f';
-        b[at + 4] = 'f';
-        b[at + 5] = 'd';
-    }
-
-    /**
-     * A multi-byte UTF-8 sequence at {@code p}; returns its end. Only well-formed UTF-8 (RFC 3629) passes: besides
-     * bad start and continuation bytes, overlong forms ({@code C0}, {@code C1}, {@code E0 80..9F}, {@code F0
-     * 80..8F}), encoded surrogates ({@code ED A0..BF}) and code points past U+10FFFF ({@code F4 90..}, {@code F5..})
-     * make the line malformed, never copied to stdout where a strict target could not decode them (docs/streams.md "Streams").
-     */
-    private int utf8(int p) throws IOException {
-        int c = buf[p] & 0xFF;
-        int n;
-        if (c >= 0xC2 && c <= 0xDF) n = 1;
-        else if (c >= 0xE0 && c <= 0xEF) n = 2;
-        else if (c >= 0xF0 && c <= 0xF4) n = 3;
-        else throw new ExportSyntaxException("Invalid UTF-8 start byte 0x" + Integer.toHexString(c) + " at line " + line, line, false);
-        for (int i = 1; i <= n; i++) {
-            if ((at(p + i) & 0xC0) != 0x80) {
-                throw new ExportSyntaxException("Invalid UTF-8 middle byte at line " + line, line, false);
-            }
-        }
-        if (c == 0xE0 || c == 0xED || c == 0xF0 || c == 0xF4) {
-            int second = buf[p + 1] & 0xFF;
-            String wrong = c == 0xE0 && second < 0xA0 || c == 0xF0 && second < 0x90 ? "an overlong form"
-                    : c == 0xED && second > 0x9F ? "an encoded surrogate"
-                    : c == 0xF4 && second > 0x8F ? "a code point past U+10FFFF" : null;
-            if (wrong != null) {
-                throw new ExportSyntaxException(String.format("Invalid UTF-8 (%s, bytes 0x%02X 0x%02X) at line %d", wrong, c, second, line),
-                        line, false);
-            }
-        }
-        return p + n + 1;
     }
 
     /** An array or object at {@code p}, validated to its matching end; sets lastFlags; returns its end. */
@@ -590,12 +444,4 @@ public final class ExportScanner {
         }
     }
 
-    /** Decodes the JSON string whose quotes are at {@code from} and {@code to - 1} (rare paths only). */
-    static String decodeString(byte[] b, int from, int to) throws IOException {
-        try {
-            return MixpanelJson.MAPPER.readValue(b, from, to - from, String.class);
-        } catch (JsonProcessingException e) {
-            throw new IOException("cannot decode an already validated string", e);
-        }
-    }
 }

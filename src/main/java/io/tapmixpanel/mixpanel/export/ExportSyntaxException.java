@@ -26,4 +26,10 @@ public final class ExportSyntaxException extends IOException {
 
     @Override
     public synchronized Throwable fillInStackTrace() { return this; }
+
+    /** A byte as a message names it: the character when printable ASCII, else its hex value. */
+    static String describe(byte b) {
+        int c = b & 0xFF;
+        return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02X", c);
+    }
 }

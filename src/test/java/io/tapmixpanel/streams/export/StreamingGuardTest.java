@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +11,7 @@ import io.tapmixpanel.mixpanel.export.ExportEvent;
 import io.tapmixpanel.mixpanel.export.ExportScanner;
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.SingerWriter;
+import io.tapmixpanel.streams.RecordEmitter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

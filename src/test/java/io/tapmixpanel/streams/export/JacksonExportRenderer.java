@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tapmixpanel.singer.SchemaGuard;
 import io.tapmixpanel.singer.TimeExtracted;
+import io.tapmixpanel.streams.PropertyNames;
+import io.tapmixpanel.streams.Rfc3339;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +8,9 @@ import io.tapmixpanel.mixpanel.export.ExportSyntaxException;
 import io.tapmixpanel.output.BatchFiles;
 import io.tapmixpanel.output.Output;
 import io.tapmixpanel.singer.SchemaGuard;
-import io.tapmixpanel.streams.ExportColumns.Column;
+import io.tapmixpanel.streams.RecordEmitter;
+import io.tapmixpanel.streams.Rfc3339;
+import io.tapmixpanel.streams.export.ExportColumns.Column;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

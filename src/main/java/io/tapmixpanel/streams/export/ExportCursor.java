@@ -1,6 +1,11 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import io.tapmixpanel.log.Log;
+import io.tapmixpanel.streams.Checkpoint;
+import io.tapmixpanel.streams.DateWindow;
+import io.tapmixpanel.streams.Rfc3339;
+import io.tapmixpanel.streams.StreamContext;
+import io.tapmixpanel.streams.WindowLoop;
 
 import java.time.Instant;
 import java.time.LocalDate;

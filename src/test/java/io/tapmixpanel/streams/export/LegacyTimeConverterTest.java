@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import org.junit.jupiter.api.Test;
 

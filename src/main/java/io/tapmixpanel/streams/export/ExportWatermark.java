@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,7 +31,7 @@ import java.util.Optional;
  * @param through          last day read whole by that run
  * @param fingerprint      what was asked for: {@link #fingerprint(ExportOptions)}
  */
-record ExportWatermark(long processingMillis, LocalDate from, LocalDate through, String fingerprint) {
+public record ExportWatermark(long processingMillis, LocalDate from, LocalDate through, String fingerprint) {
 
     /** Processing times before 2000 are not Mixpanel's: such an event is written, as one without a time. */
     static final long PLAUSIBLE_FROM = 946_684_800_000L;
@@ -64,7 +64,7 @@ record ExportWatermark(long processingMillis, LocalDate from, LocalDate through,
     }
 
     /** The object written under the state's {@code processing_watermark}. */
-    ObjectNode toJson() {
+    public ObjectNode toJson() {
         return toState().toJson();
     }
 

@@ -1,8 +1,9 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapmixpanel.mixpanel.export.ExportEvent;
+import io.tapmixpanel.streams.PropertyNames;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

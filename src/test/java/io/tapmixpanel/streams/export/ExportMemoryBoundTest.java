@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

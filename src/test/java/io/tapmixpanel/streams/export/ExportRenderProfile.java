@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,7 +22,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * Not a test: a CPU-time profile of the export hot path without the network, for measuring changes to
  * {@link ExportRenderer} on a busy machine (thread CPU time, not wall time). Usage:
- * {@code java -cp target/test-classes:target/classes:<deps> io.tapmixpanel.streams.ExportRenderProfile
+ * {@code java -cp target/test-classes:target/classes:<deps> io.tapmixpanel.streams.export.ExportRenderProfile
  * window.jsonl.gz export-schema.json [rounds]}; the body is e.g. a sandbox export fetched with curl.
  */
 public final class ExportRenderProfile {

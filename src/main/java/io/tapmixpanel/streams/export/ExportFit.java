@@ -1,4 +1,4 @@
-package io.tapmixpanel.streams;
+package io.tapmixpanel.streams.export;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tapmixpanel.mixpanel.export.ExportEvent;
 import io.tapmixpanel.singer.SchemaGuard;
-import io.tapmixpanel.streams.ExportColumns.Column;
+import io.tapmixpanel.streams.export.ExportColumns.Column;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
