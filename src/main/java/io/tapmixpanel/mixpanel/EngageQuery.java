@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  * that page 0 returned. {@code filterByCohort} is a cohort id (sent as {@code {"id":N}}); {@code dataGroupId} a
  * group key's id, for group profiles instead of user profiles. {@code includeAllUsers}, when given, is sent as
  * {@code include_all_users}: with a cohort filter, whether members without a user profile are listed too (the API's
- * default is true; README "Streams", cohort_members).
+ * default is true; docs/streams.md "Streams", cohort_members).
  */
 public record EngageQuery(Optional<String> where, List<String> outputProperties, Optional<String> sessionId,
                           int page, OptionalInt pageSize, OptionalLong filterByCohort, OptionalLong dataGroupId,

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * members from engage with {@code filter_by_cohort}, paginated. Only {@code $distinct_id} is needed, so no
  * profile property is asked for.
  *
- * <p>Decision (README "Streams"): a record is a cohort membership, whether or not the member has a user profile, so
+ * <p>Decision (docs/streams.md "Streams"): a record is a cohort membership, whether or not the member has a user profile, so
  * {@code include_all_users=true} is sent explicitly. It is the API's default, what singer-io's tap-mixpanel has always
  * loaded, and what the cohort's {@code count} counts; Mixpanel's own client sends false because it lists profiles,
  * not members. Dropping the members without a profile would make the table disagree with {@code cohorts.count} and

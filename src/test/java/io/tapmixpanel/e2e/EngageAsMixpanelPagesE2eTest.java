@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Engage as Mixpanel answers it (docs/streams.md "Streams"): a page 0 shorter than its page size with a session id and
- * no total is followed to the end, and cohort_members asks for every member, with a profile or not (README "Streams").
+ * no total is followed to the end, and cohort_members asks for every member, with a profile or not (docs/streams.md "Streams").
  */
 class EngageAsMixpanelPagesE2eTest {
     @TempDir
