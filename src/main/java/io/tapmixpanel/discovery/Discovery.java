@@ -22,7 +22,8 @@ import java.util.Set;
  * Builds the catalog (docs/discovery.md): each stream of {@link StreamRegistry}, in sync order, says whether it is
  * offered and builds its schema (the static one of {@code schemas/}, engage and export made dynamic from the project's
  * property metadata). A 402 on a stream's metadata endpoint (a plan without that API) leaves the stream out with a
- * warning; any other failure propagates and fails discovery. Streams that need a service account are left out
+ * warning; any other failure propagates and fails discovery, except those a schema says it outlives (engage/properties'
+ * 404, a strict events/properties/top's 4xx: docs/discovery.md "The discover command"). Streams that need a service account are left out
  * without one, with one warning for all; the others that are not selected by default are marked so.
  */
 public final class Discovery {

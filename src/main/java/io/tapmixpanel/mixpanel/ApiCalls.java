@@ -73,6 +73,11 @@ final class ApiCalls {
         return requireObject(req, transport.fetchJson(req));
     }
 
+    /** {@link #fetchObject} given one attempt only ({@link HttpTransport#fetchJsonOnce}). */
+    JsonNode fetchObjectOnce(ApiRequest req) {
+        return requireObject(req, transport.fetchJsonOnce(req));
+    }
+
     static Map<String, String> dateRange(LocalDate from, LocalDate to) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("from_date", from.toString());

@@ -8,8 +8,11 @@ import io.tapmixpanel.mixpanel.http.ApiFamily;
 import io.tapmixpanel.mixpanel.http.ApiRequest;
 import io.tapmixpanel.mixpanel.http.MixpanelJson;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,6 +26,8 @@ final class GovernanceEndpoints {
     private final AtomicReference<List<ObjectNode>> schemaRegistry = new AtomicReference<>();
     private final AtomicReference<MixpanelApiException> schemaRegistryRefused = new AtomicReference<>();
     private final AtomicReference<String> governanceScope = new AtomicReference<>();
+    /** Set once an App API Lexicon read failed server-side: the run's later Lexicon reads go to the query API. */
+    private final AtomicBoolean lexiconFromQueryApi = new AtomicBoolean();
 
     GovernanceEndpoints(ApiCalls calls, ProjectEndpoints projectInfo) {
         this.calls = calls;
@@ -89,7 +94,57 @@ final class GovernanceEndpoints {
         ApiRequest req = ApiRequest.get(ApiFamily.APP, calls.settings.appRoot(), path).query(route.query)
                 .endpoint(route.path.substring(0, route.path.length() - 1))
                 .label(route.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).acceptGzip(true);
-        JsonNode results = calls.fetchObject(req).path("results");
+        if (route.queryApiPath.isPresent()) return items(req, route, lexiconResults(req, route));
+        return items(req, route, calls.fetchObject(req).path("results"));
+    }
+
+    /**
+     * The {@code results} of a Lexicon read (docs/streams.md "Governance streams"). Mixpanel's gateway kills an App
+     * API request after about 120 s, and the Lexicon's joins on a large project are what it kills: Mixpanel's own
+     * client reads such lists through the query API's {@code data_definitions} routes instead. So the App route is
+     * given one attempt (a retry would only be killed again); when it times out or fails as a server does (5xx, 429,
+     * a cut connection), that read and every later Lexicon read of the run go to the query API, with its retries.
+     * Not the query API always: Mixpanel's client still lists definitions through the App routes and only moved its
+     * large per-event join, it types the query route's rows by their {@code name} alone, and the query route counts
+     * against the query API's hourly budget, which the App routes do not.
+     */
+    private JsonNode lexiconResults(ApiRequest appRequest, GovernanceRoute route) {
+        if (!lexiconFromQueryApi.get()) {
+            try {
+                return calls.fetchObjectOnce(appRequest).path("results");
+            } catch (MixpanelApiException e) {
+                if (!serverSideFailure(e)) throw e;
+                if (lexiconFromQueryApi.compareAndSet(false, true)) {
+                    Log.warning("%s failed (%s): the Lexicon is read through the query API's data_definitions routes "
+                            + "for the rest of the run (docs/streams.md \"Governance streams\")", appRequest.describe(), e.getMessage());
+                }
+            }
+        }
+        ApiRequest req = ApiRequest.get(ApiFamily.QUERY, calls.settings.apiRoot(), "/api/query/" + route.queryApiPath.orElseThrow())
+                .query(lexiconQueryParams()).query(route.query)
+                .endpoint(route.queryApiPath.orElseThrow())
+                .label(route.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (query API)").acceptGzip(true);
+        return calls.fetchObject(req).path("results");
+    }
+
+    /** A failure of the server's (or of the way to it), not of the request: a timeout, a cut connection, 429, 5xx. */
+    private static boolean serverSideFailure(MixpanelApiException e) {
+        return e.status() == 0 || e.status() == 408 || e.status() == 429 || e.status() >= 500;
+    }
+
+    /**
+     * {@code project_id} and {@code workspace_id}, as Mixpanel's client sends them: the workspace the App routes
+     * read ({@link #governanceScope()}), so both routes give the same workspace's definitions; none for project paths.
+     */
+    private Map<String, String> lexiconQueryParams() {
+        Map<String, String> p = new LinkedHashMap<>(calls.serviceAccountParams());
+        String scope = governanceScope();
+        String workspaces = "/api/app/workspaces/";
+        if (scope.startsWith(workspaces)) p.put("workspace_id", scope.substring(workspaces.length()));
+        return p;
+    }
+
+    private static List<ObjectNode> items(ApiRequest req, GovernanceRoute route, JsonNode results) {
         JsonNode items = switch (route.shape) {
             case LIST -> results;
             case ANOMALIES -> results.path("anomalies");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapmixpanel.log.Log;
 import io.tapmixpanel.mixpanel.LexiconSchema;
+import io.tapmixpanel.mixpanel.MixpanelApiException;
 import io.tapmixpanel.mixpanel.MixpanelClient;
+import io.tapmixpanel.mixpanel.PaymentRequiredException;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,7 +17,11 @@ import java.util.Set;
 
 /**
  * export's discovered schema (docs/discovery.md): the static one plus the project's top event properties, typed from
- * the Lexicon schema registry when a project id allows asking it, else as strings.
+ * the Lexicon schema registry when a project id allows asking it, else as strings. When events/properties/top
+ * answers a 4xx that is not about the credentials, the plan or the rate (Mixpanel's spec wants {@code event} on it,
+ * so a server that holds to the spec answers 400 or 422), discovery goes on with one warning: the columns are the
+ * registry's event properties when it can be read, else export keeps its static schema, as engage does when
+ * engage/properties answers 404.
  */
 final class ExportSchema {
     private ExportSchema() {}
@@ -24,8 +30,59 @@ final class ExportSchema {
         ObjectNode schema = StaticSchemas.of("export");
         ObjectNode props = (ObjectNode) schema.get("properties");
         if (rawProperties) props.set("properties", JsonTypes.F.objectNode().set("type", JsonTypes.types("null", "object")));
-        List<String> names = client.topEventProperties();
-        Map<String, Set<String>> lexicon = client.hasProjectId() ? lexiconEventTypes(client) : Map.of();
+        List<String> names;
+        Map<String, Set<String>> lexicon;
+        try {
+            names = client.topEventProperties();
+        } catch (MixpanelApiException e) {
+            if (!topPropertiesRefusedTheRequest(e)) throw e;
+            lexicon = registryInstead(client, e);
+            addColumns(props, List.copyOf(lexicon.keySet()), lexicon);
+            return schema;
+        }
+        lexicon = Map.of();
+        if (client.hasProjectId()) {
+            try {
+                lexicon = lexiconEventTypes(client);
+            } catch (RuntimeException e) {
+                // Types are an improvement, not a requirement: without them every property is a string.
+                Log.warning("Lexicon schemas unavailable, export properties are typed as strings: %s", e.getMessage());
+            }
+        }
+        addColumns(props, names, lexicon);
+        return schema;
+    }
+
+    /**
+     * A 4xx about the request itself. Refused credentials fail every call (discovery must say so), a 402 leaves
+     * export out (the plan), and a 429 is the rate limit after its retries: those keep their usual outcome.
+     */
+    private static boolean topPropertiesRefusedTheRequest(MixpanelApiException e) {
+        return e.status() >= 400 && e.status() < 500 && !e.credentialsRefused()
+                && !(e instanceof PaymentRequiredException) && e.status() != 429;
+    }
+
+    /** The registry's event property types, or none, with the one warning that says which. */
+    private static Map<String, Set<String>> registryInstead(MixpanelClient client, MixpanelApiException refused) {
+        String why = "events/properties/top answered " + refused.status() + " (" + refused.getMessage() + ")";
+        if (client.hasProjectId()) {
+            try {
+                Map<String, Set<String>> types = lexiconEventTypes(client);
+                Log.warning("%s: export's property columns are the %d event properties of the Lexicon schema registry "
+                        + "(docs/discovery.md)", why, types.size());
+                return types;
+            } catch (RuntimeException e) {
+                Log.warning("%s: export has its static schema only, the Lexicon schema registry is unavailable too: %s "
+                        + "(docs/discovery.md)", why, e.getMessage());
+                return Map.of();
+            }
+        }
+        Log.warning("%s: export has its static schema only (without project_id the Lexicon schema registry cannot be "
+                + "asked; docs/discovery.md)", why);
+        return Map.of();
+    }
+
+    private static void addColumns(ObjectNode props, List<String> names, Map<String, Set<String>> lexicon) {
         for (String name : names) {
             String column = PropertyNames.exportColumn(name);
             if (props.has(column)) continue;
@@ -40,7 +97,6 @@ final class ExportSchema {
             }
             props.set(column, p);
         }
-        return schema;
     }
 
     /**
@@ -48,14 +104,7 @@ final class ExportSchema {
      * differently by two events gets both types (it widens; it never picks one and breaks the other).
      */
     private static Map<String, Set<String>> lexiconEventTypes(MixpanelClient client) {
-        List<LexiconSchema> schemas;
-        try {
-            schemas = client.lexiconSchemas();
-        } catch (RuntimeException e) {
-            // Types are an improvement, not a requirement: without them every property is a string.
-            Log.warning("Lexicon schemas unavailable, export properties are typed as strings: %s", e.getMessage());
-            return Map.of();
-        }
+        List<LexiconSchema> schemas = client.lexiconSchemas();
         Map<String, Set<String>> types = new LinkedHashMap<>();
         for (LexiconSchema s : schemas) {
             if (!"event".equals(s.entityType())) continue;

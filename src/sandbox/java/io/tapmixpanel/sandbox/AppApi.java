@@ -33,7 +33,7 @@ final class AppApi {
         this.opt = opt;
         this.project = project;
         this.gov = gov;
-        this.governance = new GovernanceApi(gov);
+        this.governance = new GovernanceApi(opt, gov);
     }
 
     void serve(Request q) throws IOException {
@@ -45,6 +45,9 @@ final class AppApi {
         if (rest.equals("workspaces/public")) { publicWorkspaces(q); return; }
         schemas(q, rest);
     }
+
+    /** The query API's {@code data_definitions/events} and {@code data_definitions/properties}: the same Lexicon. */
+    void lexiconDefinitions(Request q) throws IOException { governance.serveQueryApi(q); }
 
     /** What {@code /sandbox/stats} reports of the governance streams. */
     Map<String, Object> governanceCounts() {

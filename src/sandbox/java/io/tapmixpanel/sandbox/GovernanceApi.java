@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * The data-governance routes of the app API (docs/sandbox.md "Data governance"), each under
  * {@code /api/app/projects/{id}/} and {@code /api/app/workspaces/{id}/}, with the trailing slash Mixpanel's
- * routes have (without it: 404). Whole lists, no paging, from {@link Governance}.
+ * routes have (without it: 404). Whole lists, no paging, from {@link Governance}. The Lexicon's events and
+ * properties are also served by the query API's {@code data_definitions} routes, which Mixpanel's own client reads
+ * on large projects, whose App API joins Mixpanel's gateway kills after about 120 s ({@code --lexicon-app-timeout-ms}).
  */
 final class GovernanceApi {
     static final String EVENTS = "data-definitions/events/";
@@ -29,9 +31,13 @@ final class GovernanceApi {
     private static final Pattern SCOPED = Pattern.compile("(projects|workspaces)/([^/]+)/(.+)");
     private static final Pattern SCHEMAS = Pattern.compile("projects/[^/]+/schemas(/.*)?");
 
+    private final SandboxOptions opt;
     private final Governance gov;
 
-    GovernanceApi(Governance gov) { this.gov = gov; }
+    GovernanceApi(SandboxOptions opt, Governance gov) {
+        this.opt = opt;
+        this.gov = gov;
+    }
 
     /** The route of a path under {@code /api/app/} (as sent, trailing slash and all), or null when it is none of these. */
     static String route(String rawPath) {
@@ -52,15 +58,13 @@ final class GovernanceApi {
                 String custom = q.p("custom_event");
                 if (custom != null && !custom.equals("true") && !custom.equals("false"))
                     throw new ApiError(400, "custom_event must be true or false: '" + custom + "'");
+                if (!"true".equals(custom)) gatewayDeadline();
                 results = "true".equals(custom) ? gov.customEvents : gov.lexiconEvents;
                 break;
             }
             case PROPERTIES: {
-                String type = q.p("resourceType");
-                // Mixpanel reads resourceType only (resource_type is ignored); without it, event properties
-                if (type == null || type.equals("Event")) results = gov.eventProperties;
-                else if (type.equals("User")) results = gov.userProperties;
-                else throw new ApiError(400, "resourceType must be one of Event, User: '" + type + "'");
+                gatewayDeadline();
+                results = properties(q);
                 break;
             }
             case TAGS: results = gov.tags; break;
@@ -79,6 +83,42 @@ final class GovernanceApi {
         m.put("status", "ok");
         m.put("results", results);
         Responses.json(q, m);
+    }
+
+    /**
+     * {@code /api/query/data_definitions/events} and {@code .../properties?resourceType=Event|User}: the same
+     * definitions as the App routes, for a service account (the data view in {@code workspace_id}, when given, must
+     * be one of the project's), counted against the query API's hourly limit like any query call.
+     */
+    void serveQueryApi(Request q) throws IOException {
+        if (!q.serviceAccount) throw new ApiError(401, "Unable to authenticate request: this endpoint requires a service account");
+        String workspace = q.p("workspace_id");
+        if (workspace != null && !gov.hasWorkspace(workspace.trim())) throw new ApiError(403, "You do not have access to workspace " + workspace);
+        if (opt.noGovernance) throw new ApiError(403, "Your plan does not include this feature: upgrade to use data governance");
+        Object results = q.endpoint.equals("data_definitions/events") ? gov.lexiconEvents : properties(q);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("results", results);
+        Responses.json(q, m);
+    }
+
+    private Object properties(Request q) {
+        String type = q.p("resourceType");
+        // Mixpanel reads resourceType only (resource_type is ignored); without it, event properties
+        if (type == null || type.equals("Event")) return gov.eventProperties;
+        if (type.equals("User")) return gov.userProperties;
+        throw new ApiError(400, "resourceType must be one of Event, User: '" + type + "'");
+    }
+
+    /** {@code --lexicon-app-timeout-ms}: the App route's join runs past the gateway's deadline, which answers 504. */
+    private void gatewayDeadline() {
+        if (opt.lexiconAppTimeoutMs <= 0) return;
+        try {
+            Thread.sleep(opt.lexiconAppTimeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new ApiError(504, "Gateway Time-out");
     }
 
     /** What a sync of each governance stream gets, by stream name (docs/sandbox.md "Ground truth"). */

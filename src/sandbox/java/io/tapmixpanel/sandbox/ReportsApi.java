@@ -206,6 +206,8 @@ final class ReportsApi {
 
     void eventPropertiesTop(Request q) throws IOException {
         String event = q.p("event");
+        // Mixpanel's spec marks `event` required; production servers answer without it (docs/sandbox.md "Flags")
+        if (opt.strictPropertiesTop && (event == null || event.isEmpty())) throw new ApiError(400, "'event' is a required parameter");
         long[] counts = new long[EventTable.PROPERTIES.length];
         if (event == null || event.isEmpty()) {
             System.arraycopy(project.eventPropCounts, 0, counts, 0, counts.length);

@@ -60,16 +60,18 @@ public final class Sandbox implements AutoCloseable {
         this.stats = new Stats(project, clock, app);
         EngageApi engage = new EngageApi(opt, project, gov);
         ReportsApi reports = new ReportsApi(opt, project, clock);
-        queryEndpoints = Map.of(
-            "engage", engage::engage,
-            "engage/properties", engage::properties,
-            "engage/revenue", reports::revenue,
-            "events/properties/top", reports::eventPropertiesTop,
-            "events/names", reports::eventNames,
-            "funnels", reports::funnel,
-            "funnels/list", reports::funnelList,
-            "annotations", reports::legacyAnnotations,
-            "cohorts/list", reports::cohortList);
+        queryEndpoints = Map.ofEntries(
+            Map.entry("engage", engage::engage),
+            Map.entry("engage/properties", engage::properties),
+            Map.entry("engage/revenue", reports::revenue),
+            Map.entry("events/properties/top", reports::eventPropertiesTop),
+            Map.entry("events/names", reports::eventNames),
+            Map.entry("funnels", reports::funnel),
+            Map.entry("funnels/list", reports::funnelList),
+            Map.entry("annotations", reports::legacyAnnotations),
+            Map.entry("cohorts/list", reports::cohortList),
+            Map.entry("data_definitions/events", app::lexiconDefinitions),
+            Map.entry("data_definitions/properties", app::lexiconDefinitions));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), opt.port), 128);
         executor = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "sandbox-http");

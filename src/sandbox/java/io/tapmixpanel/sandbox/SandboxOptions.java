@@ -50,6 +50,7 @@ public final class SandboxOptions {
         "                        [--organization-id N]",
         "                        [--data-group-id ID]... [--group-profiles N]",
         "                        [--engage-first-page-without-total N]",
+        "                        [--strict-properties-top] [--lexicon-app-timeout-ms N]",
         "",
         "A deterministic fake Mixpanel API (export, query and app APIs on one port, 127.0.0.1 only).",
         "  --port N                          port, 0 = any free port (default 8765)",
@@ -94,6 +95,10 @@ public final class SandboxOptions {
         "  --data-group-id ID                a group key's id (signed 64-bit): engage with data_group_id=ID serves",
         "                                    its group profiles (repeatable)",
         "  --group-profiles N                group profiles per group key (default 40)",
+        "  --strict-properties-top           events/properties/top without 'event' answers 400, as its spec requires",
+        "  --lexicon-app-timeout-ms N        the App API's Lexicon reads (data-definitions events and properties) take",
+        "                                    N ms, then answer 504, as Mixpanel's gateway kills them on large projects;",
+        "                                    the query API's data_definitions routes still answer (0 = off, default)",
         "  --help                            show this help",
         "Ground truth: GET /sandbox/stats (no auth).");
 
@@ -147,6 +152,9 @@ public final class SandboxOptions {
     /** The group keys' ids, in the order given, without repeats. */
     public final List<Long> dataGroupIds;
     public final int groupProfiles;
+    public final boolean strictPropertiesTop;
+    /** 0 = off. */
+    public final int lexiconAppTimeoutMs;
 
     private SandboxOptions(Builder b) {
         port = b.port; seed = b.seed; events = b.events; days = b.days; endDate = b.endDate;
@@ -165,6 +173,8 @@ public final class SandboxOptions {
         noGovernance = b.noGovernance; noSchemaEnforcement = b.noSchemaEnforcement;
         schemaLimitPerMinute = b.schemaLimitPerMinute; dataGroupIds = List.copyOf(b.dataGroupIds);
         groupProfiles = b.groupProfiles; organizationId = b.organizationId; organization = b.organization;
+        strictPropertiesTop = b.strictPropertiesTop;
+        lexiconAppTimeoutMs = b.lexiconAppTimeoutMs;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -194,6 +204,8 @@ public final class SandboxOptions {
         b.noGovernance = noGovernance; b.noSchemaEnforcement = noSchemaEnforcement;
         b.schemaLimitPerMinute = schemaLimitPerMinute; b.dataGroupIds.addAll(dataGroupIds); b.groupProfiles = groupProfiles;
         b.organizationId = organizationId; b.organization = organization;
+        b.strictPropertiesTop = strictPropertiesTop;
+        b.lexiconAppTimeoutMs = lexiconAppTimeoutMs;
         return b;
     }
 
@@ -234,6 +246,9 @@ public final class SandboxOptions {
                 case "--no-schema-enforcement":
                     if (inline != null) throw new UsageException("--no-schema-enforcement takes no value");
                     b.noSchemaEnforcement(true); continue;
+                case "--strict-properties-top":
+                    if (inline != null) throw new UsageException("--strict-properties-top takes no value");
+                    b.strictPropertiesTop(true); continue;
                 default: break;
             }
             String v;
@@ -289,6 +304,7 @@ public final class SandboxOptions {
                 case "--organization-id": b.organizationId(longArg(a, v)); break;
                 case "--data-group-id": b.dataGroupId(longArg(a, v)); break;
                 case "--group-profiles": b.groupProfiles(intArg(a, v, 0, 1_000_000)); break;
+                case "--lexicon-app-timeout-ms": b.lexiconAppTimeoutMs(intArg(a, v, 0, 3_600_000)); break;
                 default: throw new UsageException("unknown option: " + a);
             }
         }
@@ -366,6 +382,8 @@ public final class SandboxOptions {
         private Organization organization;
         private final List<Long> dataGroupIds = new ArrayList<>();
         private int groupProfiles = DEFAULT_GROUP_PROFILES;
+        private boolean strictPropertiesTop;
+        private int lexiconAppTimeoutMs;
 
         public Builder port(int v) { port = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -424,6 +442,10 @@ public final class SandboxOptions {
         public Builder dataGroupId(long id) { if (!dataGroupIds.contains(id)) dataGroupIds.add(id); return this; }
         /** Group profiles per group key. */
         public Builder groupProfiles(int v) { groupProfiles = v; return this; }
+        /** events/properties/top without {@code event} answers 400, as Mixpanel's spec requires the parameter. */
+        public Builder strictPropertiesTop(boolean v) { strictPropertiesTop = v; return this; }
+        /** The App API's Lexicon reads take this many ms, then answer 504 (docs/sandbox.md "Flags"); 0 = off. */
+        public Builder lexiconAppTimeoutMs(int v) { lexiconAppTimeoutMs = v; return this; }
 
         public SandboxOptions build() {
             if (port < 0 || port > 65535) throw new UsageException("port must be between 0 and 65535");
@@ -444,6 +466,7 @@ public final class SandboxOptions {
             if (lateMaxDays < 1 || lateMaxDays > MAX_LATE_MAX_DAYS)
                 throw new UsageException("late max days must be between 1 and " + MAX_LATE_MAX_DAYS + ": " + lateMaxDays);
             if (organizationId <= 0) throw new UsageException("organization id must be positive");
+            if (lexiconAppTimeoutMs < 0) throw new UsageException("lexicon app timeout must be >= 0");
             if (schemaLimitPerMinute < 0 || groupProfiles < 0) throw new UsageException("schema limit and group profiles must be >= 0");
             return new SandboxOptions(this);
         }

@@ -249,6 +249,54 @@ class DiscoveryTest extends DiscoveryWireMockSupport {
     }
 
     @Test
+    void aStrictTopEventProperties422GivesExportTheRegistrysEventPropertiesWithOneWarning() {
+        // Mixpanel's spec wants `event` on events/properties/top (docs/discovery.md): a server that holds to it answers 422
+        stubEngageProperties("{\"$browser\":{\"count\":1,\"type\":\"string\"}}");
+        stubJson("/api/2.0/events/properties/top", 422, "{\"error\":\"event is required\"}");
+        stubLexicon("[{\"entityType\":\"event\",\"name\":\"E\",\"schemaJson\":{\"properties\":{\"item_id\":{\"type\":\"integer\"},"
+                + "\"coupon\":{\"type\":[\"string\",\"null\"]}}}},"
+                + "{\"entityType\":\"profile\",\"name\":\"$user\",\"schemaJson\":{\"properties\":{\"plan\":{\"type\":\"string\"}}}}]");
+        Catalog c = discover(SERVICE_ACCOUNT);
+        assertEquals(List.of("export", "engage", "funnels", "revenue", "annotations", "cohorts", "cohort_members"), defaultStreams(c));
+        JsonNode props = c.streams().stream().filter(e -> e.tapStreamId().equals("export")).findFirst().orElseThrow().schema().get("properties");
+        assertEquals("[\"null\",\"integer\"]", props.get("item_id").get("type").toString());
+        assertEquals("[\"null\",\"string\"]", props.get("coupon").get("type").toString());
+        assertFalse(props.has("plan"), "profile properties are not export columns");
+        // one warning about export's schema (the governance streams' own warnings are about their routes)
+        List<String> warnings = log().lines().filter(l -> l.startsWith("WARNING") && !l.contains("left out of the catalog")).toList();
+        assertEquals(1, warnings.size(), log());
+        assertTrue(warnings.get(0).contains("events/properties/top answered 422") && warnings.get(0).contains("Lexicon schema registry"), log());
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/api/2.0/events/properties/top")));
+    }
+
+    @Test
+    void aStrictTopEventProperties400WithoutARegistryLeavesExportItsStaticSchemaWithOneWarning() {
+        stubEngageProperties("{\"$browser\":{\"count\":1,\"type\":\"string\"}}");
+        stubJson("/api/2.0/events/properties/top", 400, "{\"error\":\"'event' is a required parameter\"}");
+        stubJson(LEXICON_PATH, 403, "{\"status\":\"error\",\"error\":\"no access\"}");
+        Catalog c = discover(SERVICE_ACCOUNT);
+        CatalogEntry export = c.streams().stream().filter(e -> e.tapStreamId().equals("export")).findFirst().orElseThrow();
+        ObjectNode expected = (ObjectNode) Discovery.staticSchema(StreamRegistry.of("export")).get("properties");
+        List<String> columns = new java.util.ArrayList<>();
+        export.schema().get("properties").fieldNames().forEachRemaining(columns::add);
+        List<String> staticColumns = new java.util.ArrayList<>();
+        expected.fieldNames().forEachRemaining(staticColumns::add);
+        assertEquals(staticColumns, columns);
+        List<String> warnings = log().lines().filter(l -> l.startsWith("WARNING") && !l.contains("left out of the catalog")).toList();
+        assertEquals(1, warnings.size(), log());
+        assertTrue(warnings.get(0).contains("400") && warnings.get(0).contains("static schema only"), log());
+    }
+
+    @Test
+    void refusedCredentialsOnTopEventPropertiesStillFailDiscovery() {
+        stubEngageProperties("{}");
+        stubJson("/api/2.0/events/properties/top", 401, "{\"error\":\"Unable to authenticate request\"}");
+        stubLexicon("[]");
+        MixpanelApiException e = assertThrows(MixpanelApiException.class, () -> discover(SERVICE_ACCOUNT));
+        assertEquals(401, e.status());
+    }
+
+    @Test
     void aPersistent500FailsDiscoveryNamingTheEndpoint() {
         stubJson("/api/2.0/engage/properties", 500, "{\"error\":\"internal\"}");
         stubTopProperties("{}");

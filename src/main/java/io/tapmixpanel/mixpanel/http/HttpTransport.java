@@ -101,7 +101,20 @@ public final class HttpTransport implements AutoCloseable {
 
     /** GETs (or POSTs) a small JSON document; a body cut short is retried like any transient failure. */
     public JsonNode fetchJson(ApiRequest req) {
-        return execute(req, (body, attempt) -> {
+        return execute(req, json(req));
+    }
+
+    /**
+     * {@link #fetchJson} given one attempt only (no retry, no backoff): for a request the server is known to kill
+     * again the same way, whose caller has another route to turn to (the Lexicon, docs/streams.md "Governance
+     * streams"). A transient failure ends as the {@link MixpanelApiException} of one attempt.
+     */
+    public JsonNode fetchJsonOnce(ApiRequest req) {
+        return execute(links.subList(1, links.size()), req, json(req));
+    }
+
+    private static BodyHandler<JsonNode> json(ApiRequest req) {
+        return (body, attempt) -> {
             try {
                 JsonNode n = MixpanelJson.MAPPER.readTree(body);
                 if (n == null || n.isMissingNode()) throw ApiErrors.unexpected(req, "empty body");
@@ -114,6 +127,6 @@ public final class HttpTransport implements AutoCloseable {
                 throw new MixpanelApiException(req.label() + ": the response of " + req.describe()
                         + " is not valid JSON: " + e.getOriginalMessage(), 200, "", req.describe(), e);
             }
-        });
+        };
     }
 }
