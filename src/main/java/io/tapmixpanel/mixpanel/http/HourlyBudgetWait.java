@@ -28,6 +28,9 @@ final class HourlyBudgetWait implements Link {
         while (true) {
             HourlyRefusal refusal;
             call.answered(0); // what the attempt before got says nothing of this one
+            // A full window of refusals is measured from when the first refused call was sent, not from when its
+            // answer came back: a slow answer must not make the next refusal look short of a full window.
+            long sent = budget.now();
             try {
                 Answer<T> answer = chain.proceed();
                 if (call.wasAnswered()) budget.accepted();
@@ -38,7 +41,7 @@ final class HourlyBudgetWait implements Link {
                 if (call.wasAnswered()) budget.accepted();
                 throw e;
             }
-            if (call.hourlyRefusedSince == Call.NOT_REFUSED) call.hourlyRefusedSince = budget.now();
+            if (call.hourlyRefusedSince == Call.NOT_REFUSED) call.hourlyRefusedSince = sent;
             waitOut(chain.request(), budget, refusal, call.hourlyRefusedSince);
         }
     }

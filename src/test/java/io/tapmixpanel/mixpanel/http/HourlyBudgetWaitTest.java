@@ -84,6 +84,28 @@ class HourlyBudgetWaitTest {
     }
 
     @Test
+    void aFullWindowIsCountedFromWhenTheFirstRefusedCallWasSentNotFromItsSlowAnswer() {
+        CallBudget budget = limiter.budget(ApiFamily.QUERY);
+        // Each attempt takes its call from the budget when it is sent (as the limiter does); the first answer comes
+        // back 20 s later, the second at once: the second refusal ends a full window after the first call was sent.
+        Link slowFirstAnswer = new Link() {
+            private int sent;
+
+            @Override
+            public <T> Answer<T> intercept(Chain<T> chain) throws RetryableFailure {
+                budget.tryTake();
+                if (sent++ == 0) time.advance(20 * S);
+                return chain.proceed();
+            }
+        };
+        ScriptedAttempts script = new ScriptedAttempts(refusal(OptionalInt.empty()));
+        MixpanelApiException e = assertThrows(MixpanelApiException.class,
+                () -> script.run(ApiFamily.QUERY, hourly, slowFirstAnswer));
+        assertEquals(List.of(1, 1), script.attempts, "refused, waited until the first call aged out, refused again: done");
+        assertTrue(e.getMessage().contains("after a full window of 1 min 40 s"), e.getMessage());
+    }
+
+    @Test
     void anAnsweredCallIsCountedAsAcceptedARefusedOneIsNot() {
         CallBudget budget = limiter.budget(ApiFamily.QUERY);
         long start = time.now();
